@@ -1,0 +1,98 @@
+"""Label normalisation and matching, shared by every reader and by the declarations.
+
+Reports spell the official labels many ways: full- or half-width brackets and colons,
+curly or straight quotes, ``、`` or ``，``, ``1、`` for ``1.``, stray spaces and line
+breaks inside a label, and parenthesised annotations added by a province
+(``规章(设区的市、自治州人民政府应提供相关数据)``).  :func:`normalize_label` folds all of
+these, so that matching compares one canonical key on both sides.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["enumerator", "normalize_label", "similarity"]
+
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』〝〞")
+# A leading item number: "1." / "1、" / "1．" / "(一)" / "一、".
+_LEAD_NUMBER = re.compile(r"^(\d+)[、,.]")
+_LEAD_CN = re.compile(r"^([一二三四五六七八九十]+)[、,.]")
+_LEAD_PAREN = re.compile(r"^\(([一二三四五六七八九十\d]+)\)")
+
+
+def _strip_annotations(text: str) -> str:
+    """Remove parenthesised groups that follow the label's own text."""
+    lead = ""
+    m = _LEAD_PAREN.match(text)
+    if m:
+        lead, text = text[: m.end()], text[m.end() :]
+    if text.startswith("("):
+        # The whole label is parenthesised (section 三's corner note): keep it.
+        return lead + text
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return lead + "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def normalize_label(text: str) -> str:
+    """Return the canonical matching key of a label.
+
+    NFKC (full-width brackets, colons and digits become ASCII), all whitespace removed
+    (including NBSP and the ideographic space), quotes removed, ``、`` and ``，`` folded to
+    ``,``, a leading ``1、`` written ``1.``, and parenthesised annotations after the
+    label's own text removed (a leading ``(一)`` is kept).
+
+    Args:
+        text: the label as printed.
+
+    Returns:
+        The key; equal keys mean the same label.
+    """
+    s = unicodedata.normalize("NFKC", text)
+    s = _SPACE.sub("", s).translate(_QUOTES)
+    s = s.replace("【", "(").replace("】", ")").replace("〔", "(").replace("〕", ")")
+    s = _LEAD_NUMBER.sub(lambda m: m.group(1) + ".", s, count=1)
+    s = _LEAD_CN.sub(lambda m: m.group(1) + "、", s, count=1)
+    s = _strip_annotations(s)
+    return s.replace("、", ",").replace(";", ",")
+
+
+def enumerator(key: str) -> str | None:
+    """Return the leading item number of a normalised label (``"2."``, ``"(三)"``), if any.
+
+    Args:
+        key: a label already passed through :func:`normalize_label`.
+
+    Returns:
+        The enumerator as written in the key, or None.
+    """
+    for pattern in (_LEAD_PAREN, re.compile(r"^\d+\."), re.compile(r"^[一二三四五六七八九十]+,")):
+        m = pattern.match(key)
+        if m:
+            return m.group(0)
+    return None
+
+
+def similarity(a: str, b: str) -> float:
+    """Return how alike two normalised labels are, from 0.0 to 1.0.
+
+    Args:
+        a: one key.
+        b: the other.
+
+    Returns:
+        The ratio of matching characters (``difflib``).
+    """
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()

@@ -1,0 +1,138 @@
+"""What a report is once read: cells that keep their raw text and where they came from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Literal
+
+import attrs
+
+from gxschema._values import BLANK, Value
+
+__all__ = ["Cell", "Detection", "Extra", "Location", "Report"]
+
+
+@attrs.frozen
+class Location:
+    """Where in the input something came from.
+
+    Text forms give ``line`` and ``column`` (1-based; ``column`` counts tab-separated
+    cells); table forms give ``table``, ``row`` and ``cell`` (0-based grid positions);
+    paged forms add ``page``.  Unknown parts are None.
+    """
+
+    line: int | None = None
+    column: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        for name in ("page", "line", "column", "table", "row", "cell"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name} {value}")
+        return ", ".join(parts) or "unknown location"
+
+
+@attrs.frozen
+class Cell:
+    """One value cell of a report: what it means, what was printed, and where.
+
+    Attributes:
+        value: a :class:`~gxschema.Number` or :data:`~gxschema.BLANK`.
+        raw: the cell's text exactly as printed.
+        source: where it was read from, when it was read.
+        inferred: True when a reader had to infer the cell (for example by splitting
+            digits that ran together); never silently.
+    """
+
+    value: Value = BLANK
+    raw: str = ""
+    source: Location | None = None
+    inferred: bool = False
+
+    @property
+    def is_blank(self) -> bool:
+        """True when the cell was printed blank (which is not the same as 0)."""
+        return self.value is BLANK
+
+
+@attrs.frozen
+class Extra:
+    """A row or column of the input that the template does not declare, kept verbatim.
+
+    Attributes:
+        table: the table it was found in.
+        axis: ``"row"`` or ``"column"``.
+        label: its label as printed.
+        cells: the raw texts of its value cells.
+        source: where it starts.
+    """
+
+    table: str
+    axis: Literal["row", "column"]
+    label: str
+    cells: tuple[str, ...] = ()
+    source: Location | None = None
+
+
+@attrs.frozen
+class Detection:
+    """Why a table was read the way it was.
+
+    Attributes:
+        table: the table id.
+        template: the template whose declaration the table was read with.
+        reason: the evidence, in words.
+    """
+
+    table: str
+    template: str
+    reason: str
+
+
+@attrs.frozen(eq=True)
+class Report:
+    """A report read against one template.
+
+    Attributes:
+        template: the id of the template (see :func:`gxschema.templates.get`).
+        tables: cells by table id, then line id, then column id.  A declared cell that
+            the input did not contain is absent (unknown), which is not BLANK.
+        source: the file name or ``"<text>"``.
+        detection: per table, which template was used and why.
+        extras: rows and columns the template does not know, kept verbatim.
+    """
+
+    template: str
+    tables: Mapping[str, Mapping[str, Mapping[str, Cell]]] = attrs.field(factory=dict)
+    source: str | None = None
+    detection: tuple[Detection, ...] = ()
+    extras: tuple[Extra, ...] = ()
+
+    def cell(self, table: str, row: str, column: str) -> Cell | None:
+        """Return one cell, or None when the input did not contain it.
+
+        Args:
+            table: the table id (``"s3"``).
+            row: the line id (``"r7_total"``).
+            column: the column id (``"total"``).
+
+        Returns:
+            The cell, or None.
+        """
+        return self.tables.get(table, {}).get(row, {}).get(column)
+
+    def cells(self) -> Iterator[tuple[str, str, str, Cell]]:
+        """Iterate over every cell as ``(table, row, column, cell)``, in document order.
+
+        Yields:
+            One tuple per cell present in the report.
+        """
+        for table_id, rows in self.tables.items():
+            for row_id, columns in rows.items():
+                for column_id, cell in columns.items():
+                    yield table_id, row_id, column_id, cell

@@ -1,0 +1,497 @@
+"""The compiled spec: the one immutable model every engine reads.
+
+:func:`compile_template` turns a :class:`Template` (a group of declared table classes)
+into a :class:`TemplateSpec`: tables with their lines and columns (ids, labels,
+aliases, headings, kinds, units) and every rule instantiated cell by cell as a
+:class:`Constraint` — a relation between two integer-weighted sums of cells.  Readers,
+writers, the validator, the JSON Schema, the docs and the command line read this, never
+the declaration classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from typing import Literal
+
+import attrs
+
+from gxschema._dsl import FieldDecl, RuleDecl, TableDecl, make_selector
+from gxschema._expr import Op, linearize
+from gxschema._labels import normalize_label
+from gxschema._rules import rule_kind
+from gxschema._values import Kind
+from gxschema.exceptions import DeclarationError
+
+__all__ = [
+    "ColumnSpec",
+    "Constraint",
+    "LineSpec",
+    "RuleSpec",
+    "Side",
+    "TableSpec",
+    "Template",
+    "TemplateSpec",
+    "Term",
+    "compile_template",
+]
+
+
+@attrs.frozen
+class ColumnSpec:
+    """A column of a table: id, label, aliases, the headings above it, what it holds."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+    path: tuple[str, ...]
+    kind: Kind
+    unit: str | None
+    doc: str = ""
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """The normalised label and aliases, for matching."""
+        return frozenset(normalize_label(t) for t in (self.label, *self.aliases))
+
+
+@attrs.frozen
+class LineSpec:
+    """A line (data row) of a table: id, label, aliases and the headings it sits under."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+    path: tuple[str, ...]
+    doc: str = ""
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """The normalised label and aliases, for matching."""
+        return frozenset(normalize_label(t) for t in (self.label, *self.aliases))
+
+
+@attrs.frozen
+class Term:
+    """``weight × cell(row, column)``."""
+
+    row: str
+    column: str
+    weight: int
+
+
+@attrs.frozen
+class Side:
+    """One side of a constraint: a weighted sum of cells plus a constant."""
+
+    terms: tuple[Term, ...]
+    const: int = 0
+    expr: str = ""
+
+
+@attrs.frozen
+class RuleSpec:
+    """A declared rule as the spec holds it.
+
+    Attributes:
+        id: the stable id (``C3.balance``).
+        severity: ``"error"`` or ``"warning"``.
+        op: ``"=="``, ``"<="`` or ``">="``.
+        relation: the rule as written, e.g. ``new + carried_in == r7_total + carried_out``.
+        scope: ``"line"`` (a row rule, applied to each line), ``"column"`` (a table rule,
+            applied to each column) or ``"cell"`` (applied to each cell).
+        zh: the Chinese message template.
+        en: the English message template.
+        doc: a note for the reference.
+    """
+
+    id: str
+    severity: Literal["error", "warning"]
+    op: Op
+    relation: str
+    scope: Literal["line", "column", "cell"]
+    zh: str
+    en: str
+    doc: str = ""
+
+
+NONNEGATIVE = RuleSpec(
+    id="N.int",
+    severity="error",
+    op=">=",
+    relation="cell >= 0",
+    scope="cell",
+    zh="{where}：计数和金额不能为负数（{lhs}）",
+    en="{where}: counts and amounts cannot be negative ({lhs})",
+    doc="Every count and money cell is non-negative (DOMAIN §3.1 N.int); counts are "
+    "also whole numbers, which the reader enforces when it parses the cell.",
+)
+"""The built-in rule applied to every cell of a count or money column."""
+
+
+@attrs.frozen
+class Constraint:
+    """One rule applied at one place: ``lhs op rhs`` over cells of one table.
+
+    Attributes:
+        rule: the rule.
+        table: the table id.
+        at: the line id (line rules), column id (column rules) or ``line.column``.
+        lhs: the left side.
+        rhs: the right side.
+    """
+
+    rule: RuleSpec
+    table: str
+    at: str
+    lhs: Side
+    rhs: Side
+
+    @property
+    def op(self) -> Op:
+        """The comparison."""
+        return self.rule.op
+
+    def linear(self) -> tuple[dict[tuple[str, str], int], int]:
+        """Return the linear form ``Σ w·cell + c  op  0`` (weights by (row, column)).
+
+        Returns:
+            The weights (zero weights removed) and the constant.
+        """
+        weights: dict[tuple[str, str], int] = {}
+        for sign, side in ((1, self.lhs), (-1, self.rhs)):
+            for t in side.terms:
+                key = (t.row, t.column)
+                weights[key] = weights.get(key, 0) + sign * t.weight
+        return {k: w for k, w in weights.items() if w}, self.lhs.const - self.rhs.const
+
+    def cells(self) -> tuple[tuple[str, str], ...]:
+        """Every cell the constraint involves, left side first, without repeats."""
+        seen: dict[tuple[str, str], None] = {}
+        for side in (self.lhs, self.rhs):
+            for t in side.terms:
+                seen.setdefault((t.row, t.column), None)
+        return tuple(seen)
+
+
+@attrs.frozen
+class TableSpec:
+    """A compiled table: lines × columns, the rules and their constraints."""
+
+    id: str
+    label: str
+    section: str
+    corner: str
+    header: str
+    layout: Literal["grid", "flat"]
+    lines: tuple[LineSpec, ...]
+    columns: tuple[ColumnSpec, ...]
+    rules: tuple[RuleSpec, ...]
+    constraints: tuple[Constraint, ...]
+    doc: str = ""
+
+    def line(self, id: str) -> LineSpec:
+        """Return the line with this id.
+
+        Raises:
+            KeyError: no such line.
+        """
+        for item in self.lines:
+            if item.id == id:
+                return item
+        raise KeyError(f"table {self.id!r} has no line {id!r}")
+
+    def column(self, id: str) -> ColumnSpec:
+        """Return the column with this id.
+
+        Raises:
+            KeyError: no such column.
+        """
+        for item in self.columns:
+            if item.id == id:
+                return item
+        raise KeyError(f"table {self.id!r} has no column {id!r}")
+
+    @cached_property
+    def headings(self) -> frozenset[str]:
+        """Normalised texts of every heading above lines or columns (group labels)."""
+        out: set[str] = set()
+        for item in (*self.lines, *self.columns):
+            out.update(normalize_label(p) for p in item.path)
+        return frozenset(out)
+
+    def cells(self) -> Iterator[tuple[LineSpec, ColumnSpec]]:
+        """Iterate over every declared cell, line by line."""
+        for ln in self.lines:
+            for col in self.columns:
+                yield ln, col
+
+
+@attrs.frozen
+class TemplateSpec:
+    """A compiled template: the tables of one report format and all their constraints."""
+
+    id: str
+    title: str
+    first_year: int | None
+    last_year: int | None
+    base: str | None
+    description: str
+    tables: tuple[TableSpec, ...]
+
+    def table(self, id: str) -> TableSpec:
+        """Return the table with this id.
+
+        Raises:
+            KeyError: no such table.
+        """
+        for item in self.tables:
+            if item.id == id:
+                return item
+        raise KeyError(f"template {self.id!r} has no table {id!r}")
+
+    @property
+    def constraints(self) -> Iterator[Constraint]:
+        """Every constraint of every table, in table order."""
+        for t in self.tables:
+            yield from t.constraints
+
+    @property
+    def rules(self) -> tuple[RuleSpec, ...]:
+        """Every rule once, in the order first declared."""
+        seen: dict[str, RuleSpec] = {}
+        for t in self.tables:
+            for r in t.rules:
+                seen.setdefault(r.id, r)
+        return tuple(seen.values())
+
+
+def _table_id(cls: type) -> str:
+    decl: TableDecl | None = getattr(cls, "__gx_table__", None)
+    if decl is None:
+        raise DeclarationError(f"{cls!r} is not a @gx.table class")
+    return decl.id
+
+
+@attrs.frozen(eq=False)
+class Template:
+    """A report format: an id, a title and its table classes, in document order.
+
+    Build one with :func:`gxschema.template`; derive a variant with :meth:`extend`.
+    """
+
+    id: str
+    title: str
+    tables: tuple[type, ...]
+    first_year: int | None = None
+    last_year: int | None = None
+    base: str | None = None
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id or any(c.isspace() for c in self.id):
+            raise DeclarationError(f"a template id is a non-empty string without spaces: {self.id!r}")
+        ids = [_table_id(t) for t in self.tables]
+        if not ids:
+            raise DeclarationError(f"template {self.id!r} has no table")
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise DeclarationError(f"template {self.id!r} declares table(s) {dupes} twice")
+
+    def extend(
+        self,
+        id: str,
+        *,
+        title: str | None = None,
+        tables: Iterable[type] = (),
+        drop: Iterable[str] = (),
+        first_year: int | None = None,
+        last_year: int | None = None,
+        description: str = "",
+    ) -> Template:
+        """Declare a variant: replace tables by id, add new ones, drop some.
+
+        Args:
+            id: the variant's id.
+            title: its title (default: the base's).
+            tables: table classes; one whose id the base has replaces it in place,
+                others are appended.
+            drop: ids of base tables to remove.
+            first_year: the first report year it applies to (default: the base's).
+            last_year: the last report year it applies to (default: the base's).
+            description: what distinguishes the variant.
+
+        Returns:
+            The new template.
+
+        Raises:
+            DeclarationError: a dropped id is not in the base.
+        """
+        result = list(self.tables)
+        for table_id in drop:
+            kept = [t for t in result if _table_id(t) != table_id]
+            if len(kept) == len(result):
+                raise DeclarationError(f"{id}: cannot drop table {table_id!r}: {self.id} has none")
+            result = kept
+        for cls in tables:
+            tid = _table_id(cls)
+            for i, existing in enumerate(result):
+                if _table_id(existing) == tid:
+                    result[i] = cls
+                    break
+            else:
+                result.append(cls)
+        return Template(
+            id=id,
+            title=title if title is not None else self.title,
+            tables=tuple(result),
+            first_year=first_year if first_year is not None else self.first_year,
+            last_year=last_year if last_year is not None else self.last_year,
+            base=self.id,
+            description=description,
+        )
+
+    @cached_property
+    def spec(self) -> TemplateSpec:
+        """The compiled spec (compiled once)."""
+        return compile_template(self)
+
+
+def _rule_spec(decl: RuleDecl, scope: Literal["line", "column"]) -> RuleSpec:
+    kind = rule_kind(decl.relation.op)
+    return RuleSpec(
+        id=decl.id,
+        severity=decl.severity,
+        op=decl.relation.op,
+        relation=str(decl.relation),
+        scope=scope,
+        zh=decl.zh or kind.zh,
+        en=decl.en or kind.en,
+        doc=decl.doc,
+    )
+
+
+def _side(
+    weights: dict[str, int], const: int, expr: str, place: str, on_lines: bool
+) -> Side:
+    terms = tuple(
+        Term(row=name, column=place, weight=w) if on_lines else Term(row=place, column=name, weight=w)
+        for name, w in weights.items()
+    )
+    return Side(terms=terms, const=const, expr=expr)
+
+
+def _compile_table(decl: TableDecl) -> TableSpec:
+    row = decl.row
+    lines = tuple(
+        LineSpec(id=f.name, label=f.label, aliases=f.aliases, path=f.path, doc=f.doc)
+        for f in decl.fields
+    )
+    columns = tuple(_column(f) for f in row.fields)
+    rules: list[RuleSpec] = []
+    constraints: list[Constraint] = []
+
+    col_select = make_selector(row.fields)
+    for r in row.rules:
+        spec = _rule_spec(r, "line")
+        rules.append(spec)
+        lw, lc = linearize(r.relation.lhs, select=col_select)
+        rw, rc = linearize(r.relation.rhs, select=col_select)
+        for ln in lines:
+            constraints.append(
+                Constraint(
+                    rule=spec,
+                    table=decl.id,
+                    at=ln.id,
+                    lhs=_side(lw, lc, _expand(r.relation.lhs, lw), ln.id, on_lines=False),
+                    rhs=_side(rw, rc, _expand(r.relation.rhs, rw), ln.id, on_lines=False),
+                )
+            )
+
+    line_select = make_selector(decl.fields)
+    for r in decl.rules:
+        spec = _rule_spec(r, "column")
+        rules.append(spec)
+        lw, lc = linearize(r.relation.lhs, select=line_select)
+        rw, rc = linearize(r.relation.rhs, select=line_select)
+        for col in columns:
+            constraints.append(
+                Constraint(
+                    rule=spec,
+                    table=decl.id,
+                    at=col.id,
+                    lhs=_side(lw, lc, _expand(r.relation.lhs, lw), col.id, on_lines=True),
+                    rhs=_side(rw, rc, _expand(r.relation.rhs, rw), col.id, on_lines=True),
+                )
+            )
+
+    nonneg = [c for c in columns if c.kind in (Kind.COUNT, Kind.MONEY)]
+    if nonneg:
+        rules.append(NONNEGATIVE)
+        for ln in lines:
+            for col in nonneg:
+                constraints.append(
+                    Constraint(
+                        rule=NONNEGATIVE,
+                        table=decl.id,
+                        at=f"{ln.id}.{col.id}",
+                        lhs=Side((Term(ln.id, col.id, 1),), 0, col.id),
+                        rhs=Side((), 0, "0"),
+                    )
+                )
+    return TableSpec(
+        id=decl.id,
+        label=decl.label,
+        section=decl.section,
+        corner=decl.corner,
+        header=decl.header,
+        layout=decl.layout,
+        lines=lines,
+        columns=columns,
+        rules=tuple(rules),
+        constraints=tuple(constraints),
+        doc=decl.doc,
+    )
+
+
+def _expand(expr: object, weights: dict[str, int]) -> str:
+    """Print a side; a selector is shown as the names it expanded to."""
+    text = str(expr)
+    if "Σ(" not in text:
+        return text
+    parts = []
+    for name, w in weights.items():
+        parts.append(name if w == 1 else f"{w}·{name}")
+    return " + ".join(parts).replace("+ -1·", "- ")
+
+
+def _column(f: FieldDecl) -> ColumnSpec:
+    assert f.kind is not None
+    return ColumnSpec(
+        id=f.name, label=f.label, aliases=f.aliases, path=f.path, kind=f.kind, unit=f.unit,
+        doc=f.doc,
+    )
+
+
+def compile_template(template: Template) -> TemplateSpec:
+    """Compile a template into its immutable spec.
+
+    Args:
+        template: the declaration.
+
+    Returns:
+        The spec every engine reads.
+
+    Raises:
+        DeclarationError: the declaration cannot be compiled.
+    """
+    tables = tuple(_compile_table(t.__gx_table__) for t in template.tables)
+    return TemplateSpec(
+        id=template.id,
+        title=template.title,
+        first_year=template.first_year,
+        last_year=template.last_year,
+        base=template.base,
+        description=template.description,
+        tables=tables,
+    )

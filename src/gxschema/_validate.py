@@ -1,0 +1,264 @@
+"""Validation: evaluate every declared constraint and report every violation.
+
+Each constraint ``lhs op rhs`` is evaluated on intervals: an exact value is a point, an
+approximate one (``19万`` = 190000 ± 5000) an interval, so a rule over approximate values
+holds when the intervals allow it (as XBRL Calculations 1.1 does).  A blank or missing
+cell is unknown, never silently 0: it counts as 0 for the sums reported, and when the
+rule fails with it the status is ``uncertain`` if some admissible value of the unknown
+cells (≥ 0 for counts and money) would make the rule hold, ``fail`` otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from gxschema._report import Report
+from gxschema._rules import INF, rule_kind
+from gxschema._spec import Constraint, TableSpec, TemplateSpec
+from gxschema._values import Kind, Number
+from gxschema.exceptions import ValidationError
+
+__all__ = ["CellRef", "Violation", "check", "evaluate", "validate"]
+
+Status = Literal["fail", "uncertain"]
+Severity = Literal["error", "warning"]
+
+_UNCERTAIN_ZH = "（涉及空白或缺失的单元格，无法确定）"
+_UNCERTAIN_EN = " (blank or missing cells are involved, so this is uncertain)"
+
+
+@attrs.frozen
+class CellRef:
+    """A cell named in a violation, with its labels and what it holds.
+
+    Attributes:
+        row_id: the line id.
+        row_label: the line's official label.
+        column_id: the column id.
+        column_label: the column's official label.
+        value: its number, or None when blank or missing.
+        raw: the printed text, or None when the input did not contain the cell.
+    """
+
+    row_id: str
+    row_label: str
+    column_id: str
+    column_label: str
+    value: int | Decimal | None
+    raw: str | None
+
+
+@attrs.frozen
+class Violation:
+    """One rule broken at one place.
+
+    Attributes:
+        rule: the rule id (``C3.balance``).
+        severity: ``"error"`` or ``"warning"``.
+        status: ``"fail"`` when no admissible value of the cells could satisfy the rule,
+            ``"uncertain"`` when blank or missing cells might.
+        table: the table id.
+        at: the line (line rules), column (column rules) or ``line.column`` it was
+            applied to.
+        cells: every cell involved, left side first.
+        lhs: the left side's value (blank and missing cells counted as 0).
+        rhs: the right side's value.
+        difference: ``lhs - rhs``.
+        tolerance: how far apart the sides may be because of approximate values.
+        message_zh: the message in Chinese.
+        message_en: the message in English.
+    """
+
+    rule: str
+    severity: Severity
+    status: Status
+    table: str
+    at: str
+    cells: tuple[CellRef, ...]
+    lhs: int | Decimal
+    rhs: int | Decimal
+    difference: int | Decimal
+    tolerance: int | Decimal
+    message_zh: str
+    message_en: str
+
+
+def _fmt(n: int | Decimal) -> str:
+    if isinstance(n, Decimal):
+        text = format(n.normalize(), "f") if n == n.to_integral_value() else format(n, "f")
+        return text
+    return str(n)
+
+
+def _where(table: TableSpec, constraint: Constraint, zh: bool) -> str:
+    scope = constraint.rule.scope
+    if scope == "line":
+        return f"{table.label} · {table.line(constraint.at).label}"
+    if scope == "column":
+        return f"{table.label} · {table.column(constraint.at).label}"
+    line_id, column_id = constraint.at.split(".", 1)
+    sep = "，" if zh else ", "
+    return f"{table.label} · {table.line(line_id).label}{sep}{table.column(column_id).label}"
+
+
+def evaluate(
+    report: Report, table: TableSpec, constraint: Constraint
+) -> Violation | None:
+    """Evaluate one constraint on a report.
+
+    Args:
+        report: the report.
+        table: the constraint's table, from the report's template.
+        constraint: the constraint.
+
+    Returns:
+        The violation, or None when the constraint holds or names no cell the report has.
+    """
+    cells = report.tables.get(table.id, {})
+    sides: list[int | Decimal] = []
+    tolerance: int | Decimal = 0
+    unknown_lo: Decimal | int = 0
+    unknown_hi: Decimal | int = 0
+    present = 0
+    for sign, side in ((1, constraint.lhs), (-1, constraint.rhs)):
+        total: int | Decimal = side.const
+        for term in side.terms:
+            cell = cells.get(term.row, {}).get(term.column)
+            value = cell.value if cell is not None else None
+            if isinstance(value, Number):
+                present += 1
+                total += term.weight * value.value
+                tolerance += abs(term.weight) * value.tolerance
+                continue
+            if cell is not None:
+                present += 1
+            # Unknown: any value ≥ 0 (counts, money) or any value at all (deltas).
+            w = sign * term.weight
+            signed = table.column(term.column).kind is Kind.DELTA
+            if signed or w > 0:
+                unknown_hi = INF
+            if signed or w < 0:
+                unknown_lo = -INF
+        sides.append(total)
+    if present == 0:
+        return None
+    lhs, rhs = sides
+    diff = lhs - rhs
+    kind = rule_kind(constraint.op)
+    if kind.holds(Decimal(diff - tolerance), Decimal(diff + tolerance)):
+        return None
+    status: Status = "fail"
+    if (unknown_lo or unknown_hi) and kind.holds(
+        Decimal(diff - tolerance) + unknown_lo, Decimal(diff + tolerance) + unknown_hi
+    ):
+        status = "uncertain"
+    refs = []
+    for row_id, column_id in constraint.cells():
+        cell = cells.get(row_id, {}).get(column_id)
+        value = cell.value if cell is not None else None
+        refs.append(
+            CellRef(
+                row_id=row_id,
+                row_label=table.line(row_id).label,
+                column_id=column_id,
+                column_label=table.column(column_id).label,
+                value=value.value if isinstance(value, Number) else None,
+                raw=cell.raw if cell is not None else None,
+            )
+        )
+    rule = constraint.rule
+    fields = {
+        "lhs": _fmt(lhs),
+        "rhs": _fmt(rhs),
+        "difference": _fmt(diff),
+        "tolerance": _fmt(tolerance),
+        "lhs_expr": constraint.lhs.expr,
+        "rhs_expr": constraint.rhs.expr,
+    }
+    zh = rule.zh.format(where=_where(table, constraint, True), **fields)
+    en = rule.en.format(where=_where(table, constraint, False), **fields)
+    if status == "uncertain":
+        zh += _UNCERTAIN_ZH
+        en += _UNCERTAIN_EN
+    return Violation(
+        rule=rule.id,
+        severity=rule.severity,
+        status=status,
+        table=table.id,
+        at=constraint.at,
+        cells=tuple(refs),
+        lhs=lhs,
+        rhs=rhs,
+        difference=diff,
+        tolerance=tolerance,
+        message_zh=zh,
+        message_en=en,
+    )
+
+
+def _spec_for(report: Report, template: TemplateSpec | None) -> TemplateSpec:
+    if template is not None:
+        return template
+    from gxschema.templates import get
+
+    return get(report.template)
+
+
+def validate(
+    report: Report,
+    *,
+    template: TemplateSpec | None = None,
+    severity: Iterable[Severity] = ("error", "warning"),
+) -> list[Violation]:
+    """Evaluate every rule of the report's template and return every violation.
+
+    Args:
+        report: the report.
+        template: the spec to check against (default: the registered template named by
+            ``report.template``).
+        severity: which severities to report.
+
+    Returns:
+        All violations, in table order then declaration order; empty when all hold.
+
+    Raises:
+        KeyError: the report's template is not registered and none was given.
+    """
+    spec = _spec_for(report, template)
+    wanted = set(severity)
+    out: list[Violation] = []
+    for table in spec.tables:
+        for constraint in table.constraints:
+            if constraint.rule.severity not in wanted:
+                continue
+            violation = evaluate(report, table, constraint)
+            if violation is not None:
+                out.append(violation)
+    return out
+
+
+def check(report: Report, *, template: TemplateSpec | None = None) -> Report:
+    """Validate and raise when an error-severity rule fails; return the report otherwise.
+
+    Args:
+        report: the report.
+        template: as for :func:`validate`.
+
+    Returns:
+        The same report.
+
+    Raises:
+        ValidationError: grouping every error-severity violation with status ``fail``.
+    """
+    errors = [
+        v
+        for v in validate(report, template=template, severity=("error",))
+        if v.status == "fail"
+    ]
+    if errors:
+        raise ValidationError(errors)
+    return report
