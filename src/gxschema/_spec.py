@@ -33,7 +33,9 @@ __all__ = [
     "Template",
     "TemplateSpec",
     "Term",
+    "compile",
     "compile_template",
+    "template",
 ]
 
 
@@ -495,3 +497,52 @@ def compile_template(template: Template) -> TemplateSpec:
         description=template.description,
         tables=tables,
     )
+
+
+def template(
+    id: str,
+    *,
+    tables: Iterable[type],
+    title: str = "",
+    first_year: int | None = None,
+    last_year: int | None = None,
+    description: str = "",
+) -> Template:
+    """Declare a report template: an id and its table classes in document order.
+
+    Args:
+        id: the template id (``"national-2021"``, ``"my-province-2022"``).
+        tables: ``@gx.table`` classes, in the order the report prints them.
+        title: the template's official title.
+        first_year: the first report year it applies to.
+        last_year: the last report year it applies to.
+        description: what it is and where it is used.
+
+    Returns:
+        The template; register it with :func:`gxschema.templates.register` to make
+        :func:`gxschema.read` and the command line try it.
+
+    Raises:
+        DeclarationError: the id is malformed, a class is not a table, or two tables
+            share an id.
+    """
+    return Template(
+        id=id,
+        title=title or id,
+        tables=tuple(tables),
+        first_year=first_year,
+        last_year=last_year,
+        description=description,
+    )
+
+
+def compile(template: Template) -> TemplateSpec:  # noqa: A001 - the DSL's verb
+    """Return a template's compiled spec (the same object every time).
+
+    Args:
+        template: the declaration.
+
+    Returns:
+        The immutable spec every engine reads.
+    """
+    return template.spec

@@ -1,0 +1,102 @@
+"""gxschema: China's government information disclosure annual reports as checked data.
+
+Templates are declared once (:mod:`gxschema.templates`); reading, validation,
+serialization and the command line are derived from the declarations.
+
+>>> import gxschema as gx
+>>> sorted(gx.templates.available())[:2]
+['hubei-2019', 'hybrid-2021']
+"""
+
+from gxschema import templates
+from gxschema._dsl import Count, Delta, Money, amend, cell, drop, line, row, rule, table
+from gxschema._expr import lines, sum_of, this
+from gxschema._read import read
+from gxschema._report import Cell, Detection, Extra, Location, Report
+from gxschema._serialize import (
+    configure_converter,
+    from_json,
+    json_schema,
+    long_rows,
+    make_converter,
+    to_json,
+)
+from gxschema._spec import (
+    ColumnSpec,
+    Constraint,
+    LineSpec,
+    RuleSpec,
+    TableSpec,
+    Template,
+    TemplateSpec,
+    compile,
+    template,
+)
+from gxschema._validate import CellRef, Violation, check, validate
+from gxschema._values import (
+    BLANK,
+    Blank,
+    Kind,
+    Number,
+    Value,
+    ValueStyle,
+    parse_value,
+    render_value,
+)
+from gxschema.exceptions import DeclarationError, GxSchemaError, ParseError, ValidationError
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "BLANK",
+    "Blank",
+    "Cell",
+    "CellRef",
+    "ColumnSpec",
+    "Constraint",
+    "Count",
+    "DeclarationError",
+    "Delta",
+    "Detection",
+    "Extra",
+    "GxSchemaError",
+    "Kind",
+    "LineSpec",
+    "Location",
+    "Money",
+    "Number",
+    "ParseError",
+    "Report",
+    "RuleSpec",
+    "TableSpec",
+    "Template",
+    "TemplateSpec",
+    "ValidationError",
+    "Value",
+    "ValueStyle",
+    "Violation",
+    "amend",
+    "cell",
+    "check",
+    "compile",
+    "configure_converter",
+    "drop",
+    "from_json",
+    "json_schema",
+    "line",
+    "lines",
+    "long_rows",
+    "make_converter",
+    "parse_value",
+    "read",
+    "render_value",
+    "row",
+    "rule",
+    "sum_of",
+    "table",
+    "template",
+    "templates",
+    "this",
+    "to_json",
+    "validate",
+]

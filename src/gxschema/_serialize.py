@@ -1,0 +1,338 @@
+"""Serialization: a cattrs converter factory, JSON, JSON Schema and long-format rows.
+
+The JSON of a report is exact: raw text, BLANK (``"value": null``) apart from 0, Decimal
+amounts as strings (``"9742000.00"``), tolerances, units and where each cell came from
+all come back unchanged, so ``from_json(to_json(r)) == r``.  The JSON Schema of a
+template is generated from its spec, line by line and column by column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
+from cattrs.preconf.orjson import make_converter as _orjson_converter
+
+from gxschema._report import Cell, Location, Report
+from gxschema._spec import TemplateSpec
+from gxschema._values import BLANK, Kind, Number, Value
+
+__all__ = [
+    "LongRow",
+    "configure_converter",
+    "from_json",
+    "json_schema",
+    "long_rows",
+    "make_converter",
+    "to_json",
+]
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _num_out(n: int | Decimal) -> int | str:
+    return str(n) if isinstance(n, Decimal) else n
+
+
+def _num_in(n: object) -> int | Decimal:
+    if isinstance(n, bool):
+        raise ValueError(f"a number, not {n!r}")
+    if isinstance(n, int):
+        return n
+    if isinstance(n, str):
+        return Decimal(n)
+    raise ValueError(f"a number (an integer, or a decimal as a string), not {n!r}")
+
+
+def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
+    """Teach a cattrs converter gxschema's types (cells, values, locations, reports).
+
+    Args:
+        converter: any cattrs converter; it is changed in place.
+
+    Returns:
+        The same converter.
+    """
+
+    def unstructure_cell(cell: Cell) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        value = cell.value
+        if isinstance(value, Number):
+            out["value"] = _num_out(value.value)
+            if value.tolerance:
+                out["tolerance"] = _num_out(value.tolerance)
+            if value.unit is not None:
+                out["unit"] = value.unit
+        else:
+            out["value"] = None
+        out["raw"] = cell.raw
+        if cell.source is not None:
+            out["source"] = converter.unstructure(cell.source)
+        if cell.inferred:
+            out["inferred"] = True
+        return out
+
+    def structure_cell(data: Any, _: type) -> Cell:
+        if not isinstance(data, dict) or "raw" not in data or "value" not in data:
+            raise ValueError(f"a cell is an object with 'value' and 'raw', not {data!r}")
+        value: Value
+        if data["value"] is None:
+            value = BLANK
+        else:
+            value = Number(
+                value=_num_in(data["value"]),
+                tolerance=_num_in(data.get("tolerance", 0)),
+                unit=data.get("unit"),
+            )
+        source = data.get("source")
+        return Cell(
+            value=value,
+            raw=str(data["raw"]),
+            source=converter.structure(source, Location) if source is not None else None,
+            inferred=bool(data.get("inferred", False)),
+        )
+
+    converter.register_unstructure_hook(Cell, unstructure_cell)
+    converter.register_structure_hook(Cell, structure_cell)
+    converter.register_unstructure_hook(
+        Location,
+        make_dict_unstructure_fn(
+            Location,
+            converter,
+            **{a.name: override(omit_if_default=True) for a in attrs.fields(Location)},
+        ),
+    )
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(Decimal, lambda d, _: Decimal(str(d)))
+    return converter
+
+
+def make_converter() -> cattrs.Converter:
+    """Return a new converter (orjson-flavoured) configured for gxschema's types.
+
+    Returns:
+        A converter; use ``.unstructure(report)`` and ``.structure(data, Report)``.
+    """
+    return configure_converter(_orjson_converter())
+
+
+_CONVERTER = make_converter()
+
+
+def to_json(obj: object, *, indent: bool = False) -> str:
+    """Serialize a report (or a list of violations, or any gxschema record) to JSON.
+
+    Args:
+        obj: the object.
+        indent: indent by two spaces.
+
+    Returns:
+        The JSON text (UTF-8; Chinese is written as is).
+    """
+    import orjson
+
+    option = orjson.OPT_INDENT_2 if indent else 0
+    return orjson.dumps(_CONVERTER.unstructure(obj), option=option).decode("utf-8")
+
+
+def from_json(data: str | bytes) -> Report:
+    """Read a report back from :func:`to_json`'s output.
+
+    Args:
+        data: the JSON text.
+
+    Returns:
+        The report, equal to the one serialized.
+
+    Raises:
+        cattrs.errors.ClassValidationError: the JSON is not a report.
+    """
+    import orjson
+
+    return _CONVERTER.structure(orjson.loads(data), Report)
+
+
+# -- JSON Schema ----------------------------------------------------------------------
+
+_NUMBER_TEXT = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+def _cell_schema(kind: Kind) -> dict[str, Any]:
+    if kind is Kind.MONEY:
+        number: dict[str, Any] = {"type": "string", "pattern": _NUMBER_TEXT}
+        doc = "An amount of money as a decimal string, in the column's unit; null when blank."
+    else:
+        number = {"type": "integer"}
+        doc = (
+            "A whole number (counts are never negative in a correct report); "
+            "null when the cell is blank, which is not 0."
+        )
+    return {
+        "type": "object",
+        "description": doc,
+        "properties": {
+            "value": {"anyOf": [number, {"type": "null"}]},
+            "tolerance": {
+                "description": "Half-width of the interval an approximate value (19万) allows.",
+                **({"type": "string", "pattern": _NUMBER_TEXT} if kind is Kind.MONEY
+                   else {"type": "integer", "minimum": 0}),
+            },
+            "unit": {"type": "string"},
+            "raw": {"type": "string", "description": "The cell's text as printed."},
+            "source": {"$ref": "#/$defs/location"},
+            "inferred": {"type": "boolean"},
+        },
+        "required": ["value", "raw"],
+        "additionalProperties": False,
+    }
+
+
+def json_schema(spec: TemplateSpec) -> dict[str, Any]:
+    """Return the JSON Schema (draft 2020-12) of a template's report JSON.
+
+    Args:
+        spec: the template (``gxschema.templates.get(...)``).
+
+    Returns:
+        The schema as a dict, generated from the spec's tables, lines and columns.
+    """
+    defs: dict[str, Any] = {
+        "location": {
+            "type": "object",
+            "properties": {
+                name: {"type": "integer"} for name in (a.name for a in attrs.fields(Location))
+            },
+            "additionalProperties": False,
+        },
+    }
+    for kind in Kind:
+        defs[f"{kind.value}_cell"] = _cell_schema(kind)
+    tables: dict[str, Any] = {}
+    for table in spec.tables:
+        lines: dict[str, Any] = {}
+        for ln in table.lines:
+            columns = {
+                col.id: {
+                    "$ref": f"#/$defs/{col.kind.value}_cell",
+                    "title": col.label,
+                    **({"description": f"in {col.unit}"} if col.unit else {}),
+                }
+                for col in table.columns
+            }
+            lines[ln.id] = {
+                "type": "object",
+                "title": ln.label,
+                "properties": columns,
+                "additionalProperties": False,
+            }
+        tables[table.id] = {
+            "type": "object",
+            "title": table.label,
+            "properties": lines,
+            "additionalProperties": False,
+        }
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"urn:gxschema:template:{spec.id}",
+        "title": spec.title,
+        "description": spec.description,
+        "type": "object",
+        "properties": {
+            "template": {"const": spec.id},
+            "source": {"type": ["string", "null"]},
+            "tables": {"type": "object", "properties": tables, "additionalProperties": False},
+            "detection": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "table": {"type": "string"},
+                        "template": {"type": "string"},
+                        "reason": {"type": "string"},
+                    },
+                    "required": ["table", "template", "reason"],
+                },
+            },
+            "extras": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "table": {"type": "string"},
+                        "axis": {"enum": ["row", "column"]},
+                        "label": {"type": "string"},
+                        "cells": {"type": "array", "items": {"type": "string"}},
+                        "source": {"anyOf": [{"$ref": "#/$defs/location"}, {"type": "null"}]},
+                    },
+                    "required": ["table", "axis", "label"],
+                },
+            },
+        },
+        "required": ["template", "tables"],
+        "$defs": defs,
+    }
+
+
+# -- long format ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class LongRow:
+    """One cell of one report, in long format (one row per cell).
+
+    The fields are the CSV columns of ``gxschema extract --format csv``.
+    """
+
+    file: str
+    template: str
+    table: str
+    row_id: str
+    row_label: str
+    column_id: str
+    column_label: str
+    value: int | Decimal | None
+    raw: str
+    source: str
+
+
+LONG_COLUMNS: tuple[str, ...] = tuple(a.name for a in attrs.fields(LongRow))
+
+
+def long_rows(report: Report, *, spec: TemplateSpec | None = None) -> Iterator[LongRow]:
+    """Yield every cell of a report as a :class:`LongRow`, in document order.
+
+    Args:
+        report: the report.
+        spec: its template (default: the registered one named by ``report.template``).
+
+    Yields:
+        One row per cell present in the report.
+    """
+    if spec is None:
+        from gxschema.templates import get
+
+        spec = get(report.template)
+    for table in spec.tables:
+        rows = report.tables.get(table.id, {})
+        for ln in table.lines:
+            for col in table.columns:
+                cell = rows.get(ln.id, {}).get(col.id)
+                if cell is None:
+                    continue
+                value = cell.value.value if isinstance(cell.value, Number) else None
+                yield LongRow(
+                    file=report.source or "",
+                    template=report.template,
+                    table=table.id,
+                    row_id=ln.id,
+                    row_label=ln.label,
+                    column_id=col.id,
+                    column_label=col.label,
+                    value=value,
+                    raw=cell.raw,
+                    source=str(cell.source) if cell.source is not None else "",
+                )
