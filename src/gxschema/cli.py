@@ -1,0 +1,192 @@
+"""The ``gxschema`` command line: check, extract, templates, schema.
+
+Exit codes of ``check``: 0 when no error-severity rule fails, 1 when one does, 2 when a
+file cannot be read (the other files are still checked).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+import orjson
+
+from gxschema import templates
+from gxschema._read import read
+from gxschema._report import Report
+from gxschema._serialize import LONG_COLUMNS, long_rows, make_converter
+from gxschema._serialize import json_schema as _json_schema
+from gxschema._validate import Violation, validate
+from gxschema.exceptions import ParseError
+
+__all__ = ["main"]
+
+_converter = make_converter()
+
+
+def _dump(data: Any) -> None:
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
+
+
+def _read_all(
+    files: Sequence[str], template: str | None
+) -> list[tuple[str, Report | ParseError]]:
+    out: list[tuple[str, Report | ParseError]] = []
+    for name in files:
+        try:
+            out.append((name, read(name, template=template)))
+        except ParseError as exc:
+            out.append((name, exc))
+    return out
+
+
+def _is_error(v: Violation) -> bool:
+    return v.severity == "error" and v.status == "fail"
+
+
+def _violation_json(v: Violation) -> dict[str, Any]:
+    data: dict[str, Any] = _converter.unstructure(v)
+    return data
+
+
+def _template_option() -> Any:
+    return click.option(
+        "--template",
+        "template",
+        metavar="ID",
+        default=None,
+        help="Read with this template instead of detecting it (see `gxschema templates`).",
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gxschema")
+def main() -> None:
+    """Read and check 政府信息公开工作年度报告 (government information disclosure annual reports)."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the messages in text output.")
+@_template_option()
+def check(files: tuple[str, ...], fmt: str, lang: str, template: str | None) -> None:
+    """Check reports against their template's rules.
+
+    Exits 0 when no error-severity rule fails, 1 when one does, 2 when a file cannot
+    be read.
+    """
+    code = 0
+    results: list[dict[str, Any]] = []
+    for name, outcome in _read_all(files, template):
+        if isinstance(outcome, ParseError):
+            code = 2
+            click.echo(f"error: {outcome}", err=True)
+            results.append({"file": name, "error": str(outcome)})
+            continue
+        violations = validate(outcome)
+        ok = not any(_is_error(v) for v in violations)
+        if not ok:
+            code = max(code, 1)
+        if fmt == "json":
+            results.append(
+                {
+                    "file": name,
+                    "template": outcome.template,
+                    "ok": ok,
+                    "violations": [_violation_json(v) for v in violations],
+                }
+            )
+        else:
+            _print_check(name, outcome, violations, ok, lang)
+    if fmt == "json":
+        _dump(results)
+    sys.exit(code)
+
+
+def _print_check(
+    name: str, report: Report, violations: list[Violation], ok: bool, lang: str
+) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(highlight=False, soft_wrap=True)
+    verdict = "[green]OK[/green]" if ok else "[bold red]FAILED[/bold red]"
+    console.print(f"{verdict}  {escape(name)}  [dim]({report.template})[/dim]")
+    if not violations:
+        console.print("  every rule holds")
+        return
+    for v in violations:
+        style = "red" if _is_error(v) else "yellow"
+        console.print(
+            f"  [{style}]{v.rule}[/{style}] {v.severity}, {v.status}  "
+            f"[dim]{v.table} @ {v.at}[/dim]"
+        )
+        console.print("    " + escape(v.message_zh if lang == "zh" else v.message_en))
+    errors = sum(1 for v in violations if _is_error(v))
+    console.print(
+        f"  {errors} error(s), {len(violations) - errors} other finding(s)", style="dim"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@_template_option()
+def extract(files: tuple[str, ...], fmt: str, template: str | None) -> None:
+    """Print every cell of the reports (JSON, or CSV in long format).
+
+    Exits 2 when a file cannot be read, 0 otherwise.
+    """
+    code = 0
+    reports: list[tuple[str, Report]] = []
+    for name, outcome in _read_all(files, template):
+        if isinstance(outcome, ParseError):
+            code = 2
+            click.echo(f"error: {outcome}", err=True)
+        else:
+            reports.append((name, outcome))
+    if fmt == "json":
+        _dump([{"file": name, **_converter.unstructure(r)} for name, r in reports])
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(LONG_COLUMNS)
+        for name, r in reports:
+            for row in long_rows(r):
+                values = [getattr(row, c) for c in LONG_COLUMNS]
+                values[0] = name
+                writer.writerow(["" if v is None else v for v in values])
+        click.echo(buffer.getvalue(), nl=False)
+    sys.exit(code)
+
+
+@main.command("templates")
+def list_templates() -> None:
+    """List the templates this installation knows."""
+    for tid in templates.available():
+        spec = templates.get(tid)
+        years = ""
+        if spec.first_year is not None:
+            years = f"{spec.first_year}–{spec.last_year or ''}"
+        click.echo(f"{tid}\t{years}\t{spec.title}" + (f" (extends {spec.base})" if spec.base else ""))
+
+
+@main.command()
+@click.argument("template_id", metavar="ID")
+def schema(template_id: str) -> None:
+    """Print the JSON Schema of a template's report JSON."""
+    try:
+        spec = templates.get(template_id)
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="ID") from None
+    _dump(_json_schema(spec))
