@@ -14,6 +14,7 @@ Engines never read these classes: they read the compiled spec (:mod:`gxschema._s
 
 from __future__ import annotations
 
+import inspect
 import sys
 import typing
 from collections.abc import Callable, Iterable, Sequence
@@ -146,8 +147,7 @@ class TableDecl:
         """The declaration of the row class all lines share."""
         row_cls = self.fields[0].row
         assert row_cls is not None
-        decl: RowDecl = row_cls.__gx_row__
-        return decl
+        return row_decl(row_cls)
 
 
 @attrs.frozen
@@ -292,9 +292,7 @@ def drop() -> Any:
     return _Drop()
 
 
-def amend(
-    *, label: str | None = None, aliases: Iterable[str] = (), doc: str | None = None
-) -> Any:
+def amend(*, label: str | None = None, aliases: Iterable[str] = (), doc: str | None = None) -> Any:
     """In a variant, change an inherited field's label or add aliases to it.
 
     Args:
@@ -310,10 +308,37 @@ def amend(
 
 # -- class processing ---------------------------------------------------------------
 
+ROW_ATTR = "__gx_row__"
+TABLE_ATTR = "__gx_table__"
+
+
+def row_decl(cls: type) -> RowDecl:
+    """Return the declaration of a ``@gx.row`` class.
+
+    Raises:
+        DeclarationError: the class is not one.
+    """
+    decl = getattr(cls, ROW_ATTR, None)
+    if not isinstance(decl, RowDecl):
+        raise DeclarationError(f"{cls!r} is not a @gx.row class")
+    return decl
+
+
+def table_decl(cls: type) -> TableDecl:
+    """Return the declaration of a ``@gx.table`` class.
+
+    Raises:
+        DeclarationError: the class is not one.
+    """
+    decl = getattr(cls, TABLE_ATTR, None)
+    if not isinstance(decl, TableDecl):
+        raise DeclarationError(f"{cls!r} is not a @gx.table class")
+    return decl
+
 
 def _hints(cls: type) -> dict[str, Any]:
     """Resolve the class's own annotations, tolerating names only the caller knows."""
-    raw: dict[str, Any] = dict(cls.__dict__.get("__annotations__", {}))
+    raw: dict[str, Any] = dict(inspect.get_annotations(cls))
     module = sys.modules.get(cls.__module__)
     namespace = dict(vars(module)) if module else {}
     namespace.update({"Count": Count, "Delta": Delta, "Money": Money})
@@ -321,8 +346,8 @@ def _hints(cls: type) -> dict[str, Any]:
     for name, ann in raw.items():
         if isinstance(ann, str):
             try:
-                ann = eval(ann, namespace)  # noqa: S307 - a class annotation, as typing does
-            except Exception:  # noqa: BLE001 - unresolvable: the caller must pass kind=/row=
+                ann = eval(ann, namespace)
+            except Exception:
                 ann = None
         out[name] = ann
     return out
@@ -391,9 +416,8 @@ def _collect(
             meta = getattr(value, "metadata", {}) or {}
             fdecl = meta.get(METADATA_KEY)
             if not isinstance(fdecl, FieldDecl):
-                raise DeclarationError(
-                    f"{owner}.{name}: declare {what}s with gx.{'cell' if what == 'column' else 'line'}()"
-                )
+                maker = "cell" if what == "column" else "line"
+                raise DeclarationError(f"{owner}.{name}: declare {what}s with gx.{maker}()")
             fdecl = attrs.evolve(fdecl, name=name)
             ann = hints.get(name)
             if what == "column" and fdecl.kind is None:
@@ -407,12 +431,12 @@ def _collect(
             if what == "column" and fdecl.kind is Kind.MONEY and fdecl.unit is None:
                 fdecl = attrs.evolve(fdecl, unit="元")
             if what == "line" and fdecl.row is None:
-                if not (isinstance(ann, type) and hasattr(ann, "__gx_row__")):
+                if not (isinstance(ann, type) and hasattr(ann, ROW_ATTR)):
                     raise DeclarationError(
                         f"{owner}.{name}: annotate the line with a @gx.row class, or pass row="
                     )
                 fdecl = attrs.evolve(fdecl, row=ann)
-            if what == "line" and not hasattr(fdecl.row, "__gx_row__"):
+            if what == "line" and not hasattr(fdecl.row, ROW_ATTR):
                 raise DeclarationError(f"{owner}.{name}: row={fdecl.row!r} is not a @gx.row class")
             existing = next((j for j, f in enumerate(fields) if f.name == name), None)
             if existing is not None:
@@ -486,8 +510,8 @@ def check_rule(owner: str, rule_decl: RuleDecl, fields: Sequence[FieldDecl]) -> 
     select = make_selector(fields)
     names = {f.name for f in fields}
     try:
-        lhs, lc = linearize(rule_decl.relation.lhs, select=select)
-        rhs, rc = linearize(rule_decl.relation.rhs, select=select)
+        lhs, _ = linearize(rule_decl.relation.lhs, select=select)
+        rhs, _ = linearize(rule_decl.relation.rhs, select=select)
     except DeclarationError as exc:
         raise DeclarationError(f"{owner}: rule {rule_decl.id!r}: {exc}") from None
     for name in (*lhs, *rhs):
@@ -500,9 +524,7 @@ def check_rule(owner: str, rule_decl: RuleDecl, fields: Sequence[FieldDecl]) -> 
 
 
 def _build(cls: type, fields: Sequence[FieldDecl], extra_ns: dict[str, Any]) -> type:
-    attributes = {
-        f.name: attrs.field(metadata={METADATA_KEY: f}, default=None) for f in fields
-    }
+    attributes = {f.name: attrs.field(metadata={METADATA_KEY: f}, default=None) for f in fields}
     new = attrs.make_class(cls.__name__, attributes, bases=(object,), frozen=True, slots=True)
     new.__module__ = cls.__module__
     new.__qualname__ = cls.__qualname__
@@ -535,7 +557,7 @@ def row(cls: T) -> T:
     Raises:
         DeclarationError: a field, rule or variant operation is malformed.
     """
-    base: RowDecl | None = _base_decl(cls, "__gx_row__")
+    base: RowDecl | None = _base_decl(cls, ROW_ATTR)
     fields, rules, extra = _collect(
         cls, base.fields if base else (), base.rules if base else (), "column"
     )
@@ -544,8 +566,12 @@ def row(cls: T) -> T:
     for r in rules:
         check_rule(owner, r, fields)
     new = _build(cls, fields, extra)
-    new.__gx_row__ = RowDecl(  # type: ignore[attr-defined]
-        name=owner, fields=tuple(fields), rules=tuple(rules), doc=(cls.__doc__ or "").strip()
+    setattr(
+        new,
+        ROW_ATTR,
+        RowDecl(
+            name=owner, fields=tuple(fields), rules=tuple(rules), doc=(cls.__doc__ or "").strip()
+        ),
     )
     return typing.cast(T, new)
 
@@ -585,7 +611,7 @@ def table(
 
     @dataclass_transform(frozen_default=True, field_specifiers=(attrs.field, line))
     def decorate(cls: T) -> T:
-        base: TableDecl | None = _base_decl(cls, "__gx_table__")
+        base: TableDecl | None = _base_decl(cls, TABLE_ATTR)
         table_id = id if id is not None else (base.id if base else None)
         table_label = label if label is not None else (base.label if base else None)
         if table_id is None or table_label is None:
@@ -604,7 +630,7 @@ def table(
         for r in rules:
             check_rule(owner, r, fields)
         new = _build(cls, fields, extra)
-        new.__gx_table__ = TableDecl(  # type: ignore[attr-defined]
+        decl = TableDecl(
             id=table_id,
             name=owner,
             label=table_label,
@@ -616,6 +642,7 @@ def table(
             layout=_pick(layout, base.layout if base else "grid", "grid"),
             doc=(cls.__doc__ or "").strip(),
         )
+        setattr(new, TABLE_ATTR, decl)
         return typing.cast(T, new)
 
     return decorate

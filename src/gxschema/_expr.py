@@ -29,8 +29,8 @@ __all__ = [
     "Ref",
     "Relation",
     "Scaled",
-    "SumOf",
     "Sum",
+    "SumOf",
     "lines",
     "sum_of",
     "this",
@@ -105,9 +105,7 @@ def _as_expr(value: object) -> Expr:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return Const(value)
-    raise DeclarationError(
-        f"a rule can combine cells, integers and gx.sum_of(...), not {value!r}"
-    )
+    raise DeclarationError(f"a rule can combine cells, integers and gx.sum_of(...), not {value!r}")
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -240,8 +240,10 @@ class _Mapper:
                     col = col_by_key[key]
                     if col not in seen_cols:
                         seen_cols.append(col)
-                        if not any(p_key in col_groups and ("group", p_key) in columns
-                                   for p_key in (_norm(p) for p in col.path)):
+                        if not any(
+                            p_key in col_groups and ("group", p_key) in columns
+                            for p_key in (_norm(p) for p in col.path)
+                        ):
                             columns.append(col)
                 elif key in col_groups:
                     hits += 1
@@ -276,7 +278,8 @@ class _Mapper:
             return out
 
         cols = expand(
-            columns, seen_cols,
+            columns,
+            seen_cols,
             lambda g: [c for c in table.columns if g in {_norm(p) for p in c.path}],
         )
         declared = [c for c in cols if isinstance(c, ColumnSpec)]
@@ -290,13 +293,15 @@ class _Mapper:
                 st.layout_note += "; header lacks " + ", ".join(c.label for c in missing)
         if table.layout == "grid":
             st.layout = [
-                _Placed(None, c.id, c.label) if isinstance(c, ColumnSpec)
+                _Placed(None, c.id, c.label)
+                if isinstance(c, ColumnSpec)
                 else _Placed(None, None, str(c[1]))  # type: ignore[index]
                 for c in cols
             ]
             return
         flat_lines = expand(
-            lines, seen_lines,
+            lines,
+            seen_lines,
             lambda g: [ln for ln in table.lines if g in {_norm(p) for p in ln.path}],
         )
         line_list = [ln for ln in flat_lines if isinstance(ln, LineSpec)] or list(table.lines)
@@ -317,7 +322,7 @@ class _Mapper:
             return None, False
         exact = [ln for ln in st.spec.lines if key in ln.keys]
         if len(exact) > 1 and st.context:
-            exact = [ln for ln in exact if _norm_path(ln.path)[-len(st.context):] == st.context]
+            exact = [ln for ln in exact if _norm_path(ln.path)[-len(st.context) :] == st.context]
         if exact:
             return exact[0], False
         number = enumerator(key)
@@ -328,7 +333,7 @@ class _Mapper:
             lkey = _norm(ln.label)
             if enumerator(lkey) != number:
                 continue
-            if st.context and _norm_path(ln.path)[-len(st.context):] != st.context:
+            if st.context and _norm_path(ln.path)[-len(st.context) :] != st.context:
                 continue
             score = similarity(key, lkey)
             if score > best[0]:
@@ -369,8 +374,13 @@ class _Mapper:
             st.context = _norm_path(line.path)
         if line.id in st.cells:
             self.extras.append(
-                Extra(table.id, "row", labels[-1].text, tuple(c.text for c in value_cells),
-                      labels[-1].location)
+                Extra(
+                    table.id,
+                    "row",
+                    labels[-1].text,
+                    tuple(c.text for c in value_cells),
+                    labels[-1].location,
+                )
             )
             return True
         st.matched += 1
@@ -397,10 +407,13 @@ class _Mapper:
             return False
         values = row.cells[len(row.cells) - len(st.layout) :]
         for placed, cell in zip(st.layout, values, strict=True):
-            assert placed.line is not None and placed.column is not None
+            assert placed.line is not None
+            assert placed.column is not None
             line = st.spec.line(placed.line)
             column = st.spec.column(placed.column)
-            st.cells.setdefault(line.id, {})[column.id] = self.parse_one(st.spec, line, column, cell)
+            st.cells.setdefault(line.id, {})[column.id] = self.parse_one(
+                st.spec, line, column, cell
+            )
         st.matched += len({p.line for p in st.layout})
         st.layout_fixed = True
         if len(row.cells) > len(st.layout):
@@ -455,8 +468,13 @@ class _Mapper:
         if all(_value_like(c.text) for c in labels):
             return False
         self.extras.append(
-            Extra(st.spec.id, "row", labels[-1].text, tuple(c.text for c in values),
-                  labels[-1].location)
+            Extra(
+                st.spec.id,
+                "row",
+                labels[-1].text,
+                tuple(c.text for c in values),
+                labels[-1].location,
+            )
         )
         return True
 
@@ -507,8 +525,11 @@ def _reason(state: _TableState, others: Sequence[_Outcome]) -> str:
         parts.append(
             f"rather than {outcome.spec.id}, which matched {other.matched} of "
             f"{len(other.spec.lines)} lines"
-            + (f" and left {other.header_misses} header label(s) unknown"
-               if other.header_misses else "")
+            + (
+                f" and left {other.header_misses} header label(s) unknown"
+                if other.header_misses
+                else ""
+            )
         )
         break
     return "; ".join(parts)
@@ -542,8 +563,7 @@ def map_grid(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report:
     found = {tid: st for tid, st in best.tables.items() if st.cells}
     if not found:
         raise ParseError(
-            "no table of a known template was found "
-            f"(tried {', '.join(c.id for c in candidates)})",
+            f"no table of a known template was found (tried {', '.join(c.id for c in candidates)})",
             source=grid.source,
             location=Location(line=1) if grid.form == "text" else None,
         )

@@ -43,7 +43,9 @@ def _load(source: str | bytes | os.PathLike[str]) -> tuple[str, str]:
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise ParseError(f"the file is {size} bytes, over the {MAX_INPUT_BYTES} limit", source=name)
+            raise ParseError(
+                f"the file is {size} bytes, over the {MAX_INPUT_BYTES} limit", source=name
+            )
         with path.open("rb") as handle:
             data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
@@ -71,7 +73,9 @@ def _decode(data: bytes, name: str) -> str:
 
 def _grid(text: str, name: str, form: str | None) -> Grid:
     if form is not None and form not in FORMS:
-        raise ParseError(f"unknown form {form!r}; this version reads {', '.join(FORMS)}", source=name)
+        raise ParseError(
+            f"unknown form {form!r}; this version reads {', '.join(FORMS)}", source=name
+        )
     if "\x00" in text:
         raise ParseError("the input is binary, not text", source=name)
     if form == "text" or looks_like_tab_layout(text):

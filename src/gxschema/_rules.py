@@ -49,7 +49,8 @@ KINDS: dict[str, RuleKind] = {
         reason="not_equal",
         holds=lambda lo, hi: lo <= 0 <= hi,
         zh="{where}：{lhs_expr}（{lhs}）应等于 {rhs_expr}（{rhs}），相差 {difference}",
-        en="{where}: {lhs_expr} ({lhs}) should equal {rhs_expr} ({rhs}); they differ by {difference}",
+        en="{where}: {lhs_expr} ({lhs}) should equal {rhs_expr} ({rhs}); "
+        "they differ by {difference}",
     ),
     "<=": RuleKind(
         op="<=",

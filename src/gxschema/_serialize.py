@@ -14,7 +14,6 @@ from typing import Any
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter as _orjson_converter
 
 from gxschema._report import Cell, Location, Report
@@ -99,12 +98,7 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_unstructure_hook(Cell, unstructure_cell)
     converter.register_structure_hook(Cell, structure_cell)
     converter.register_unstructure_hook(
-        Location,
-        make_dict_unstructure_fn(
-            Location,
-            converter,
-            **{a.name: override(omit_if_default=True) for a in attrs.fields(Location)},
-        ),
+        Location, lambda loc: {k: v for k, v in attrs.asdict(loc).items() if v is not None}
     )
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, lambda d, _: Decimal(str(d)))
@@ -178,8 +172,11 @@ def _cell_schema(kind: Kind) -> dict[str, Any]:
             "value": {"anyOf": [number, {"type": "null"}]},
             "tolerance": {
                 "description": "Half-width of the interval an approximate value (19万) allows.",
-                **({"type": "string", "pattern": _NUMBER_TEXT} if kind is Kind.MONEY
-                   else {"type": "integer", "minimum": 0}),
+                **(
+                    {"type": "string", "pattern": _NUMBER_TEXT}
+                    if kind is Kind.MONEY
+                    else {"type": "integer", "minimum": 0}
+                ),
             },
             "unit": {"type": "string"},
             "raw": {"type": "string", "description": "The cell's text as printed."},

@@ -16,7 +16,7 @@ from typing import Literal
 
 import attrs
 
-from gxschema._dsl import FieldDecl, RuleDecl, TableDecl, make_selector
+from gxschema._dsl import FieldDecl, RuleDecl, TableDecl, make_selector, table_decl
 from gxschema._expr import Op, linearize
 from gxschema._labels import normalize_label
 from gxschema._rules import rule_kind
@@ -218,7 +218,8 @@ class TableSpec:
     def headings(self) -> frozenset[str]:
         """Normalised texts of every heading above lines or columns (group labels)."""
         out: set[str] = set()
-        for item in (*self.lines, *self.columns):
+        items: list[LineSpec | ColumnSpec] = [*self.lines, *self.columns]
+        for item in items:
             out.update(normalize_label(p) for p in item.path)
         return frozenset(out)
 
@@ -269,10 +270,7 @@ class TemplateSpec:
 
 
 def _table_id(cls: type) -> str:
-    decl: TableDecl | None = getattr(cls, "__gx_table__", None)
-    if decl is None:
-        raise DeclarationError(f"{cls!r} is not a @gx.table class")
-    return decl.id
+    return table_decl(cls).id
 
 
 @attrs.frozen(eq=False)
@@ -292,7 +290,9 @@ class Template:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id or any(c.isspace() for c in self.id):
-            raise DeclarationError(f"a template id is a non-empty string without spaces: {self.id!r}")
+            raise DeclarationError(
+                f"a template id is a non-empty string without spaces: {self.id!r}"
+            )
         ids = [_table_id(t) for t in self.tables]
         if not ids:
             raise DeclarationError(f"template {self.id!r} has no table")
@@ -373,11 +373,11 @@ def _rule_spec(decl: RuleDecl, scope: Literal["line", "column"]) -> RuleSpec:
     )
 
 
-def _side(
-    weights: dict[str, int], const: int, expr: str, place: str, on_lines: bool
-) -> Side:
+def _side(weights: dict[str, int], const: int, expr: str, place: str, on_lines: bool) -> Side:
     terms = tuple(
-        Term(row=name, column=place, weight=w) if on_lines else Term(row=place, column=name, weight=w)
+        Term(row=name, column=place, weight=w)
+        if on_lines
+        else Term(row=place, column=name, weight=w)
         for name, w in weights.items()
     )
     return Side(terms=terms, const=const, expr=expr)
@@ -470,7 +470,12 @@ def _expand(expr: object, weights: dict[str, int]) -> str:
 def _column(f: FieldDecl) -> ColumnSpec:
     assert f.kind is not None
     return ColumnSpec(
-        id=f.name, label=f.label, aliases=f.aliases, path=f.path, kind=f.kind, unit=f.unit,
+        id=f.name,
+        label=f.label,
+        aliases=f.aliases,
+        path=f.path,
+        kind=f.kind,
+        unit=f.unit,
         doc=f.doc,
     )
 
@@ -487,7 +492,7 @@ def compile_template(template: Template) -> TemplateSpec:
     Raises:
         DeclarationError: the declaration cannot be compiled.
     """
-    tables = tuple(_compile_table(t.__gx_table__) for t in template.tables)
+    tables = tuple(_compile_table(table_decl(t)) for t in template.tables)
     return TemplateSpec(
         id=template.id,
         title=template.title,
@@ -536,7 +541,7 @@ def template(
     )
 
 
-def compile(template: Template) -> TemplateSpec:  # noqa: A001 - the DSL's verb
+def compile(template: Template) -> TemplateSpec:
     """Return a template's compiled spec (the same object every time).
 
     Args:

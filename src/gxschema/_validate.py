@@ -105,9 +105,7 @@ def _where(table: TableSpec, constraint: Constraint, zh: bool) -> str:
     return f"{table.label} · {table.line(line_id).label}{sep}{table.column(column_id).label}"
 
 
-def evaluate(
-    report: Report, table: TableSpec, constraint: Constraint
-) -> Violation | None:
+def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violation | None:
     """Evaluate one constraint on a report.
 
     Args:
@@ -255,9 +253,7 @@ def check(report: Report, *, template: TemplateSpec | None = None) -> Report:
         ValidationError: grouping every error-severity violation with status ``fail``.
     """
     errors = [
-        v
-        for v in validate(report, template=template, severity=("error",))
-        if v.status == "fail"
+        v for v in validate(report, template=template, severity=("error",)) if v.status == "fail"
     ]
     if errors:
         raise ValidationError(errors)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 import orjson
@@ -26,15 +26,14 @@ from gxschema.exceptions import ParseError
 __all__ = ["main"]
 
 _converter = make_converter()
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _dump(data: Any) -> None:
     click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
 
 
-def _read_all(
-    files: Sequence[str], template: str | None
-) -> list[tuple[str, Report | ParseError]]:
+def _read_all(files: Sequence[str], template: str | None) -> list[tuple[str, Report | ParseError]]:
     out: list[tuple[str, Report | ParseError]] = []
     for name in files:
         try:
@@ -53,7 +52,7 @@ def _violation_json(v: Violation) -> dict[str, Any]:
     return data
 
 
-def _template_option() -> Any:
+def _template_option() -> Callable[[F], F]:
     return click.option(
         "--template",
         "template",
@@ -66,7 +65,7 @@ def _template_option() -> Any:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gxschema")
 def main() -> None:
-    """Read and check 政府信息公开工作年度报告 (government information disclosure annual reports)."""
+    """Read and check 政府信息公开工作年度报告 (disclosure annual reports)."""
 
 
 @main.command()
@@ -74,8 +73,13 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the messages in text output.")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the messages in text output.",
+)
 @_template_option()
 def check(files: tuple[str, ...], fmt: str, lang: str, template: str | None) -> None:
     """Check reports against their template's rules.
@@ -126,14 +130,11 @@ def _print_check(
     for v in violations:
         style = "red" if _is_error(v) else "yellow"
         console.print(
-            f"  [{style}]{v.rule}[/{style}] {v.severity}, {v.status}  "
-            f"[dim]{v.table} @ {v.at}[/dim]"
+            f"  [{style}]{v.rule}[/{style}] {v.severity}, {v.status}  [dim]{v.table} @ {v.at}[/dim]"
         )
         console.print("    " + escape(v.message_zh if lang == "zh" else v.message_en))
     errors = sum(1 for v in violations if _is_error(v))
-    console.print(
-        f"  {errors} error(s), {len(violations) - errors} other finding(s)", style="dim"
-    )
+    console.print(f"  {errors} error(s), {len(violations) - errors} other finding(s)", style="dim")
 
 
 @main.command()
@@ -178,7 +179,9 @@ def list_templates() -> None:
         years = ""
         if spec.first_year is not None:
             years = f"{spec.first_year}–{spec.last_year or ''}"
-        click.echo(f"{tid}\t{years}\t{spec.title}" + (f" (extends {spec.base})" if spec.base else ""))
+        click.echo(
+            f"{tid}\t{years}\t{spec.title}" + (f" (extends {spec.base})" if spec.base else "")
+        )
 
 
 @main.command()

@@ -71,6 +71,4 @@ class ValidationError(GxSchemaError, ValueError):
     def __init__(self, violations: Sequence[Violation]) -> None:
         self.violations = tuple(violations)
         rules = sorted({v.rule for v in self.violations})
-        super().__init__(
-            f"{len(self.violations)} violation(s) of {', '.join(rules) or 'no rule'}"
-        )
+        super().__init__(f"{len(self.violations)} violation(s) of {', '.join(rules) or 'no rule'}")

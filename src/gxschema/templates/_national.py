@@ -85,7 +85,9 @@ class Procurement2019:
     """第二十条第（九）项, 2019: procurement projects and their total amount."""
 
     projects: gx.Count = gx.cell("采购项目数量")
-    amount: gx.Money = gx.cell("采购总金额", unit="元", doc="No unit in the header; cells carry it.")
+    amount: gx.Money = gx.cell(
+        "采购总金额", unit="元", doc="No unit in the header; cells carry it."
+    )
 
 
 @gx.table("s2.art20_1", label="第二十条第（一）项", section=S2, corner=INFO)
