@@ -23,15 +23,13 @@ def report_path(request: pytest.FixtureRequest) -> Path:
 
 
 def test_check_json_exits_1_with_exactly_the_two_broken_rules(report_path: Path) -> None:
-    """`check --format json` exits 1; the errors are C3.balance and C3.results_total in 自然人 and 总计."""
+    """`check --format json` exits 1 with C3.balance and C3.results_total in 自然人 and 总计."""
     result = CliRunner().invoke(main, ["check", str(report_path), "--format", "json"])
     assert result.exit_code == 1, result.output
     [entry] = json.loads(result.output)
     assert entry["template"] == "national-2019"
     assert entry["ok"] is False
-    errors = {
-        (v["rule"], v["at"]) for v in entry["violations"] if v["severity"] == "error"
-    }
+    errors = {(v["rule"], v["at"]) for v in entry["violations"] if v["severity"] == "error"}
     assert errors == {
         ("C3.balance", "natural_person"),
         ("C3.balance", "total"),
@@ -41,8 +39,14 @@ def test_check_json_exits_1_with_exactly_the_two_broken_rules(report_path: Path)
     assert all(v["status"] == "fail" for v in entry["violations"])
     balance = next(v for v in entry["violations"] if v["rule"] == "C3.balance")
     assert (balance["lhs"], balance["rhs"], balance["difference"]) == (2, 0, 2)
-    assert {c["row_id"] for c in balance["cells"]} == {"new", "carried_in", "r7_total", "carried_out"}
-    assert balance["message_zh"] and balance["message_en"]
+    assert {c["row_id"] for c in balance["cells"]} == {
+        "new",
+        "carried_in",
+        "r7_total",
+        "carried_out",
+    }
+    assert balance["message_zh"]
+    assert balance["message_en"]
 
 
 def test_soft_delta_holds_on_every_section_two_row(report_path: Path) -> None:
@@ -50,9 +54,7 @@ def test_soft_delta_holds_on_every_section_two_row(report_path: Path) -> None:
     report = gx.read(report_path)
     assert not [v for v in gx.validate(report) if v.severity == "warning"]
     spec = gx.templates.get(report.template)
-    delta_lines = [
-        (c.table, c.at) for c in spec.constraints if c.rule.id == "S2.delta"
-    ]
+    delta_lines = [(c.table, c.at) for c in spec.constraints if c.rule.id == "S2.delta"]
     assert len(delta_lines) == 4
     for table, line in delta_lines:
         assert report.tables[table][line], (table, line)
@@ -65,11 +67,15 @@ def test_extract_gives_the_golden_values(report_path: Path) -> None:
     [data] = json.loads(result.output)
     art20_5 = data["tables"]["s2.art20_5"]
     assert [art20_5["licensing"][c]["value"] for c in ("previous", "change", "decisions")] == [
-        472, -55, 417,
+        472,
+        -55,
+        417,
     ]
     other = art20_5["other_services"]
     assert [other[c]["value"] for c in ("previous", "change", "decisions")] == [
-        190000, 10000, 200000,
+        190000,
+        10000,
+        200000,
     ]
     assert all(other[c]["tolerance"] == 5000 for c in ("previous", "change", "decisions"))
     amount = data["tables"]["s2.art20_9"]["procurement"]["amount"]
@@ -85,7 +91,9 @@ def test_extract_csv_has_the_contract_columns_and_every_cell(report_path: Path) 
     result = CliRunner().invoke(main, ["extract", str(report_path), "--format", "csv"])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "file,template,table,row_id,row_label,column_id,column_label,value,raw,source"
+    assert (
+        lines[0] == "file,template,table,row_id,row_label,column_id,column_label,value,raw,source"
+    )
     spec = gx.templates.get("national-2019")
     assert len(lines) - 1 == sum(len(t.lines) * len(t.columns) for t in spec.tables)
     assert any(",s3,r3_7,7.属于行政执法案卷,natural_person,自然人,1," in line for line in lines)
