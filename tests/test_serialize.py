@@ -1,0 +1,139 @@
+"""Serialization: exact JSON round trips, the generated JSON Schema, long-format rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import jsonschema
+import orjson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import gxschema as gx
+from tests.conftest import EXAMPLES
+
+EXAMPLE = EXAMPLES / "lucheng-police-2020.txt"
+
+values = st.one_of(
+    st.just(gx.BLANK),
+    st.builds(gx.Number, st.integers(-(10**9), 10**9)),
+    st.builds(gx.Number, st.integers(0, 10**9), st.sampled_from([0, 5, 500, 5000])),
+    st.builds(
+        gx.Number,
+        st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=0, max_value=10**9),
+        st.just(0),
+        st.sampled_from(["元", "万元"]),
+    ),
+)
+locations = st.none() | st.builds(
+    gx.Location,
+    line=st.none() | st.integers(1, 10**6),
+    column=st.none() | st.integers(1, 50),
+    page=st.none() | st.integers(1, 500),
+)
+cells = st.builds(gx.Cell, value=values, raw=st.text(), source=locations, inferred=st.booleans())
+
+
+@given(
+    tables=st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.dictionaries(
+            st.text(min_size=1, max_size=8),
+            st.dictionaries(st.text(min_size=1, max_size=8), cells, max_size=4),
+            max_size=4,
+        ),
+        max_size=3,
+    ),
+    source=st.none() | st.text(),
+)
+def test_json_round_trip_is_exact_for_any_cells(
+    tables: dict[str, dict[str, dict[str, gx.Cell]]], source: str | None
+) -> None:
+    """from_json(to_json(r)) == r for any cells: BLANK vs 0, Decimal, tolerance, raw, source."""
+    report = gx.Report(template="national-2019", tables=tables, source=source)
+    again = gx.from_json(gx.to_json(report))
+    assert again == report
+    for (_, _, _, a), (_, _, _, b) in zip(report.cells(), again.cells(), strict=True):
+        assert type(a.value) is type(b.value)
+        if isinstance(a.value, gx.Number):
+            assert type(a.value.value) is type(b.value.value)
+            assert str(a.value.value) == str(b.value.value)
+
+
+def test_blank_and_zero_serialize_differently() -> None:
+    """BLANK is "value": null; 0 is "value": 0."""
+    blank = orjson.loads(gx.to_json(gx.Cell(value=gx.BLANK, raw="")))
+    zero = orjson.loads(gx.to_json(gx.Cell(value=gx.Number(0), raw="0")))
+    assert blank["value"] is None
+    assert zero["value"] == 0
+
+
+def test_decimal_serializes_as_exact_string() -> None:
+    """A Decimal keeps its digits as a string."""
+    cell = gx.Cell(value=gx.Number(Decimal("9742000.00"), unit="元"), raw="974.20万元")
+    data = orjson.loads(gx.to_json(cell))
+    assert data["value"] == "9742000.00"
+    assert data["unit"] == "元"
+
+
+@pytest.mark.parametrize(
+    "template_id", ["national-2019", "national-2021", "hubei-2019", "hybrid-2021"]
+)
+def test_schema_lists_every_declared_cell(template_id: str) -> None:
+    """The JSON Schema is generated from the spec: every table, line and column is in it."""
+    spec = gx.templates.get(template_id)
+    schema = gx.json_schema(spec)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    tables = schema["properties"]["tables"]["properties"]
+    assert set(tables) == {t.id for t in spec.tables}
+    for table in spec.tables:
+        lines = tables[table.id]["properties"]
+        assert list(lines) == [ln.id for ln in table.lines]
+        for ln in table.lines:
+            assert lines[ln.id]["title"] == ln.label
+            assert list(lines[ln.id]["properties"]) == [c.id for c in table.columns]
+
+
+def test_report_json_validates_against_its_schema() -> None:
+    """The example's JSON is valid under its template's schema; a corrupted one is not."""
+    report = gx.read(EXAMPLE)
+    schema = gx.json_schema(gx.templates.get(report.template))
+    data = orjson.loads(gx.to_json(report))
+    jsonschema.validate(data, schema)
+    data["tables"]["s3"]["new"]["natural_person"]["value"] = "two"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+    data["tables"]["s3"]["new"]["natural_person"]["value"] = 2
+    data["tables"]["s3"]["no_such_line"] = {}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_long_rows_give_one_row_per_cell_with_labels() -> None:
+    """long_rows yields every cell once, with the spec's labels and the cell's raw text."""
+    report = gx.read(EXAMPLE)
+    rows = list(gx.long_rows(report))
+    assert len(rows) == len(list(report.cells()))
+    row = next(
+        r for r in rows if (r.table, r.row_id, r.column_id) == ("s3", "r3_7", "natural_person")
+    )
+    assert (row.row_label, row.column_label, row.value, row.raw) == (
+        "7.属于行政执法案卷",
+        "自然人",
+        1,
+        "\xa01",
+    )
+    assert row.source.startswith("line ")
+
+
+def test_converter_factory_gives_independent_converters() -> None:
+    """make_converter() returns a new converter each time; configure_converter reuses one."""
+    a, b = gx.make_converter(), gx.make_converter()
+    assert a is not b
+    report = gx.read(EXAMPLE)
+    assert a.structure(a.unstructure(report), gx.Report) == report
+    import cattrs
+
+    c = gx.configure_converter(cattrs.Converter())
+    assert c.structure(c.unstructure(report), gx.Report) == report
