@@ -285,8 +285,9 @@ def test_parse_raises_only_value_parse_error(kind: Kind, raw: str) -> None:
 
 def test_blank_is_not_zero() -> None:
     """BLANK is a value of its own: not equal to Number(0), and Number(0) is not BLANK."""
-    assert Number(0) != BLANK
-    assert Number(0) is not BLANK
+    zero: object = Number(0)
+    assert zero != BLANK
+    assert zero is not BLANK
     assert parse_value("0", COUNT) != parse_value("", COUNT)
 
 

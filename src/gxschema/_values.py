@@ -264,7 +264,13 @@ def parse_value(raw: str, kind: Kind, *, unit: str | None = None) -> Value:
 
     A ``MONEY`` value is an exact :class:`~decimal.Decimal`, expressed in the column's
     ``unit`` whatever unit the text uses: ``"974.20万元"`` in a 元 column is
-    ``Decimal("9742000.00")``; a bare ``万`` in a money cell means 万元.
+    ``Decimal("9742000.00")``.  A bare number is in the column's unit; a bare ``万``
+    means 万元, and so does a Chinese numeral with 万 in it (``"三万"`` is 30000 元).
+
+    Only full-width ASCII and the ideographic space are folded, not all of NFKC:
+    NFKC would read the footnote mark in ``"12¹"`` as a digit, giving 121.  A digit
+    right after a unit other than 十 is the next lower place, as in speech:
+    ``"一千二"`` is 1200, ``"一万五"`` 15000.
 
     Args:
         raw: the cell's text as printed.
