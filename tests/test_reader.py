@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 
 import pytest
 
@@ -193,7 +194,7 @@ def test_inputs_without_a_report_are_parse_errors(data: bytes) -> None:
         gx.read(data)
 
 
-def test_missing_file_is_a_parse_error(tmp_path: pytest.TempPathFactory) -> None:
+def test_missing_file_is_a_parse_error(tmp_path: Path) -> None:
     """A path that does not exist is a ParseError naming it."""
     with pytest.raises(gx.ParseError, match=r"missing\.txt"):
         gx.read(str(tmp_path) + "/missing.txt")
@@ -206,3 +207,30 @@ def test_fullwidth_digits_and_nbsp_padding_read() -> None:
     wide = str.maketrans("0123456789", "０１２３４５６７８９")
     styled = {k: "\xa0" + v.translate(wide) + "\u3000" for k, v in values.items()}
     assert cell_values(gx.read(tab_text(spec, styled))) == values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\t信息内容\n\t自然人\n\n" * 20_000,
+        ("\t" + "\t".join(["1"] * 500) + "\n\n") * 3,
+        ("\t" + "\t".join(["1"] * 99) + "\n\n") * 1000,
+    ],
+    ids=["too many rows", "too wide a row", "too many cells"],
+)
+def test_oversized_grids_are_refused_with_a_location(text: str) -> None:
+    """Inputs far beyond any report's size are refused with a ParseError naming where."""
+    with pytest.raises(gx.ParseError, match="far fewer") as info:
+        gx.read(text)
+    assert info.value.location is not None
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    """A file over the size limit is refused from its size, before it is read."""
+    from gxschema import _read
+
+    path = tmp_path / "big.txt"
+    with path.open("wb") as handle:
+        handle.truncate(_read.MAX_INPUT_BYTES + 1)
+    with pytest.raises(gx.ParseError, match="limit"):
+        gx.read(path)

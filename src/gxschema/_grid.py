@@ -11,8 +11,16 @@ from __future__ import annotations
 import attrs
 
 from gxschema._report import Location
+from gxschema.exceptions import ParseError
 
-__all__ = ["Grid", "GridCell", "GridRow"]
+__all__ = ["MAX_CELLS", "MAX_ROWS", "MAX_ROW_CELLS", "Grid", "GridBuilder", "GridCell", "GridRow"]
+
+MAX_ROWS = 5000
+"""More rows than this and the input is refused: a report has a few hundred at most."""
+MAX_ROW_CELLS = 100
+"""More cells than this in one row and the input is refused."""
+MAX_CELLS = 50_000
+"""More cells than this in all and the input is refused (it also bounds the work)."""
 
 
 @attrs.frozen
@@ -50,3 +58,44 @@ class Grid:
     rows: tuple[GridRow, ...]
     source: str
     form: str
+
+
+class GridBuilder:
+    """Collects rows for a reader and enforces the size limits as it goes.
+
+    Args:
+        source: the input's name, for errors.
+        form: the input form.
+    """
+
+    def __init__(self, source: str, form: str) -> None:
+        self.source = source
+        self.form = form
+        self.rows: list[GridRow] = []
+        self.cells = 0
+
+    def add(self, row: GridRow) -> None:
+        """Add a row.
+
+        Raises:
+            ParseError: a limit is exceeded (the message names it and where).
+        """
+        if len(row.cells) > MAX_ROW_CELLS:
+            raise ParseError(
+                f"a row has {len(row.cells)} cells; a report's rows have far fewer "
+                f"(limit {MAX_ROW_CELLS})",
+                source=self.source,
+                location=row.location,
+            )
+        self.cells += len(row.cells)
+        if len(self.rows) >= MAX_ROWS or self.cells > MAX_CELLS:
+            raise ParseError(
+                f"the input has over {MAX_ROWS} rows or {MAX_CELLS} cells; a report has far fewer",
+                source=self.source,
+                location=row.location,
+            )
+        self.rows.append(row)
+
+    def build(self) -> Grid:
+        """Return the grid."""
+        return Grid(rows=tuple(self.rows), source=self.source, form=self.form)

@@ -41,6 +41,8 @@ _VALUE_LIKE = re.compile(
 _BLANK_LIKE = frozenset({"", "-", "—", "–", "/", "无", "空", "－", "／"})
 _YEAR = re.compile(r"(20[1-9]\d)\s*年")
 _FUZZY_MIN = 0.6
+_HEADER_ROWS = 6  # header rows considered when resolving columns
+
 
 
 def _value_like(text: str) -> bool:
@@ -226,7 +228,8 @@ class _Mapper:
         lines: list[object] = []
         seen_lines: list[LineSpec] = []
         hits = misses = 0
-        for hrow in st.header_rows:
+        # Only the rows just above the data count; it also keeps hostile inputs linear.
+        for hrow in st.header_rows[-_HEADER_ROWS:]:
             known_left = False
             for text in hrow.texts:
                 if not text.strip():

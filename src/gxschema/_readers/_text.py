@@ -9,7 +9,7 @@ without a tab outside a row is free text: a title, a section heading, prose.
 
 from __future__ import annotations
 
-from gxschema._grid import Grid, GridCell, GridRow
+from gxschema._grid import Grid, GridBuilder, GridCell, GridRow
 from gxschema._report import Location
 
 __all__ = ["looks_like_tab_layout", "read_tab_layout"]
@@ -42,14 +42,17 @@ def read_tab_layout(text: str, *, source: str = "<text>") -> Grid:
 
     Returns:
         The grid: one row per block of tabbed lines, one heading row per free line.
+
+    Raises:
+        ParseError: the input exceeds the grid's size limits.
     """
-    rows: list[GridRow] = []
+    rows = GridBuilder(source, "text")
     cells: list[tuple[list[str], int]] = []  # (lines of the cell, line number)
     start = 0
 
     def close() -> None:
         if cells:
-            rows.append(
+            rows.add(
                 GridRow(
                     cells=tuple(
                         GridCell("\n".join(parts), Location(line=n, column=i + 1))
@@ -72,7 +75,7 @@ def read_tab_layout(text: str, *, source: str = "<text>") -> Grid:
         elif cells:
             cells[-1][0].append(line)
         else:
-            rows.append(
+            rows.add(
                 GridRow(
                     cells=(GridCell(line.strip(), Location(line=number, column=1)),),
                     location=Location(line=number),
@@ -80,4 +83,4 @@ def read_tab_layout(text: str, *, source: str = "<text>") -> Grid:
                 )
             )
     close()
-    return Grid(rows=tuple(rows), source=source, form="text")
+    return rows.build()
