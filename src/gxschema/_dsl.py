@@ -220,7 +220,8 @@ def line(
         under: the heading(s) this line sits under, outermost first; rules select
             lines by it (``gx.lines(under=...)``).
         aliases: other spellings that mean this line.
-        row: the row class giving its columns; by default read from the annotation.
+        row: the row class giving its columns; by default read from the annotation,
+            or, for a line a variant adds without one, the row class of the base's lines.
         after: in a variant, insert after this line.
         before: in a variant, insert before this line.
         doc: a note for the generated reference.
@@ -431,11 +432,15 @@ def _collect(
             if what == "column" and fdecl.kind is Kind.MONEY and fdecl.unit is None:
                 fdecl = attrs.evolve(fdecl, unit="元")
             if what == "line" and fdecl.row is None:
-                if not (isinstance(ann, type) and hasattr(ann, ROW_ATTR)):
+                if isinstance(ann, type) and hasattr(ann, ROW_ATTR):
+                    fdecl = attrs.evolve(fdecl, row=ann)
+                elif ann is None and base_fields:
+                    # In a variant, a new line has the shape of the lines it joins.
+                    fdecl = attrs.evolve(fdecl, row=base_fields[0].row)
+                else:
                     raise DeclarationError(
                         f"{owner}.{name}: annotate the line with a @gx.row class, or pass row="
                     )
-                fdecl = attrs.evolve(fdecl, row=ann)
             if what == "line" and not hasattr(fdecl.row, ROW_ATTR):
                 raise DeclarationError(f"{owner}.{name}: row={fdecl.row!r} is not a @gx.row class")
             existing = next((j for j, f in enumerate(fields) if f.name == name), None)
