@@ -62,7 +62,12 @@ def main() -> None:
 
     rows = [
         ("read (all templates)", lambda: gx.read(text), "bare tab split", bare_split),
-        ("read (template given)", lambda: gx.read(text, template=spec), "bare tab split", bare_split),
+        (
+            "read (template given)",
+            lambda: gx.read(text, template=spec),
+            "bare tab split",
+            bare_split,
+        ),
         ("validate", lambda: gx.validate(report), "plain sums", plain_sums),
         (
             "JSON round trip",
@@ -74,7 +79,9 @@ def main() -> None:
     print(f"{'operation':24} {'ms':>8}   {'baseline':20} {'ms':>8} {'ratio':>8}")
     for name, fn, base_name, base in rows:
         ours, theirs = best(fn), best(base)
-        print(f"{name:24} {ours * 1e3:8.3f}   {base_name:20} {theirs * 1e3:8.3f} {ours / theirs:8.1f}")
+        print(
+            f"{name:24} {ours * 1e3:8.3f}   {base_name:20} {theirs * 1e3:8.3f} {ours / theirs:8.1f}"
+        )
 
 
 if __name__ == "__main__":
