@@ -234,3 +234,63 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
         handle.truncate(_read.MAX_INPUT_BYTES + 1)
     with pytest.raises(gx.ParseError, match="limit"):
         gx.read(path)
+
+
+def _mixed(s2_from: str, rest_from: str, year: int) -> tuple[str, dict[tuple[str, str, str], str]]:
+    """A report printing section 二 as one template and 三/四 as another."""
+    s2_spec, rest_spec = gx.templates.get(s2_from), gx.templates.get(rest_from)
+    s2_text = tab_text(s2_spec, numbered(s2_spec), year=year)
+    rest_text = tab_text(rest_spec, numbered(rest_spec), year=year)
+    cut = s2_spec.table("s3").section
+    head, _ = s2_text.split(cut, 1)
+    _, tail = rest_text.split(cut, 1)
+    values = {k: v for k, v in numbered(s2_spec).items() if k[0].startswith("s2.")}
+    values |= {k: v for k, v in numbered(rest_spec).items() if not k[0].startswith("s2.")}
+    return head + cut + tail, values
+
+
+@pytest.mark.parametrize(
+    ("s2_from", "rest_from", "year", "expected"),
+    [
+        ("national-2019", "national-2021", 2021, "national-2019[s3=national-2021]"),
+        ("national-2021", "national-2019", 2022, "hybrid-2021"),
+    ],
+)
+def test_each_table_is_read_with_the_template_its_labels_fit(
+    s2_from: str, rest_from: str, year: int, expected: str
+) -> None:
+    """A report mixing templates is read table by table; a declared hybrid wins when one fits."""
+    text, values = _mixed(s2_from, rest_from, year)
+    report = gx.read(text)
+    assert report.template == expected
+    assert cell_values(report) == values
+    assert report.extras == ()
+    spec = gx.templates.get(report.template)
+    assert gx.templates.get(expected) is spec
+    if "[" in expected:
+        s3 = next(d for d in report.detection if d.table == "s3")
+        assert "fit national-2021's declaration better" in s3.reason
+    # The composite id resolves anywhere, so the report validates against it.
+    assert {v.rule for v in gx.validate(report)} <= {r.id for r in spec.rules}
+    assert gx.from_json(gx.to_json(report)) == report
+
+
+def test_composite_ids_resolve_and_are_not_listed() -> None:
+    """A composite id resolves to the base with the named tables swapped, and is not listed."""
+    spec = gx.templates.compose(
+        "national-2021", {"s3": "national-2019", "s2.art20_9": "national-2019"}
+    )
+    assert spec.id == "national-2021[s2.art20_9=national-2019,s3=national-2019]"
+    assert [t.id for t in spec.tables] == [
+        "s2.art20_1",
+        "s2.art20_5",
+        "s2.art20_6",
+        "s2.art20_8",
+        "s2.art20_9",
+        "s3",
+        "s4",
+    ]
+    assert "r6" in {ln.id for ln in spec.table("s3").lines}
+    assert spec.id not in gx.templates.available()
+    with pytest.raises(KeyError):
+        gx.templates.get("national-2021[s9=national-2019]")

@@ -20,7 +20,7 @@ best, recording per table why.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -71,6 +71,7 @@ class _TableState:
     fuzzy: list[str] = attrs.field(factory=list)
     header_hits: int = 0
     header_misses: int = 0
+    errors: int = 0
     context: tuple[str, ...] = ()
 
 
@@ -81,17 +82,25 @@ class _Outcome:
     extras: list[Extra]
     errors: list[ParseError]
 
+    def table_score(self, table_id: str) -> float | None:
+        """How well one table's labels fit; None when the table was not found."""
+        state = self.tables.get(table_id)
+        if state is None or not state.cells:
+            return None
+        missing = len(state.spec.lines) - len(state.cells)
+        extras = sum(1 for e in self.extras if e.table == table_id and e.axis == "row")
+        return (
+            state.matched
+            - 0.5 * len(state.fuzzy)
+            - 2 * missing
+            + 0.5 * state.header_hits
+            - state.header_misses
+            - 2 * extras
+            - 2 * state.errors
+        )
+
     def score(self) -> float:
-        total = 0.0
-        for state in self.tables.values():
-            if not state.cells:
-                continue
-            missing = len(state.spec.lines) - len(state.cells)
-            total += state.matched - 0.5 * len(state.fuzzy) - 2 * missing
-            total += 0.5 * state.header_hits - state.header_misses
-        total -= 2 * sum(1 for e in self.extras if e.axis == "row")
-        total -= 2 * len(self.errors)
-        return total
+        return sum(self.table_score(t) or 0.0 for t in self.tables)
 
 
 def _norm(text: str) -> str:
@@ -430,6 +439,7 @@ class _Mapper:
         try:
             value = parse_value(cell.text, column.kind, unit=column.unit)
         except ValueParseError as exc:
+            self.state(table).errors += 1
             self.errors.append(
                 ParseError(
                     f"table {table.id}, line {line.label!r}, column {column.label!r}: {exc}",
@@ -538,12 +548,39 @@ def _reason(state: _TableState, others: Sequence[_Outcome]) -> str:
     return "; ".join(parts)
 
 
-def map_grid(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report:
+def _better_tables(best: _Outcome, others: Sequence[_Outcome]) -> dict[str, str]:
+    """Tables another template declares differently and whose labels fit it better."""
+    out: dict[str, str] = {}
+    ids = list(dict.fromkeys(t for o in (best, *others) for t in o.tables))
+    for table_id in ids:
+        mine = best.table_score(table_id)
+        in_base = any(t.id == table_id for t in best.spec.tables)
+        base_shape = _shape(best.spec.table(table_id)) if in_base else None
+        top = mine if mine is not None else 0.0
+        for other in others:
+            score = other.table_score(table_id)
+            if score is None or score <= top:
+                continue
+            if _shape(other.spec.table(table_id)) == base_shape:
+                continue
+            out[table_id], top = other.spec.id, score
+    return out
+
+
+def map_grid(
+    grid: Grid,
+    candidates: Sequence[TemplateSpec],
+    *,
+    compose: Callable[[str, Mapping[str, str]], TemplateSpec] | None = None,
+) -> Report:
     """Map a grid to a report with the best-fitting of the candidate templates.
 
     Args:
         grid: what the reader found.
         candidates: the templates to try (one, when the caller names it).
+        compose: when given, a table whose labels fit another candidate's declaration
+            better than the best template's is read with that declaration: ``compose``
+            returns the spec of the best template with those tables replaced (or added).
 
     Returns:
         The report, with per-table reasons for the template chosen and every unknown
@@ -563,6 +600,16 @@ def map_grid(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report:
     )
     best = ranked[0][1]
     others = [o for _, o in ranked[1:]]
+    replacements: dict[str, str] = {}
+    if compose is not None and others:
+        replacements = _better_tables(best, others)
+        if replacements:
+            base_id = best.spec.id
+            best = _Mapper(grid, compose(base_id, replacements)).run()
+            replacements = {
+                t: f"its labels fit {tpl}'s declaration better than {base_id}'s"
+                for t, tpl in replacements.items()
+            }
     found = {tid: st for tid, st in best.tables.items() if st.cells}
     if not found:
         raise ParseError(
@@ -589,7 +636,10 @@ def map_grid(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report:
             continue
         ordered = {ln.id: state.cells[ln.id] for ln in table.lines if ln.id in state.cells}
         tables[table.id] = ordered
-        detection.append(Detection(table.id, best.spec.id, _reason(state, others)))
+        reason = _reason(state, others)
+        if table.id in replacements:
+            reason = f"{replacements[table.id]}; {reason}"
+        detection.append(Detection(table.id, best.spec.id, reason))
     return Report(
         template=best.spec.id,
         tables=tables,

@@ -113,9 +113,12 @@ def read(
     Args:
         source: a path, the file's bytes, or its text (a ``str`` containing a newline
             or tab is taken as text, any other ``str`` as a path).
-        template: a template id, declaration or spec to read with; by default every
-            registered template is tried and the best-fitting one is kept, with the
-            reason recorded per table in ``report.detection``.
+        template: a template id, declaration or spec to read with.  By default every
+            registered template is tried and the best-fitting one is kept; a table whose
+            own labels fit another template's declaration better is read with that one
+            (the report's template is then a composite id such as
+            ``national-2021[s3=national-2019]``).  The reason is recorded per table in
+            ``report.detection``.
         form: the input form; detected from the content when None.
 
     Returns:
@@ -126,6 +129,9 @@ def read(
         ParseError: the input cannot be read, holds no known table, or a cell cannot be
             read as its column's kind (the message names the cell and where it is).
     """
+    from gxschema.templates import compose
+
     text, name = _load(source)
     grid = _grid(text, name, form)
-    return map_grid(grid, _candidates(template))
+    candidates = _candidates(template)
+    return map_grid(grid, candidates, compose=compose if template is None else None)

@@ -9,6 +9,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
+from gxschema._dsl import table_decl
 from gxschema._spec import Template, TemplateSpec
 from gxschema.exceptions import DeclarationError
 from gxschema.templates._national import NATIONAL_2019, NATIONAL_2021
@@ -20,6 +24,8 @@ __all__ = [
     "NATIONAL_2019",
     "NATIONAL_2021",
     "available",
+    "compose",
+    "composite_id",
     "declaration",
     "get",
     "register",
@@ -67,7 +73,8 @@ def get(id: str) -> TemplateSpec:
     """Return the compiled spec of a registered template.
 
     Args:
-        id: ``"national-2019"``, ``"national-2021"``, a variant's or your own id.
+        id: ``"national-2019"``, ``"national-2021"``, a variant's or your own id, or a
+            composite id such as ``national-2021[s3=national-2019]`` (see :func:`compose`).
 
     Returns:
         The spec.
@@ -90,10 +97,15 @@ def declaration(id: str) -> Template:
     Raises:
         KeyError: no template has that id.
     """
-    try:
+    if id in _REGISTRY:
         return _REGISTRY[id]
-    except KeyError:
-        raise KeyError(f"no template {id!r}; available: {', '.join(available())}") from None
+    m = _COMPOSITE.match(id)
+    if m is not None:
+        if id not in _COMPOSED:
+            parts = dict(p.split("=", 1) for p in m.group("parts").split(",") if "=" in p)
+            _COMPOSED[id] = _compose(m.group("base"), parts)
+        return _COMPOSED[id]
+    raise KeyError(f"no template {id!r}; available: {', '.join(available())}")
 
 
 def available() -> tuple[str, ...]:
@@ -107,3 +119,75 @@ def available() -> tuple[str, ...]:
 
 for _t in (NATIONAL_2019, NATIONAL_2021, HUBEI_2019, HYBRID_2021):
     register(_t)
+
+
+_COMPOSITE = re.compile(r"^(?P<base>[^\[\]]+)\[(?P<parts>[^\[\]]+)\]$")
+_COMPOSED: dict[str, Template] = {}
+
+
+def composite_id(base: str, tables: Mapping[str, str]) -> str:
+    """Return the id of ``base`` with some tables taken from other templates.
+
+    Args:
+        base: the template id.
+        tables: table id → id of the template whose declaration of it is used.
+
+    Returns:
+        An id such as ``national-2021[s3=national-2019]``, resolvable by :func:`get`.
+    """
+    parts = ",".join(f"{t}={tpl}" for t, tpl in sorted(tables.items()))
+    return f"{base}[{parts}]"
+
+
+def compose(base: str, tables: Mapping[str, str]) -> TemplateSpec:
+    """Return the spec of a template with some tables declared as in other templates.
+
+    Reports mix templates (DOMAIN calls them hybrids): a table is read and checked with
+    the declaration that fits its own labels.  The result's id says how it was made
+    (see :func:`composite_id`), so a report that names it can be validated anywhere.
+
+    Args:
+        base: the template id.
+        tables: table id → id of the template whose declaration of it is used; a table
+            the base lacks is added after the tables that precede it in its template.
+
+    Returns:
+        The composed spec.
+
+    Raises:
+        KeyError: a template or table id is unknown.
+    """
+    return declaration(composite_id(base, tables)).spec
+
+
+def _compose(base_id: str, tables: Mapping[str, str]) -> Template:
+    base = declaration(base_id)
+    result = list(base.tables)
+    ids = [table_decl(t).id for t in result]
+    for table_id, source_id in sorted(tables.items()):
+        source = declaration(source_id)
+        source_ids = [table_decl(t).id for t in source.tables]
+        if table_id not in source_ids:
+            raise KeyError(f"template {source_id!r} has no table {table_id!r}")
+        cls = source.tables[source_ids.index(table_id)]
+        if table_id in ids:
+            result[ids.index(table_id)] = cls
+            continue
+        # Insert after the nearest table that precedes it in its own template.
+        position = 0
+        for earlier in reversed(source_ids[: source_ids.index(table_id)]):
+            if earlier in ids:
+                position = ids.index(earlier) + 1
+                break
+        result.insert(position, cls)
+        ids.insert(position, table_id)
+    return Template(
+        id=composite_id(base_id, tables),
+        title=base.title,
+        tables=tuple(result),
+        first_year=base.first_year,
+        last_year=base.last_year,
+        base=base_id,
+        description="Composed: "
+        + ", ".join(f"{t} as in {tpl}" for t, tpl in sorted(tables.items())),
+    )
