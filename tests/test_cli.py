@@ -103,3 +103,31 @@ def test_extract_csv_quotes_and_blank_values(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["extract", str(path), "--format", "csv"]).output
     row = next(line for line in out.splitlines() if ",s3,new," in line and ",other," in line)
     assert row.split(",")[7:9] == ["", "—"]
+
+
+def test_load_registers_a_users_templates(tmp_path: Path) -> None:
+    """--load runs a declarations file, so its templates take part in detection."""
+    decl = tmp_path / "mine.py"
+    decl.write_text(
+        "import gxschema as gx\n"
+        "from gxschema.templates import NATIONAL_2019\n"
+        "if 'mine-2019' not in gx.templates.available():\n"
+        "    gx.templates.register(NATIONAL_2019.extend('mine-2019'))\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    try:
+        listed = runner.invoke(main, ["--load", str(decl), "templates"]).output
+        assert "mine-2019" in listed
+        result = runner.invoke(
+            main,
+            ["--load", str(decl), "check", EXAMPLE, "--template", "mine-2019", "--format", "json"],
+        )
+        assert json.loads(result.output)[0]["template"] == "mine-2019"
+    finally:
+        gx.templates.unregister("mine-2019")
+    broken = tmp_path / "broken.py"
+    broken.write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    result = runner.invoke(main, ["--load", str(broken), "templates"])
+    assert result.exit_code == 2
+    assert "boom" in result.output

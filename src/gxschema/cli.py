@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import runpy
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -64,8 +65,22 @@ def _template_option() -> Callable[[F], F]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gxschema")
-def main() -> None:
+@click.option(
+    "--load",
+    "load",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE.py",
+    help="Run a Python file that declares and registers templates "
+    "(gx.templates.register); repeatable.",
+)
+def main(load: tuple[str, ...]) -> None:
     """Read and check 政府信息公开工作年度报告 (disclosure annual reports)."""
+    for path in load:
+        try:
+            runpy.run_path(path, run_name="gxschema_templates")
+        except Exception as exc:
+            raise click.UsageError(f"--load {path}: {type(exc).__name__}: {exc}") from None
 
 
 @main.command()

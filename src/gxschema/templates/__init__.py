@@ -1,5 +1,9 @@
 """The registry of report templates: the national ones, the shipped variants, yours.
 
+The declarations themselves are importable from here too: the row classes (the columns
+of a table, e.g. :class:`Applicants`) and the table classes (e.g. :class:`Applications2019`)
+that a variant subclasses.
+
 >>> from gxschema import templates
 >>> templates.available()[:2]
 ('national-2019', 'national-2021')
@@ -15,14 +19,60 @@ from collections.abc import Mapping
 from gxschema._dsl import table_decl
 from gxschema._spec import Template, TemplateSpec
 from gxschema.exceptions import DeclarationError
-from gxschema.templates._national import NATIONAL_2019, NATIONAL_2021
-from gxschema.templates._variants import HUBEI_2019, HYBRID_2021
+from gxschema.templates._national import (
+    NATIONAL_2019,
+    NATIONAL_2021,
+    Applicants,
+    Applications2019,
+    Applications2021,
+    Art20_1_2019,
+    Art20_1_2021,
+    Art20_5_2019,
+    Art20_5_2021,
+    Art20_6_2019,
+    Art20_6_2021,
+    Art20_8_2019,
+    Art20_8_2021,
+    Art20_9_2019,
+    Decisions2021,
+    Documents2019,
+    Documents2021,
+    Fees2019,
+    Fees2021,
+    Items2019,
+    Outcomes,
+    Procurement2019,
+    Reviews,
+)
+from gxschema.templates._variants import HUBEI_2019, HYBRID_2021, Art20_1_Hubei
 
 __all__ = [
     "HUBEI_2019",
     "HYBRID_2021",
     "NATIONAL_2019",
     "NATIONAL_2021",
+    "Applicants",
+    "Applications2019",
+    "Applications2021",
+    "Art20_1_2019",
+    "Art20_1_2021",
+    "Art20_1_Hubei",
+    "Art20_5_2019",
+    "Art20_5_2021",
+    "Art20_6_2019",
+    "Art20_6_2021",
+    "Art20_8_2019",
+    "Art20_8_2021",
+    "Art20_9_2019",
+    "Decisions2021",
+    "Documents2019",
+    "Documents2021",
+    "Fees2019",
+    "Fees2021",
+    "Items2019",
+    "Outcomes",
+    "Procurement2019",
+    "Reviews",
     "available",
     "compose",
     "composite_id",
