@@ -35,8 +35,8 @@ class Block:
 
 
 def pages() -> list[Path]:
-    """Every hand-written Markdown page of the docs."""
-    found = []
+    """Every hand-written Markdown page of the docs, and the README."""
+    found = [ROOT / "README.md"]
     for path in sorted(DOCS.rglob("*.md")):
         if "_build" in path.relative_to(DOCS).parts:
             continue

@@ -575,7 +575,10 @@ def row(cls: T) -> T:
         new,
         ROW_ATTR,
         RowDecl(
-            name=owner, fields=tuple(fields), rules=tuple(rules), doc=(cls.__doc__ or "").strip()
+            name=owner,
+            fields=tuple(fields),
+            rules=tuple(rules),
+            doc=(cls.__doc__ or (base.doc if base else "")).strip(),
         ),
     )
     return typing.cast(T, new)
@@ -645,7 +648,7 @@ def table(
             corner=_pick(corner, base.corner if base else "", ""),
             header=_pick(header, base.header if base else "", ""),
             layout=_pick(layout, base.layout if base else "grid", "grid"),
-            doc=(cls.__doc__ or "").strip(),
+            doc=(cls.__doc__ or (base.doc if base else "")).strip(),
         )
         setattr(new, TABLE_ATTR, decl)
         return typing.cast(T, new)

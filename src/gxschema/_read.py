@@ -122,8 +122,8 @@ def read(
         form: the input form; detected from the content when None.
 
     Returns:
-        The report: every cell with its value, raw text and location; rows and columns
-        the template does not know in ``report.extras``.
+        The report, every cell with its value, raw text and location, and the rows and
+        columns the template does not know in ``report.extras``.
 
     Raises:
         ParseError: the input cannot be read, holds no known table, or a cell cannot be

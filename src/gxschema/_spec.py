@@ -41,7 +41,17 @@ __all__ = [
 
 @attrs.frozen
 class ColumnSpec:
-    """A column of a table: id, label, aliases, the headings above it, what it holds."""
+    """A column of a table: id, label, aliases, the headings above it, what it holds.
+
+    Attributes:
+        id: the column id in reports (``natural_person``).
+        label: the official label (``自然人``).
+        aliases: other spellings that mean this column.
+        path: the group headers above it, outermost first (``法人或其他组织``).
+        kind: what its cells hold (:class:`~gxschema.Kind`).
+        unit: for money, the unit values are expressed in.
+        doc: a note for the reference.
+    """
 
     id: str
     label: str
@@ -59,7 +69,15 @@ class ColumnSpec:
 
 @attrs.frozen
 class LineSpec:
-    """A line (data row) of a table: id, label, aliases and the headings it sits under."""
+    """A line (data row) of a table: id, label, aliases and the headings it sits under.
+
+    Attributes:
+        id: the line id in reports (``r3_7``).
+        label: the official label (``7.属于行政执法案卷``).
+        aliases: other spellings that mean this line.
+        path: the headings it sits under, outermost first.
+        doc: a note for the reference.
+    """
 
     id: str
     label: str
@@ -75,7 +93,13 @@ class LineSpec:
 
 @attrs.frozen
 class Term:
-    """``weight × cell(row, column)``."""
+    """``weight × cell(row, column)``.
+
+    Attributes:
+        row: the line id.
+        column: the column id.
+        weight: a non-zero integer.
+    """
 
     row: str
     column: str
@@ -84,7 +108,13 @@ class Term:
 
 @attrs.frozen
 class Side:
-    """One side of a constraint: a weighted sum of cells plus a constant."""
+    """One side of a constraint: a weighted sum of cells plus a constant.
+
+    Attributes:
+        terms: the weighted cells.
+        const: the constant.
+        expr: the side as declared, selectors expanded to the fields they chose.
+    """
 
     terms: tuple[Term, ...]
     const: int = 0
@@ -125,7 +155,7 @@ NONNEGATIVE = RuleSpec(
     scope="cell",
     zh="{where}：计数和金额不能为负数（{lhs}）",
     en="{where}: counts and amounts cannot be negative ({lhs})",
-    doc="Every count and money cell is non-negative (DOMAIN §3.1 N.int); counts are "
+    doc="Every count and money cell is non-negative; counts are "
     "also whole numbers, which the reader enforces when it parses the cell.",
 )
 """The built-in rule applied to every cell of a count or money column."""
@@ -178,7 +208,21 @@ class Constraint:
 
 @attrs.frozen
 class TableSpec:
-    """A compiled table: lines × columns, the rules and their constraints."""
+    """A compiled table: lines × columns, the rules and their constraints.
+
+    Attributes:
+        id: the table id (``s3``, ``s2.art20_1``).
+        label: the caption or title.
+        section: the section heading it sits in.
+        corner: the header text above the line labels.
+        header: a header spanning all value columns.
+        layout: ``"grid"`` or ``"flat"`` (all lines printed side by side in one row).
+        lines: the lines, in order.
+        columns: the columns, in order.
+        rules: the rules, row rules first, then table rules, then N.int.
+        constraints: every rule applied at every place it holds.
+        doc: a note for the reference.
+    """
 
     id: str
     label: str
@@ -232,7 +276,17 @@ class TableSpec:
 
 @attrs.frozen
 class TemplateSpec:
-    """A compiled template: the tables of one report format and all their constraints."""
+    """A compiled template: the tables of one report format and all their constraints.
+
+    Attributes:
+        id: the template id.
+        title: its official title.
+        first_year: the first report year it applies to, if known.
+        last_year: the last report year it applies to, if any.
+        base: the id of the template it extends, if any.
+        description: what it is and where it is used.
+        tables: the tables, in document order.
+    """
 
     id: str
     title: str

@@ -1,4 +1,4 @@
-"""Reader for the tab layout of tables copied out of Word or HTML (DOMAIN §6.1).
+"""Reader for the tab layout of tables copied out of Word or HTML.
 
 A table row is a block of lines ended by an empty line; each cell starts with a tab,
 and a line without a leading tab continues the previous cell (a line break inside the

@@ -192,7 +192,7 @@ def composite_id(base: str, tables: Mapping[str, str]) -> str:
 def compose(base: str, tables: Mapping[str, str]) -> TemplateSpec:
     """Return the spec of a template with some tables declared as in other templates.
 
-    Reports mix templates (DOMAIN calls them hybrids): a table is read and checked with
+    Real reports mix templates (hybrids): a table is read and checked with
     the declaration that fits its own labels.  The result's id says how it was made
     (see :func:`composite_id`), so a report that names it can be validated anywhere.
 

@@ -68,7 +68,8 @@ class Items2019:
         en="{where}: last year's number plus this year's change ({lhs}) "
         "differs from the decisions ({rhs})",
         doc="Not an official rule: it holds only when the columns are read as last year's "
-        "decisions, this year's change and this year's decisions (DOMAIN §3.2).",
+        "decisions, this year's change and this year's decisions; Hubei's instructions "
+        "read them as item types against cases handled, under which it need not hold.",
     )
 
 

@@ -30,12 +30,12 @@ HUBEI_2019 = NATIONAL_2019.extend(
     "hubei-2019",
     tables=[Art20_1_Hubei],
     description="Hubei 2020 layout: annotated labels and the extra row 其他主动公开文件 "
-    "in 第二十条第（一）项 (DOMAIN §5.3).",
+    "in 第二十条第（一）项.",
 )
 
 HYBRID_2021 = NATIONAL_2021.extend(
     "hybrid-2021",
     tables=[Applications2019],
     description="Template 2021's section 二 with template 2019's single （六）其他处理 row "
-    "in section 三, as published by 淮安市洪泽区 for 2023 and 2024 (DOMAIN §4).",
+    "in section 三, as published by 淮安市洪泽区 for 2023 and 2024.",
 )
