@@ -313,16 +313,23 @@ ROW_ATTR = "__gx_row__"
 TABLE_ATTR = "__gx_table__"
 
 
+D = TypeVar("D", "RowDecl", "TableDecl")
+
+
+def _decl_of(cls: type, attr: str, kind: type[D], decorator: str) -> D:
+    decl = getattr(cls, attr, None)
+    if not isinstance(decl, kind):
+        raise DeclarationError(f"{cls!r} is not a {decorator} class")
+    return decl
+
+
 def row_decl(cls: type) -> RowDecl:
     """Return the declaration of a ``@gx.row`` class.
 
     Raises:
         DeclarationError: the class is not one.
     """
-    decl = getattr(cls, ROW_ATTR, None)
-    if not isinstance(decl, RowDecl):
-        raise DeclarationError(f"{cls!r} is not a @gx.row class")
-    return decl
+    return _decl_of(cls, ROW_ATTR, RowDecl, "@gx.row")
 
 
 def table_decl(cls: type) -> TableDecl:
@@ -331,10 +338,7 @@ def table_decl(cls: type) -> TableDecl:
     Raises:
         DeclarationError: the class is not one.
     """
-    decl = getattr(cls, TABLE_ATTR, None)
-    if not isinstance(decl, TableDecl):
-        raise DeclarationError(f"{cls!r} is not a @gx.table class")
-    return decl
+    return _decl_of(cls, TABLE_ATTR, TableDecl, "@gx.table")
 
 
 def _hints(cls: type) -> dict[str, Any]:

@@ -34,14 +34,19 @@ def _dump(data: Any) -> None:
     click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
 
 
-def _read_all(files: Sequence[str], template: str | None) -> list[tuple[str, Report | ParseError]]:
-    out: list[tuple[str, Report | ParseError]] = []
+def _read_all(
+    files: Sequence[str], template: str | None
+) -> tuple[list[tuple[str, Report]], list[tuple[str, ParseError]]]:
+    """Read every file; report each unreadable one on stderr and keep going."""
+    reports: list[tuple[str, Report]] = []
+    failures: list[tuple[str, ParseError]] = []
     for name in files:
         try:
-            out.append((name, read(name, template=template)))
+            reports.append((name, read(name, template=template)))
         except ParseError as exc:
-            out.append((name, exc))
-    return out
+            click.echo(f"error: {exc}", err=True)
+            failures.append((name, exc))
+    return reports, failures
 
 
 def _is_error(v: Violation) -> bool:
@@ -102,14 +107,10 @@ def check(files: tuple[str, ...], fmt: str, lang: str, template: str | None) -> 
     Exits 0 when no error-severity rule fails, 1 when one does, 2 when a file cannot
     be read.
     """
-    code = 0
-    results: list[dict[str, Any]] = []
-    for name, outcome in _read_all(files, template):
-        if isinstance(outcome, ParseError):
-            code = 2
-            click.echo(f"error: {outcome}", err=True)
-            results.append({"file": name, "error": str(outcome)})
-            continue
+    reports, failures = _read_all(files, template)
+    code = 2 if failures else 0
+    results: list[dict[str, Any]] = [{"file": name, "error": str(e)} for name, e in failures]
+    for name, outcome in reports:
         violations = validate(outcome)
         ok = not any(_is_error(v) for v in violations)
         if not ok:
@@ -126,7 +127,8 @@ def check(files: tuple[str, ...], fmt: str, lang: str, template: str | None) -> 
         else:
             _print_check(name, outcome, violations, ok, lang)
     if fmt == "json":
-        _dump(results)
+        order = {name: i for i, name in enumerate(files)}
+        _dump(sorted(results, key=lambda r: order[r["file"]]))
     sys.exit(code)
 
 
@@ -163,14 +165,8 @@ def extract(files: tuple[str, ...], fmt: str, template: str | None) -> None:
 
     Exits 2 when a file cannot be read, 0 otherwise.
     """
-    code = 0
-    reports: list[tuple[str, Report]] = []
-    for name, outcome in _read_all(files, template):
-        if isinstance(outcome, ParseError):
-            code = 2
-            click.echo(f"error: {outcome}", err=True)
-        else:
-            reports.append((name, outcome))
+    reports, failures = _read_all(files, template)
+    code = 2 if failures else 0
     if fmt == "json":
         _dump([{"file": name, **_converter.unstructure(r)} for name, r in reports])
     else:
