@@ -61,8 +61,32 @@ Layout: TypeAlias = Literal["grid", "flat"]
 T = TypeVar("T", bound=type)
 
 
+MONEY_UNITS = ("元", "万元", "亿元")
+"""The units a money column can be expressed in."""
+MESSAGE_FIELDS = ("where", "lhs", "rhs", "difference", "tolerance", "lhs_expr", "rhs_expr")
+"""The placeholders a rule's message templates may use."""
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DeclarationError(f"{what} must be a non-empty string, not {value!r}")
+    return value
+
+
+def _texts(value: object, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise DeclarationError(f"{what} takes a list of strings, not the string {value!r}")
+    try:
+        items = tuple(typing.cast(Iterable[object], value))
+    except TypeError:
+        raise DeclarationError(f"{what} takes a list of strings, not {value!r}") from None
+    return tuple(_text(v, what) for v in items)
+
+
 def _path(value: str | Sequence[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
+    if isinstance(value, str):
+        return (_text(value, "a heading"),)
+    return _texts(value, "a heading path")
 
 
 @attrs.frozen
@@ -189,10 +213,14 @@ def cell(
     Returns:
         An ``attrs`` field carrying the declaration in its metadata.
     """
+    if kind is not None and not isinstance(kind, Kind):
+        raise DeclarationError(f"kind must be a gx.Kind, not {kind!r}")
+    if unit is not None and unit not in MONEY_UNITS:
+        raise DeclarationError(f"unit must be one of {', '.join(MONEY_UNITS)}, not {unit!r}")
     decl = FieldDecl(
         name="",
-        label=label,
-        aliases=tuple(aliases),
+        label=_text(label, "a column label"),
+        aliases=_texts(aliases, "aliases"),
         path=_path(group),
         kind=kind,
         unit=unit,
@@ -231,8 +259,8 @@ def line(
     """
     decl = FieldDecl(
         name="",
-        label=label,
-        aliases=tuple(aliases),
+        label=_text(label, "a line label"),
+        aliases=_texts(aliases, "aliases"),
         path=_path(under),
         row=row,
         after=after,
@@ -281,6 +309,14 @@ def rule(
         )
     if severity not in ("error", "warning"):
         raise DeclarationError(f"rule {id!r}: severity must be 'error' or 'warning'")
+    for lang, template in (("zh", zh), ("en", en)):
+        try:
+            template.format(**dict.fromkeys(MESSAGE_FIELDS, ""))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise DeclarationError(
+                f"rule {id!r}: the {lang} message uses {exc}, which is not one of "
+                f"{', '.join('{' + f + '}' for f in MESSAGE_FIELDS)}"
+            ) from None
     return RuleDecl(id=id, relation=relation, severity=severity, zh=zh, en=en, doc=doc)
 
 
@@ -304,7 +340,11 @@ def amend(*, label: str | None = None, aliases: Iterable[str] = (), doc: str | N
     Returns:
         A marker picked up by :func:`row` or :func:`table`.
     """
-    return _Amend(label=label, aliases=tuple(aliases), doc=doc)
+    return _Amend(
+        label=_text(label, "a label") if label is not None else None,
+        aliases=_texts(aliases, "aliases"),
+        doc=doc,
+    )
 
 
 # -- class processing ---------------------------------------------------------------
@@ -415,7 +455,13 @@ def _collect(
             continue
         if isinstance(value, RuleDecl):
             decl = attrs.evolve(value, name=name)
-            rules = [r for r in rules if r.name != name] + [decl]
+            rules = [r for r in rules if r.name != name]
+            clash = next((r for r in rules if r.id == decl.id), None)
+            if clash is not None:
+                raise DeclarationError(
+                    f"{owner}: rules {clash.name!r} and {name!r} share the id {decl.id!r}"
+                )
+            rules.append(decl)
             continue
         if isinstance(value, attrs.Attribute) or type(value).__name__ == "_CountingAttr":
             meta = getattr(value, "metadata", {}) or {}
@@ -435,6 +481,8 @@ def _collect(
                 fdecl = attrs.evolve(fdecl, kind=kind)
             if what == "column" and fdecl.kind is Kind.MONEY and fdecl.unit is None:
                 fdecl = attrs.evolve(fdecl, unit="元")
+            if what == "column" and fdecl.kind is not Kind.MONEY and fdecl.unit is not None:
+                raise DeclarationError(f"{owner}.{name}: only money columns have a unit")
             if what == "line" and fdecl.row is None:
                 if isinstance(ann, type) and hasattr(ann, ROW_ATTR):
                     fdecl = attrs.evolve(fdecl, row=ann)
@@ -463,8 +511,11 @@ def _collect(
             fields.insert(pos, fdecl)
             cursor = pos + 1
             continue
-        if name in hints and not callable(value):
-            continue
+        if name in hints:
+            maker = "cell" if what == "column" else "line"
+            raise DeclarationError(
+                f"{owner}.{name}: a {what} is declared with gx.{maker}(label), not {value!r}"
+            )
         extra_ns[name] = value
 
     for name in hints:
@@ -530,6 +581,12 @@ def check_rule(owner: str, rule_decl: RuleDecl, fields: Sequence[FieldDecl]) -> 
             )
     if not lhs and not rhs:
         raise DeclarationError(f"{owner}: rule {rule_decl.id!r} names no field")
+    net = {k: lhs.get(k, 0) - rhs.get(k, 0) for k in {*lhs, *rhs}}
+    if not any(net.values()):
+        raise DeclarationError(
+            f"{owner}: rule {rule_decl.id!r} cancels out ({rule_decl.relation}): "
+            "it can never be broken, or never hold"
+        )
 
 
 def _build(cls: type, fields: Sequence[FieldDecl], extra_ns: dict[str, Any]) -> type:

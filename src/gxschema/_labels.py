@@ -24,8 +24,15 @@ _LEAD_CN = re.compile(r"^([一二三四五六七八九十]+)[、,.]")
 _LEAD_PAREN = re.compile(r"^\(([一二三四五六七八九十\d]+)\)")
 
 
+_ENUMERATOR_GROUP = re.compile(r"\([一二三四五六七八九十\d]{1,3}\)")
+
+
 def _strip_annotations(text: str) -> str:
-    """Remove parenthesised groups that follow the label's own text."""
+    """Remove parenthesised groups that follow the label's own text.
+
+    An item number in brackets (``(一)``, ``(12)``) is part of the label wherever it
+    stands (``第二十条第(一)项``), so it is kept.
+    """
     lead = ""
     m = _LEAD_PAREN.match(text)
     if m:
@@ -35,13 +42,22 @@ def _strip_annotations(text: str) -> str:
         return lead + text
     out: list[str] = []
     depth = 0
-    for ch in text:
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if depth == 0 and ch == "(":
+            keep = _ENUMERATOR_GROUP.match(text, i)
+            if keep:
+                out.append(keep.group(0))
+                i = keep.end()
+                continue
         if ch == "(":
             depth += 1
         elif ch == ")" and depth:
             depth -= 1
         elif depth == 0:
             out.append(ch)
+        i += 1
     return lead + "".join(out)
 
 

@@ -19,8 +19,10 @@ best, recording per table why.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import attrs
 
@@ -34,20 +36,23 @@ from gxschema.exceptions import ParseError
 __all__ = ["map_grid"]
 
 _VALUE_LIKE = re.compile(
-    r"^[\s\u00a0\u3000]*([+\-−－]|增加|减少|增|减)?[\s\u00a0\u3000]*"
-    r"[0-9０-９][0-9０-９,，.．]*[\s\u00a0\u3000]*(万元|亿元|万|亿|元|件|项|个|次|人|家)?"
-    r"[\s\u00a0\u3000]*$"
+    r"([+\-−－]|增加|减少|增|减)?\s*[0-9０-９][0-9０-９,，.．]*\s*(万元|亿元|万|亿|元|件|项|个|次|人|家)?"
 )
+_STRIP = " \t\r\n\u00a0\u3000"
+_MAX_VALUE_TEXT = 40  # no value is written longer; also keeps the check linear
 _BLANK_LIKE = frozenset({"", "-", "—", "–", "/", "无", "空", "－", "／"})
 _YEAR = re.compile(r"(20[1-9]\d)\s*年")
 _FUZZY_MIN = 0.6
+T_ = TypeVar("T_", ColumnSpec, LineSpec)
 _HEADER_ROWS = 6  # header rows considered when resolving columns
 
 
-
 def _value_like(text: str) -> bool:
-    stripped = text.strip().strip("\u00a0\u3000")
-    return stripped in _BLANK_LIKE or bool(_VALUE_LIKE.match(text))
+    """Whether a cell's text looks like a value (or a blank) rather than a label."""
+    stripped = text.strip(_STRIP)
+    if len(stripped) > _MAX_VALUE_TEXT:
+        return False
+    return stripped in _BLANK_LIKE or _VALUE_LIKE.fullmatch(stripped) is not None
 
 
 @attrs.define
@@ -93,8 +98,10 @@ class _Outcome:
             state.matched
             - 0.5 * len(state.fuzzy)
             - 2 * missing
-            + 0.5 * state.header_hits
-            - state.header_misses
+            # A header whose labels the declaration does not know is strong evidence
+            # against it: weigh misses above hits.
+            + state.header_hits
+            - 2 * state.header_misses
             - 2 * extras
             - 2 * state.errors
         )
@@ -200,9 +207,9 @@ class _Mapper:
         flat = self.flat_table_named_in(row)
         if flat is not None and (self.current is None or self.current.spec.id != flat.id):
             self.switch(flat, carry=True)
-        if self.current is not None and self.extra_row(self.current, row):
+        if self.extra_row(row):
             return
-        self.pending.append(row)
+        self.pending = [*self.pending[-_HEADER_ROWS:], row]
         if self.current is not None:
             self.current.header_rows.append(row)
 
@@ -226,105 +233,10 @@ class _Mapper:
     def resolve_layout(self, st: _TableState) -> None:
         if st.layout_fixed:
             return
-        table = st.spec
-        skip = {_norm(t) for t in (table.label, table.corner, table.header, table.section) if t}
-        col_by_key = {k: c for c in table.columns for k in c.keys}
-        col_groups = {_norm(p): p for c in table.columns for p in c.path}
-        line_by_key = {k: ln for ln in table.lines for k in ln.keys}
-        line_groups = {_norm(p) for ln in table.lines for p in ln.path}
-        columns: list[object] = []  # ColumnSpec | ("group", key) | ("extra", label)
-        seen_cols: list[ColumnSpec] = []
-        lines: list[object] = []
-        seen_lines: list[LineSpec] = []
-        hits = misses = 0
-        # Only the rows just above the data count; it also keeps hostile inputs linear.
-        for hrow in st.header_rows[-_HEADER_ROWS:]:
-            known_left = False
-            for text in hrow.texts:
-                if not text.strip():
-                    continue
-                key = _norm(text)
-                if key in skip:
-                    continue
-                if key in col_by_key:
-                    hits += 1
-                    known_left = True
-                    col = col_by_key[key]
-                    if col not in seen_cols:
-                        seen_cols.append(col)
-                        if not any(
-                            p_key in col_groups and ("group", p_key) in columns
-                            for p_key in (_norm(p) for p in col.path)
-                        ):
-                            columns.append(col)
-                elif key in col_groups:
-                    hits += 1
-                    known_left = True
-                    if ("group", key) not in columns:
-                        columns.append(("group", key))
-                elif table.layout == "flat" and key in line_by_key:
-                    hits += 1
-                    ln = line_by_key[key]
-                    if ln not in seen_lines:
-                        seen_lines.append(ln)
-                        if not any(("group", _norm(p)) in lines for p in ln.path):
-                            lines.append(ln)
-                elif table.layout == "flat" and key in line_groups:
-                    hits += 1
-                    if ("group", key) not in lines:
-                        lines.append(("group", key))
-                elif known_left and table.layout == "grid" and not _value_like(text):
-                    misses += 1
-                    columns.append(("extra", text))
-        st.header_hits, st.header_misses = hits, misses
-
-        def expand(items: list[object], seen: Sequence[object], members: object) -> list[object]:
-            out: list[object] = []
-            for item in items:
-                if isinstance(item, tuple) and item[0] == "group":
-                    group = [m for m in members(item[1])]  # type: ignore[operator]
-                    ordered = [m for m in seen if m in group] + [m for m in group if m not in seen]
-                    out.extend(ordered)
-                else:
-                    out.append(item)
-            return out
-
-        cols = expand(
-            columns,
-            seen_cols,
-            lambda g: [c for c in table.columns if g in {_norm(p) for p in c.path}],
-        )
-        declared = [c for c in cols if isinstance(c, ColumnSpec)]
-        if not declared:
-            cols = list(table.columns)
-            st.layout_note = "no column header: columns taken in the template's order"
-        else:
-            missing = [c for c in table.columns if c not in declared]
-            st.layout_note = "columns matched by header labels"
-            if missing:
-                st.layout_note += "; header lacks " + ", ".join(c.label for c in missing)
-        if table.layout == "grid":
-            st.layout = [
-                _Placed(None, c.id, c.label)
-                if isinstance(c, ColumnSpec)
-                else _Placed(None, None, str(c[1]))  # type: ignore[index]
-                for c in cols
-            ]
-            return
-        flat_lines = expand(
-            lines,
-            seen_lines,
-            lambda g: [ln for ln in table.lines if g in {_norm(p) for p in ln.path}],
-        )
-        line_list = [ln for ln in flat_lines if isinstance(ln, LineSpec)] or list(table.lines)
-        if not lines:
-            st.layout_note += "; no line labels in the header: lines in the template's order"
-        st.layout = [
-            _Placed(ln.id, c.id, c.label)
-            for ln in line_list
-            for c in cols
-            if isinstance(c, ColumnSpec)
-        ]
+        resolved = resolve_columns(st.spec, st.header_rows[-_HEADER_ROWS:])
+        st.layout = resolved.layout
+        st.layout_note = resolved.note
+        st.header_hits, st.header_misses = resolved.hits, resolved.misses
 
     # -- rows ----------------------------------------------------------------------
 
@@ -410,14 +322,31 @@ class _Mapper:
         return [key]
 
     def try_flat(self, st: _TableState, row: GridRow) -> bool:
-        texts = [c.text for c in row.cells]
-        if not all(_value_like(t) for t in texts):
+        cells = list(row.cells)
+        start = len(cells)
+        while start > 0 and _value_like(cells[start - 1].text):
+            start -= 1
+        values = cells[start:]
+        if not any(c.text.strip() for c in values):
             return False
         self.resolve_layout(st)
         assert st.layout is not None
-        if len(row.cells) < len(st.layout) or st.cells:
+        if len(values) < len(st.layout):
             return False
-        values = row.cells[len(row.cells) - len(st.layout) :]
+        label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
+        if st.cells or len(values) > len(st.layout):
+            # A second data row, or more values than the header has columns: which value
+            # belongs where cannot be known, so keep the row whole rather than guess.
+            self.extras.append(
+                Extra(
+                    st.spec.id,
+                    "row",
+                    label.text if label else "",
+                    tuple(c.text for c in values),
+                    (label or values[0]).location,
+                )
+            )
+            return True
         for placed, cell in zip(st.layout, values, strict=True):
             assert placed.line is not None
             assert placed.column is not None
@@ -428,9 +357,6 @@ class _Mapper:
             )
         st.matched += len({p.line for p in st.layout})
         st.layout_fixed = True
-        if len(row.cells) > len(st.layout):
-            for cell in row.cells[: len(row.cells) - len(st.layout)]:
-                self.extras.append(Extra(st.spec.id, "column", "", (cell.text,), cell.location))
         return True
 
     def parse_one(
@@ -467,29 +393,167 @@ class _Mapper:
             out[placed.column] = self.parse_one(table, line, table.column(placed.column), cell)
         return out
 
-    def extra_row(self, st: _TableState, row: GridRow) -> bool:
-        """Keep a row of values under an unknown label as an extra, if it is one."""
-        if st.spec.layout != "grid" or st.layout is None:
+    def extra_row(self, row: GridRow) -> bool:
+        """Keep a row that holds values but matched no line, whole, as an extra."""
+        cells = list(row.cells)
+        if not any(c.text.strip() and _value_like(c.text) for c in cells):
             return False
-        width = len(st.layout)
-        if len(row.cells) <= width:
-            return False
-        values = row.cells[len(row.cells) - width :]
-        labels = [c for c in row.cells[: len(row.cells) - width] if c.text.strip()]
-        if not labels or not all(_value_like(c.text) for c in values):
-            return False
-        if all(_value_like(c.text) for c in labels):
-            return False
+        start = len(cells)
+        while start > 0 and _value_like(cells[start - 1].text):
+            start -= 1
+        label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
+        rest = cells[start:] if label is not None else cells
         self.extras.append(
             Extra(
-                st.spec.id,
+                self.current.spec.id if self.current is not None else "",
                 "row",
-                labels[-1].text,
-                tuple(c.text for c in values),
-                labels[-1].location,
+                label.text if label is not None else "",
+                tuple(c.text for c in rest),
+                (label or rest[0]).location,
             )
         )
         return True
+
+
+@attrs.frozen
+class _Resolved:
+    layout: list[_Placed]
+    note: str
+    hits: int
+    misses: int
+
+
+_FUZZY_HEADER = 0.8
+
+
+def _token(
+    text: str, table: TableSpec, candidates: Sequence[tuple[str, object]]
+) -> tuple[str, object, bool]:
+    """Classify a header text as ("item", spec, fuzzy), ("head", key, fuzzy) or "unknown"."""
+    key = _norm(text)
+    best: tuple[float, str, object] = (0.0, "", None)
+    for cand_key, item in candidates:
+        if cand_key == key:
+            return ("head" if isinstance(item, str) else "item", item, False)
+    for cand_key, item in candidates:
+        score = similarity(key, cand_key)
+        if score > best[0]:
+            best = (score, cand_key, item)
+    if best[0] >= _FUZZY_HEADER:
+        return ("head" if isinstance(best[2], str) else "item", best[2], True)
+    return ("unknown", text, False)
+
+
+def _ordered(items: Sequence[T_], declared: Sequence[T_], rows: Sequence[Sequence[T_]]) -> list[T_]:
+    """Order items as the header rows show them.
+
+    Pairs never named in one row keep the declared order: a row's cells give positions
+    only relative to each other.
+    """
+    positions = [{item: i for i, item in enumerate(row)} for row in rows]
+
+    def cmp(a: T_, b: T_) -> int:
+        for pos in positions:
+            if a in pos and b in pos:
+                return pos[a] - pos[b]
+        return declared.index(a) - declared.index(b)
+
+    return sorted(items, key=functools.cmp_to_key(cmp))
+
+
+def resolve_columns(table: TableSpec, header_rows: Sequence[GridRow]) -> _Resolved:
+    """Work out which value column is which from the header rows' labels.
+
+    Labels are matched exactly after normalisation, or when nearly equal (a variant
+    spelling of a label or group heading).  The order comes from the header rows: two
+    columns named in the same row are ordered as that row orders them; columns never
+    named together keep the declared order.  One unknown label where exactly one
+    declared column is missing is read as that column, by position; other unknown
+    labels right of a known one are extra columns.
+    """
+    skip = {_norm(t) for t in (table.label, table.corner, table.header, table.section) if t}
+    candidates: list[tuple[str, object]] = []
+    for c in table.columns:
+        candidates += [(k, c) for k in c.keys]
+        candidates += [(_norm(p), _norm(p)) for p in c.path]
+    if table.layout == "flat":
+        for ln in table.lines:
+            candidates += [(k, ln) for k in ln.keys]
+            candidates += [(_norm(p), _norm(p)) for p in ln.path]
+    hits = misses = 0
+    col_rows: list[list[ColumnSpec | str]] = []
+    line_rows: list[list[LineSpec]] = []
+    notes: list[str] = []
+    for hrow in header_rows:
+        cols: list[ColumnSpec | str] = []
+        lines: list[LineSpec] = []
+        for text in hrow.texts:
+            key = _norm(text)
+            if not key or key in skip or _value_like(text):
+                continue
+            kind, item, fuzzy = _token(text, table, candidates)
+            if kind == "unknown":
+                misses += 1
+                if cols:  # right of a known column: an extra, or a variant spelling
+                    cols.append(text)
+                continue
+            hits += 1
+            if fuzzy and isinstance(item, (ColumnSpec, LineSpec)):
+                notes.append(f"header {text.strip()!r} read as {item.label!r}")
+            if isinstance(item, ColumnSpec):
+                if item not in cols:
+                    cols.append(item)
+            elif isinstance(item, LineSpec) and item not in lines:
+                lines.append(item)
+        col_rows.append(cols)
+        line_rows.append(lines)
+    present = [c for c in table.columns if any(c in row for row in col_rows)]
+    unknown = list(dict.fromkeys(t for row in col_rows for t in row if isinstance(t, str)))
+    missing = [c for c in table.columns if c not in present]
+    if present and len(missing) == 1 and len(unknown) == 1:
+        # One label where one declared column is missing: a variant spelling of it.
+        notes.append(f"header {unknown[0].strip()!r} read as {missing[0].label!r} by position")
+        col_rows = [[missing[0] if t == unknown[0] else t for t in row] for row in col_rows]
+        present, unknown, missing = (
+            [c for c in table.columns if any(c in row for row in col_rows)],
+            [],
+            [],
+        )
+        misses -= 1
+    if not present:
+        order: list[ColumnSpec | str] = list(table.columns)
+        note = "no column header recognised: columns taken in the template's order"
+    else:
+        known_rows = [[t for t in row if isinstance(t, ColumnSpec)] for row in col_rows]
+        order = list(_ordered(present, table.columns, known_rows))
+        if table.layout == "grid":
+            for text in unknown:  # after the known column left of it
+                row = next(r for r in col_rows if text in r)
+                anchor = row[: row.index(text)]
+                left = next(t for t in reversed(anchor) if isinstance(t, ColumnSpec))
+                order.insert(order.index(left) + 1, text)
+        note = "columns matched by header labels"
+        if missing:
+            note += "; header lacks " + ", ".join(c.label for c in missing)
+    note = "; ".join([note, *notes])
+    if table.layout == "grid":
+        layout = [
+            _Placed(None, c.id, c.label) if isinstance(c, ColumnSpec) else _Placed(None, None, c)
+            for c in order
+        ]
+        return _Resolved(layout, note, hits, misses)
+    seen_lines = [ln for ln in table.lines if any(ln in row for row in line_rows)]
+    line_order = _ordered(seen_lines, table.lines, line_rows) if seen_lines else []
+    line_order += [ln for ln in table.lines if ln not in line_order]
+    if len(seen_lines) < len(table.lines):
+        note += "; lines not named in the header taken in the template's order"
+    layout = [
+        _Placed(ln.id, c.id, c.label)
+        for ln in line_order
+        for c in order
+        if isinstance(c, ColumnSpec)
+    ]
+    return _Resolved(layout, note, hits, misses)
 
 
 def _norm_path(path: Sequence[str]) -> tuple[str, ...]:

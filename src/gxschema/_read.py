@@ -32,14 +32,18 @@ def _load(source: str | bytes | os.PathLike[str]) -> tuple[str, str]:
     """Return (decoded text, name) for a path, bytes or text."""
     if isinstance(source, bytes):
         return _decode(source, "<bytes>"), "<bytes>"
-    if isinstance(source, str) and ("\n" in source or "\t" in source):
+    if isinstance(source, str) and ("\n" in source or "\t" in source or "\r" in source):
         if len(source) > MAX_INPUT_BYTES:
             raise ParseError(f"the text is over {MAX_INPUT_BYTES} characters", source="<text>")
         return source, "<text>"
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"read() takes a path, bytes or text, not {type(source).__name__}")
-    path = Path(source)
-    name = str(source)
+    name = os.fspath(source)
+    if not name or "\x00" in name:
+        raise ParseError("not a file name (empty, or holding a NUL character)", source=repr(name))
+    path = Path(name)
+    if path.is_dir():
+        raise ParseError("this is a directory, not a report file", source=name)
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:

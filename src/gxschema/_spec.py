@@ -353,6 +353,16 @@ class Template:
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise DeclarationError(f"template {self.id!r} declares table(s) {dupes} twice")
+        labels: dict[str, str] = {}
+        for cls in self.tables:
+            decl = table_decl(cls)
+            key = normalize_label(decl.label)
+            if key in labels:
+                raise DeclarationError(
+                    f"template {self.id!r}: tables {labels[key]!r} and {decl.id!r} share the "
+                    f"label {decl.label!r}, so a reader could not tell them apart"
+                )
+            labels[key] = decl.id
 
     def extend(
         self,

@@ -67,8 +67,12 @@ def read_tab_layout(text: str, *, source: str = "<text>") -> Grid:
         if line.startswith("\t"):
             if not cells:
                 start = number
-            # A line may hold several tab-separated cells.
-            for piece in line.split("\t")[1:]:
+            # A line may hold several tab-separated cells; a tab that ends the line
+            # (trailing white space of a copy) opens no cell of its own.
+            pieces = line.split("\t")[1:]
+            if len(pieces) > 1 and not pieces[-1].strip():
+                pieces.pop()
+            for piece in pieces:
                 cells.append(([piece], number))
         elif not line.strip():
             close()

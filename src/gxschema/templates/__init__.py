@@ -150,9 +150,9 @@ def declaration(id: str) -> Template:
     if id in _REGISTRY:
         return _REGISTRY[id]
     m = _COMPOSITE.match(id)
-    if m is not None:
+    if m is not None and all(p.count("=") == 1 for p in m.group("parts").split(",")):
         if id not in _COMPOSED:
-            parts = dict(p.split("=", 1) for p in m.group("parts").split(",") if "=" in p)
+            parts = dict(p.split("=", 1) for p in m.group("parts").split(","))
             _COMPOSED[id] = _compose(m.group("base"), parts)
         return _COMPOSED[id]
     raise KeyError(f"no template {id!r}; available: {', '.join(available())}")

@@ -57,7 +57,7 @@ class Items2019:
     """第二十条第（五）（六）项, 2019: last year's number, this year's change, decisions."""
 
     previous: gx.Count = gx.cell("上一年项目数量")
-    change: gx.Delta = gx.cell("本年增/减")
+    change: gx.Delta = gx.cell("本年增/减", aliases=("本年增减",))
     decisions: gx.Count = gx.cell("处理决定数量")
 
     delta = gx.rule(
