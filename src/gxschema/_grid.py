@@ -25,10 +25,27 @@ MAX_CELLS = 50_000
 
 @attrs.frozen
 class GridCell:
-    """One cell's text, after span expansion, and where it was read."""
+    """One cell's text and where it was read.
+
+    Readers follow one convention, the one of the tab layout copied out of Word: a cell
+    spanning several columns appears once, at its first column; a position covered by a
+    cell of a row above (a rowspan, or Word's vertical merge) appears as one empty cell
+    with ``continued=True`` for each covering cell.  ``location`` gives the cell's
+    position in the source (``cell`` counts grid columns after span expansion).
+
+    Attributes:
+        text: the cell's text; line breaks inside the cell are kept as ``\n``.
+        location: where it was read.
+        colspan: how many grid columns it spans.
+        rowspan: how many rows it spans.
+        continued: True for the empty stand-in of a cell spanning down from above.
+    """
 
     text: str
     location: Location
+    colspan: int = 1
+    rowspan: int = 1
+    continued: bool = False
 
 
 @attrs.frozen

@@ -41,6 +41,8 @@ class Location:
 class Cell:
     """One value cell of a report: what it means, what was printed, and where.
 
+    Equality compares the value, the raw text and ``inferred``, not ``source``.
+
     Attributes:
         value: a :class:`~gxschema.Number` or :data:`~gxschema.BLANK`.
         raw: the cell's text exactly as printed.
@@ -51,7 +53,7 @@ class Cell:
 
     value: Value = BLANK
     raw: str = ""
-    source: Location | None = None
+    source: Location | None = attrs.field(default=None, eq=False)
     inferred: bool = False
 
     @property
@@ -76,7 +78,7 @@ class Extra:
     axis: Literal["row", "column"]
     label: str
     cells: tuple[str, ...] = ()
-    source: Location | None = None
+    source: Location | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -98,6 +100,11 @@ class Detection:
 class Report:
     """A report read against one template.
 
+    Two reports are equal when they have the same template, the same cells (value and
+    raw text) and the same extras: where each was read (``source`` of the report, its
+    cells and extras) and why (``detection``) are provenance, kept and serialized but
+    not compared, so ``read(render(r, form)) == r`` holds for every form.
+
     Attributes:
         template: the id of the template (see :func:`gxschema.templates.get`).
         tables: cells by table id, then line id, then column id.  A declared cell that
@@ -109,8 +116,8 @@ class Report:
 
     template: str
     tables: Mapping[str, Mapping[str, Mapping[str, Cell]]] = attrs.field(factory=dict)
-    source: str | None = None
-    detection: tuple[Detection, ...] = ()
+    source: str | None = attrs.field(default=None, eq=False)
+    detection: tuple[Detection, ...] = attrs.field(default=(), eq=False)
     extras: tuple[Extra, ...] = ()
 
     def cell(self, table: str, row: str, column: str) -> Cell | None:
