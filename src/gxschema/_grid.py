@@ -25,7 +25,7 @@ MAX_CELLS = 50_000
 
 @attrs.frozen
 class GridCell:
-    """One cell's text and where it was read.
+    r"""One cell's text and where it was read.
 
     Readers follow one convention, the one of the tab layout copied out of Word: a cell
     spanning several columns appears once, at its first column; a position covered by a

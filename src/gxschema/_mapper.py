@@ -29,7 +29,7 @@ import attrs
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labels import enumerator, normalize_label, similarity
 from gxschema._report import Cell, Detection, Extra, Location, Report
-from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
+from gxschema._spec import ColumnSpec, Constraint, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import ValueParseError, parse_value
 from gxschema.exceptions import ParseError
 
@@ -77,6 +77,7 @@ class _TableState:
     header_hits: int = 0
     header_misses: int = 0
     errors: int = 0
+    notes: list[str] = attrs.field(factory=list)
     context: tuple[str, ...] = ()
 
 
@@ -275,14 +276,43 @@ class _Mapper:
         self.resolve_layout(st)
         assert st.layout is not None
         width = len(st.layout)
-        if len(row.cells) <= width:
-            return False
-        label_cells = row.cells[: len(row.cells) - width]
-        value_cells = row.cells[len(row.cells) - width :]
-        labels = [c for c in label_cells if c.text.strip()]
-        if not labels:
-            return False
-        # Heading cells before the label set the context (（三）不予公开 …).
+        cells = list(row.cells)
+        found = self.split_row(st, cells, width)
+        if found is None and cells and not cells[-1].text.strip():
+            # Empty cells after the values: span leftovers of a form that cannot merge.
+            trimmed = list(cells)
+            while trimmed and not trimmed[-1].text.strip():
+                trimmed.pop()
+            found = self.split_row(st, trimmed, width)
+        if found is None:
+            return self.try_ran_together(st, cells, width)
+        line, label, value_cells, fuzzy = found
+        return self.accept(st, line, label, value_cells, fuzzy)
+
+    def split_row(
+        self, st: _TableState, cells: list[GridCell], width: int
+    ) -> tuple[LineSpec, GridCell, list[GridCell], bool] | None:
+        """Match a row whose last ``width`` cells are its values; None when it is not one."""
+        if len(cells) <= width:
+            return None
+        labels = [c for c in cells[: len(cells) - width] if c.text.strip()]
+        if not labels or any(_value_like(c.text) for c in labels):
+            return None  # a number among the labels: the values start elsewhere
+        matched = self.match_labels(st, labels)
+        if matched is None:
+            return None
+        line, label, fuzzy = matched
+        return line, label, cells[len(cells) - width :], fuzzy
+
+    def match_labels(
+        self, st: _TableState, labels: list[GridCell]
+    ) -> tuple[LineSpec, GridCell, bool] | None:
+        """Match a row's label cells to a line; heading cells before it set the context.
+
+        The last label cell is tried first, then the last two or three joined (a label
+        broken over cells, as plain text and page breaks leave it).
+        """
+        table = st.spec
         context = list(st.context)
         for c in labels[:-1]:
             key = _norm(c.text)
@@ -290,28 +320,97 @@ class _Mapper:
                 context = self.context_for(table, key)
         saved = st.context
         st.context = tuple(context)
-        line, fuzzy = self.match_line(st, labels[-1].text)
-        if line is None:
-            st.context = saved
-            return False
-        if len(labels) > 1 or _norm_path(line.path) != st.context:
-            st.context = _norm_path(line.path)
+        for n in (1, 2, 3):
+            if n > len(labels):
+                break
+            text = "".join(c.text for c in labels[-n:])
+            line, fuzzy = self.match_line(st, text)
+            if line is not None:
+                if len(labels) > n or _norm_path(line.path) != st.context:
+                    st.context = _norm_path(line.path)
+                if n > 1:
+                    st.notes.append(f"label {text!r} joined from {n} cells")
+                return line, labels[-1], fuzzy
+        st.context = saved
+        return None
+
+    def accept(
+        self,
+        st: _TableState,
+        line: LineSpec,
+        label: GridCell,
+        value_cells: Sequence[GridCell],
+        fuzzy: bool,
+        *,
+        inferred: bool = False,
+    ) -> bool:
+        table = st.spec
+        assert st.layout is not None
         if line.id in st.cells:
             self.extras.append(
                 Extra(
-                    table.id,
-                    "row",
-                    labels[-1].text,
-                    tuple(c.text for c in value_cells),
-                    labels[-1].location,
+                    table.id, "row", label.text, tuple(c.text for c in value_cells), label.location
                 )
             )
             return True
         st.matched += 1
         st.layout_fixed = True
         if fuzzy:
-            st.fuzzy.append(f"{labels[-1].text!r} read as {line.label!r}")
-        st.cells[line.id] = self.parse_cells(table, line, st.layout, value_cells)
+            st.fuzzy.append(f"{label.text!r} read as {line.label!r}")
+        cells = self.parse_cells(table, line, st.layout, value_cells)
+        if inferred:
+            cells = {k: attrs.evolve(c, inferred=True) for k, c in cells.items()}
+        st.cells[line.id] = cells
+        return True
+
+    def try_ran_together(self, st: _TableState, cells: list[GridCell], width: int) -> bool:
+        """Split values that ran together (``230 000023``) when exactly one split fits.
+
+        Only the split that satisfies every error-severity rule of the line (in section
+        三, 总计 = the sum of the others) is taken, and its cells are marked inferred;
+        when several splits fit, or none does, the row is kept whole as an extra.
+        """
+        start = len(cells)
+        while start > 0 and _DIGITS.fullmatch(cells[start - 1].text.strip(_STRIP) or "x"):
+            start -= 1
+        values = cells[start:]
+        labels = [c for c in cells[:start] if c.text.strip()]
+        if not values or len(values) >= width or not labels:
+            return False
+        matched = self.match_labels(st, labels)
+        if matched is None:
+            return False
+        line, label, fuzzy = matched
+        assert st.layout is not None
+        digits = [_fold_digits(c.text.strip(_STRIP)) for c in values]
+        checks = [
+            c
+            for c in st.spec.constraints
+            if c.rule.scope == "line" and c.at == line.id and c.rule.severity == "error"
+        ]
+        columns = [p.column for p in st.layout]
+        solutions = _splits(digits, width, columns, checks)
+        shown = " ".join(c.text.strip() for c in values)
+        if len(solutions) == 1:
+            [pieces] = solutions
+            origin = [c for c, d in zip(values, digits, strict=True) for _ in range(len(d))]
+            split_cells = []
+            for k, piece in enumerate(pieces):
+                # Each piece keeps the location of the printed cell it came from.
+                owner = origin[sum(len(p) for p in pieces[:k])]
+                split_cells.append(GridCell(piece, owner.location))
+            st.notes.append(
+                f"{label.text.strip()!r}: values {shown!r} ran together; split as "
+                f"{'|'.join(pieces)}, the only split its rules allow"
+            )
+            return self.accept(st, line, label, split_cells, fuzzy, inferred=True)
+        why = "several splits fit its rules" if solutions else "no split fits its rules"
+        st.notes.append(
+            f"{label.text.strip()!r}: values {shown!r} ran together and {why}; kept as an extra"
+        )
+        self.extras.append(
+            Extra(st.spec.id, "row", label.text, tuple(c.text for c in values), label.location)
+        )
         return True
 
     def context_for(self, table: TableSpec, key: str) -> list[str]:
@@ -556,6 +655,69 @@ def resolve_columns(table: TableSpec, header_rows: Sequence[GridRow]) -> _Resolv
     return _Resolved(layout, note, hits, misses)
 
 
+_DIGITS = re.compile(r"[0-9０-９]+")
+_MAX_SPLITS = 20_000  # candidate splits examined per row; beyond it the row is ambiguous
+
+
+def _fold_digits(text: str) -> str:
+    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def _splits(
+    digits: Sequence[str], width: int, columns: Sequence[str | None], checks: Sequence[Constraint]
+) -> list[list[str]]:
+    """Return the ways (at most two) to cut digit strings into ``width`` passing numbers.
+
+    A number never starts with 0 unless it is 0.
+    """
+    found: list[list[str]] = []
+    budget = [_MAX_SPLITS]
+
+    def passes(pieces: list[str]) -> bool:
+        values = {col: int(p) for col, p in zip(columns, pieces, strict=True) if col is not None}
+        for check in checks:
+            weights, const = check.linear()
+            total = const + sum(w * values.get(col, 0) for (_, col), w in weights.items())
+            if total != 0 if check.op == "==" else (total > 0 if check.op == "<=" else total < 0):
+                return False
+        return True
+
+    def cuts(text: str, parts: int) -> list[list[str]]:
+        if parts == 1:
+            return [[text]] if text == "0" or not text.startswith("0") else []
+        out = []
+        first_max = len(text) - parts + 1
+        for size in range(1, first_max + 1):
+            head = text[:size]
+            if len(head) > 1 and head.startswith("0"):
+                break
+            for rest in cuts(text[size:], parts - 1):
+                out.append([head, *rest])
+        return out
+
+    def walk(i: int, left: int, acc: list[str]) -> None:
+        if len(found) > 1 or budget[0] <= 0:
+            return
+        if i == len(digits):
+            if left == 0:
+                budget[0] -= 1
+                if passes(acc):
+                    found.append(list(acc))
+            return
+        remaining = len(digits) - i - 1
+        for parts in range(1, min(len(digits[i]), left - remaining) + 1):
+            for pieces in cuts(digits[i], parts):
+                walk(i + 1, left - parts, acc + pieces)
+                if len(found) > 1 or budget[0] <= 0:
+                    return
+
+    if sum(len(d) for d in digits) <= 40:
+        walk(0, width, [])
+    if budget[0] <= 0 and len(found) < 2:
+        return [[], []]  # too many to tell apart: ambiguous
+    return found
+
+
 def _norm_path(path: Sequence[str]) -> tuple[str, ...]:
     return tuple(_norm(p) for p in path)
 
@@ -594,6 +756,7 @@ def _reason(state: _TableState, others: Sequence[_Outcome]) -> str:
         parts.append("damaged labels: " + "; ".join(state.fuzzy))
     if state.layout_note:
         parts.append(state.layout_note)
+    parts.extend(state.notes)
     # Name the best template whose declaration of this table differs from the chosen one.
     for outcome in others:
         other = outcome.tables.get(table.id)

@@ -8,6 +8,7 @@ then GB18030, which covers GB2312 and GBK), and every failure is a
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal, TypeAlias
 
@@ -18,20 +19,29 @@ from gxschema._report import Report
 from gxschema._spec import Template, TemplateSpec
 from gxschema.exceptions import ParseError
 
-__all__ = ["MAX_INPUT_BYTES", "Form", "Source", "read"]
+__all__ = ["FORMS", "MAX_INPUT_BYTES", "Form", "decode_text", "detect_form", "read"]
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 """Inputs larger than this are refused before they are read."""
 
-Form: TypeAlias = Literal["text"]
-Source: TypeAlias = "str | bytes | os.PathLike[str]"
-FORMS: tuple[str, ...] = ("text",)
+Form: TypeAlias = Literal["text", "plain", "markdown", "html", "docx", "pdf"]
+FORMS: tuple[str, ...] = ("text", "plain", "markdown", "html", "docx", "pdf")
+"""The input forms :func:`read` understands; by default detected from the content."""
+
+_SUFFIXES = {
+    ".htm": "html", ".html": "html", ".shtml": "html", ".xhtml": "html",
+    ".docx": "docx", ".pdf": "pdf", ".md": "markdown", ".markdown": "markdown",
+}  # fmt: skip
 
 
-def _load(source: str | bytes | os.PathLike[str]) -> tuple[str, str]:
-    """Return (decoded text, name) for a path, bytes or text."""
+def _load(source: str | bytes | os.PathLike[str]) -> tuple[bytes | str, str]:
+    """Return (content, name): bytes for files and bytes, str for text given as str."""
     if isinstance(source, bytes):
-        return _decode(source, "<bytes>"), "<bytes>"
+        if len(source) > MAX_INPUT_BYTES:
+            raise ParseError(
+                f"the input is over the {MAX_INPUT_BYTES}-byte limit", source="<bytes>"
+            )
+        return source, "<bytes>"
     if isinstance(source, str) and ("\n" in source or "\t" in source or "\r" in source):
         if len(source) > MAX_INPUT_BYTES:
             raise ParseError(f"the text is over {MAX_INPUT_BYTES} characters", source="<text>")
@@ -54,14 +64,21 @@ def _load(source: str | bytes | os.PathLike[str]) -> tuple[str, str]:
             data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}", source=name) from None
-    return _decode(data, name), name
-
-
-def _decode(data: bytes, name: str) -> str:
     if len(data) > MAX_INPUT_BYTES:
-        raise ParseError(f"the input is over the {MAX_INPUT_BYTES}-byte limit", source=name)
+        raise ParseError(f"the file is over the {MAX_INPUT_BYTES}-byte limit", source=name)
+    return data, name
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode text bytes: UTF-8 (BOM allowed), else GB18030 (covers GB2312 and GBK).
+
+    Raises:
+        ParseError: neither decodes, or the bytes are binary.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\x00" in data[:65536]:
+        raise ParseError("the input is binary, not text", source=name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -75,20 +92,82 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _grid(text: str, name: str, form: str | None) -> Grid:
+_HTML_HEAD = re.compile(
+    rb"^(\xef\xbb\xbf)?\s*<(!doctype\s+html|html|head|body|meta|table|\?xml)", re.I
+)
+
+
+def _text_form(text: str) -> str:
+    from gxschema._readers._markdown import looks_like_markdown
+
+    if looks_like_tab_layout(text):
+        return "text"
+    if looks_like_markdown(text):
+        return "markdown"
+    if _HTML_HEAD.search(text[:4096].encode("utf-8", "replace")):
+        return "html"
+    return "plain"
+
+
+def detect_form(content: bytes | str, name: str = "") -> str:
+    """Tell the form of an input from its content (the file name's suffix only breaks ties).
+
+    Args:
+        content: the input's bytes, or its text.
+        name: the file name, if any.
+
+    Returns:
+        One of :data:`FORMS`.
+
+    Raises:
+        ParseError: binary content that is none of the forms.
+    """
+    if isinstance(content, str):
+        return _text_form(content)
+    head = content[:4096]
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if _HTML_HEAD.search(head[:4096]):
+        return "html"
+    suffix = Path(name).suffix.lower()
+    if suffix in ("", ".txt", ".md", ".markdown", ".htm", ".html") or b"\x00" not in head:
+        form = _text_form(decode_text(content, name))
+        if form == "plain" and _SUFFIXES.get(suffix) in ("html", "markdown"):
+            return _SUFFIXES[suffix]
+        return form
+    raise ParseError("the input is neither text, HTML, Word (.docx) nor PDF", source=name)
+
+
+def _grid(content: bytes | str, name: str, form: str | None) -> Grid:
     if form is not None and form not in FORMS:
-        raise ParseError(
-            f"unknown form {form!r}; this version reads {', '.join(FORMS)}", source=name
-        )
-    if "\x00" in text:
-        raise ParseError("the input is binary, not text", source=name)
-    if form == "text" or looks_like_tab_layout(text):
-        return read_tab_layout(text, source=name)
-    raise ParseError(
-        "no table found: this version reads the tab layout of tables copied out of "
-        "Word or a web page (cells start with a tab, rows end with an empty line)",
-        source=name,
-    )
+        raise ParseError(f"unknown form {form!r}; gxschema reads {', '.join(FORMS)}", source=name)
+    form = form or detect_form(content, name)
+    if form in ("docx", "pdf"):
+        if isinstance(content, str):
+            raise ParseError(f"a {form} file is binary: pass its path or bytes", source=name)
+        if form == "docx":
+            from gxschema._readers._docx import read_docx
+
+            return read_docx(content, source=name)
+        from gxschema._readers._pdf import read_pdf
+
+        return read_pdf(content, source=name)
+    if form == "html":
+        from gxschema._readers._html import read_html
+
+        return read_html(content, source=name)
+    text = content if isinstance(content, str) else decode_text(content, name)
+    if form == "markdown":
+        from gxschema._readers._markdown import read_markdown
+
+        return read_markdown(text, source=name)
+    if form == "plain":
+        from gxschema._readers._plain import read_plain
+
+        return read_plain(text, source=name)
+    return read_tab_layout(text, source=name)
 
 
 def _candidates(template: str | Template | TemplateSpec | None) -> list[TemplateSpec]:
@@ -123,7 +202,8 @@ def read(
             (the report's template is then a composite id such as
             ``national-2021[s3=national-2019]``).  The reason is recorded per table in
             ``report.detection``.
-        form: the input form; detected from the content when None.
+        form: the input form (one of :data:`FORMS`); detected from the content when
+            None.
 
     Returns:
         The report, every cell with its value, raw text and location, and the rows and
@@ -135,7 +215,7 @@ def read(
     """
     from gxschema.templates import compose
 
-    text, name = _load(source)
-    grid = _grid(text, name, form)
+    content, name = _load(source)
+    grid = _grid(content, name, form)
     candidates = _candidates(template)
     return map_grid(grid, candidates, compose=compose if template is None else None)
