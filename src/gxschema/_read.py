@@ -7,8 +7,10 @@ then GB18030, which covers GB2312 and GBK), and every failure is a
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, TypeAlias
 
@@ -140,6 +142,16 @@ def detect_form(content: bytes | str, name: str = "") -> str:
     raise ParseError("the input is neither text, HTML, Word (.docx) nor PDF", source=name)
 
 
+def _reader(form: str) -> Callable[..., Grid]:
+    """The reader of a binary or markup form, imported when first needed."""
+    try:
+        module = importlib.import_module(f"gxschema._readers._{form}")
+    except ImportError as exc:
+        raise ParseError(f"reading {form} is not available in this installation: {exc}") from None
+    reader: Callable[..., Grid] = getattr(module, f"read_{form}")
+    return reader
+
+
 def _grid(content: bytes | str, name: str, form: str | None) -> Grid:
     if form is not None and form not in FORMS:
         raise ParseError(f"unknown form {form!r}; gxschema reads {', '.join(FORMS)}", source=name)
@@ -147,17 +159,9 @@ def _grid(content: bytes | str, name: str, form: str | None) -> Grid:
     if form in ("docx", "pdf"):
         if isinstance(content, str):
             raise ParseError(f"a {form} file is binary: pass its path or bytes", source=name)
-        if form == "docx":
-            from gxschema._readers._docx import read_docx
-
-            return read_docx(content, source=name)
-        from gxschema._readers._pdf import read_pdf
-
-        return read_pdf(content, source=name)
+        return _reader(form)(content, source=name)
     if form == "html":
-        from gxschema._readers._html import read_html
-
-        return read_html(content, source=name)
+        return _reader(form)(content, source=name)
     text = content if isinstance(content, str) else decode_text(content, name)
     if form == "markdown":
         from gxschema._readers._markdown import read_markdown
