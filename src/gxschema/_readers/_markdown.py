@@ -6,11 +6,14 @@ convention of MultiMarkdown is followed: an empty cell written with nothing betw
 pipes (``||``) continues the cell to its left (a column span) and is dropped, as the
 grid convention wants; a cell holding only ``^^`` continues the cell above (a row
 span) and becomes an empty continued cell; a cell holding only spaces is blank.
-``\|`` is a literal pipe.
+``\|`` is a literal pipe, ``<br>`` a line break inside the cell, and character
+references (``&amp;``, ``&#xa0;``) are decoded, so padding and markup characters
+survive.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from gxschema._grid import Grid, GridBuilder, GridCell, GridRow
@@ -20,6 +23,7 @@ __all__ = ["looks_like_markdown", "read_markdown"]
 
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -95,12 +99,13 @@ def read_markdown(text: str, *, source: str = "<markdown>") -> Grid:
             for column, piece in enumerate(_split(line)):
                 if piece is None:
                     continue
-                text_ = piece.strip().replace("<br>", "\n").replace("<br/>", "\n")
+                text_ = piece.strip()
                 location = Location(line=number, column=column + 1, table=table)
                 if text_ == "^^":
                     cells.append(GridCell("", location, continued=True))
-                else:
-                    cells.append(GridCell(text_, location))
+                    continue
+                text_ = _BR.sub("\n", text_)
+                cells.append(GridCell(html.unescape(text_), location))
             rows.add(GridRow(cells=tuple(cells), location=Location(line=number, table=table)))
             continue
         if _DELIMITER.match(line) and in_table:

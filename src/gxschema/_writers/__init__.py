@@ -1,0 +1,91 @@
+"""Writers: a report written out as text (the tab layout), HTML, Markdown or Word.
+
+Every form is derived from the template's spec in two steps.  :mod:`._layout` lays each
+table out as the official templates print it: rows of merged cells (caption row, header
+rows, label columns with their row and column spans, values), with each value written
+as its raw text when the report has it.  Each form's writer then only serialises that
+layout (:mod:`._text`, :mod:`._html`, :mod:`._markdown`, :mod:`._docx`); none of them
+spells a label.
+
+Reading what was written gives the report back: ``read(render(r, form)) == r`` for a
+report whose tables, lines and cells are all declared by its template (the layout
+writes the tables and lines the report holds; extras are not written).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, overload
+
+from gxschema._report import Report
+from gxschema._spec import TemplateSpec
+from gxschema._writers._docx import write_docx
+from gxschema._writers._html import write_html
+from gxschema._writers._layout import lay_out
+from gxschema._writers._markdown import write_markdown
+from gxschema._writers._text import write_text
+
+__all__ = ["FORMS", "render"]
+
+FORMS: tuple[str, ...] = ("text", "html", "markdown", "docx")
+"""The forms :func:`render` writes; ``"docx"`` gives bytes, the others text."""
+
+
+@overload
+def render(
+    report: Report,
+    form: Literal["text", "html", "markdown"],
+    *,
+    template: TemplateSpec | None = ...,
+) -> str: ...
+
+
+@overload
+def render(
+    report: Report, form: Literal["docx"], *, template: TemplateSpec | None = ...
+) -> bytes: ...
+
+
+@overload
+def render(report: Report, form: str, *, template: TemplateSpec | None = ...) -> str | bytes: ...
+
+
+def render(report: Report, form: str, *, template: TemplateSpec | None = None) -> str | bytes:
+    """Write a report in one of the :data:`FORMS`, laid out as the template prints it.
+
+    The title line is the template's title; then each section heading and its tables,
+    with the caption, header and label cells the spec declares and every value as its
+    raw text (or, when the report has none that reads as the value, the value written
+    plainly, ``19万`` for an approximate one).  Tables and lines the report does not
+    hold are not written, so they read back as absent, not BLANK (but a flat table,
+    printed as one row, is written whole); a cell absent from a line that is written
+    is written empty; a report without any table is written as the blank form.
+
+    Args:
+        report: the report.
+        form: ``"text"`` (the tab layout :func:`gxschema.read` reads), ``"html"``,
+            ``"markdown"`` or ``"docx"``.
+        template: the spec to lay the report out with (default: the report's template,
+            ``gxschema.templates.get(report.template)``).
+
+    Returns:
+        The document: ``bytes`` for ``"docx"``, ``str`` for the other forms.
+
+    Raises:
+        ValueError: ``form`` is not one of :data:`FORMS`, or a value cannot be written
+            as text of its column's kind.
+        KeyError: ``template`` is None and the report's template is not registered.
+    """
+    if form not in FORMS:
+        raise ValueError(f"unknown form {form!r}; gxschema writes {', '.join(FORMS)}")
+    if template is None:
+        from gxschema import templates
+
+        template = templates.get(report.template)
+    laid = lay_out(report, template)
+    if form == "html":
+        return write_html(laid)
+    if form == "markdown":
+        return write_markdown(laid)
+    if form == "docx":
+        return write_docx(laid)
+    return write_text(laid)
