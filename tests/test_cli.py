@@ -131,3 +131,22 @@ def test_load_registers_a_users_templates(tmp_path: Path) -> None:
     result = runner.invoke(main, ["--load", str(broken), "templates"])
     assert result.exit_code == 2
     assert "boom" in result.output
+
+
+def test_render_writes_every_form_and_check_reads_it_back(tmp_path: Path) -> None:
+    """`render --to FORM` writes each form; `extract` of what it wrote gives the same cells."""
+    runner = CliRunner()
+    original = json.loads(runner.invoke(main, ["extract", EXAMPLE]).output)[0]["tables"]
+    for form in ("text", "html", "markdown", "docx"):
+        out = tmp_path / f"report.{form}"
+        result = runner.invoke(main, ["render", EXAMPLE, "--to", form, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        again = runner.invoke(main, ["extract", str(out)])
+        assert again.exit_code == 0, (form, again.output)
+        tables = json.loads(again.output)[0]["tables"]
+        strip = lambda t: {  # noqa: E731 - provenance differs by form
+            k: {r: {c: (v["value"], v["raw"]) for c, v in cols.items()} for r, cols in rows.items()}
+            for k, rows in t.items()
+        }
+        assert strip(tables) == strip(original), form
+    assert runner.invoke(main, ["render", EXAMPLE, "--to", "docx"]).exit_code == 2

@@ -11,7 +11,7 @@ serialization and the command line are derived from the declarations.
 from gxschema import templates
 from gxschema._dsl import Count, Delta, Money, amend, cell, drop, line, row, rule, table
 from gxschema._expr import lines, sum_of, this
-from gxschema._read import read
+from gxschema._read import FORMS, detect_form, read
 from gxschema._report import Cell, Detection, Extra, Location, Report
 from gxschema._serialize import (
     configure_converter,
@@ -43,12 +43,14 @@ from gxschema._values import (
     parse_value,
     render_value,
 )
+from gxschema._writers import render
 from gxschema.exceptions import DeclarationError, GxSchemaError, ParseError, ValidationError
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BLANK",
+    "FORMS",
     "Blank",
     "Cell",
     "CellRef",
@@ -80,6 +82,7 @@ __all__ = [
     "check",
     "compile",
     "configure_converter",
+    "detect_form",
     "drop",
     "from_json",
     "json_schema",
@@ -89,6 +92,7 @@ __all__ = [
     "make_converter",
     "parse_value",
     "read",
+    "render",
     "render_value",
     "row",
     "rule",

@@ -22,6 +22,8 @@ from gxschema._report import Report
 from gxschema._serialize import LONG_COLUMNS, long_rows, make_converter
 from gxschema._serialize import json_schema as _json_schema
 from gxschema._validate import Violation, validate
+from gxschema._writers import FORMS as WRITE_FORMS
+from gxschema._writers import render
 from gxschema.exceptions import ParseError
 
 __all__ = ["main"]
@@ -180,6 +182,43 @@ def extract(files: tuple[str, ...], fmt: str, template: str | None) -> None:
                 writer.writerow(["" if v is None else v for v in values])
         click.echo(buffer.getvalue(), nl=False)
     sys.exit(code)
+
+
+@main.command("render")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--to",
+    "form",
+    type=click.Choice(list(WRITE_FORMS)),
+    required=True,
+    help="The form to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write here instead of standard output (needed for docx).",
+)
+@_template_option()
+def render_command(file: str, form: str, output: str | None, template: str | None) -> None:
+    """Read a report in any form and write it as text, HTML, Markdown or Word.
+
+    Exits 2 when the file cannot be read.
+    """
+    reports, failures = _read_all([file], template)
+    if failures:
+        sys.exit(2)
+    [(_, report)] = reports
+    written = render(report, form)
+    if output is not None:
+        data = written if isinstance(written, bytes) else written.encode("utf-8")
+        with open(output, "wb") as handle:
+            handle.write(data)
+    elif isinstance(written, bytes):
+        raise click.UsageError("docx is binary: write it to a file with --output")
+    else:
+        click.echo(written, nl=False)
 
 
 @main.command("templates")
