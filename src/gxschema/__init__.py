@@ -50,7 +50,6 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BLANK",
-    "FORMS",
     "Blank",
     "Cell",
     "CellRef",
@@ -61,6 +60,7 @@ __all__ = [
     "Delta",
     "Detection",
     "Extra",
+    "FORMS",
     "GxSchemaError",
     "Kind",
     "LineSpec",
