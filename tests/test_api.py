@@ -9,8 +9,12 @@ from gxschema import _rules
 
 
 def test_all_is_sorted_and_resolvable() -> None:
-    """__all__ is sorted (upper case first) and every name in it exists."""
-    assert gx.__all__ == sorted(gx.__all__)
+    """__all__ is sorted (constants, then classes, then functions) and every name exists."""
+
+    def rank(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    assert gx.__all__ == sorted(gx.__all__, key=rank)
     for name in gx.__all__:
         assert hasattr(gx, name), name
 

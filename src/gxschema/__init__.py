@@ -50,6 +50,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BLANK",
+    "FORMS",
     "Blank",
     "Cell",
     "CellRef",
@@ -60,7 +61,6 @@ __all__ = [
     "Delta",
     "Detection",
     "Extra",
-    "FORMS",
     "GxSchemaError",
     "Kind",
     "LineSpec",
