@@ -21,7 +21,7 @@ EXPECTED = json.loads((HERE / "national-2021.json").read_text(encoding="utf-8"))
 
 @pytest.mark.parametrize("form", ["html", "docx", "pdf"])
 def test_libreoffice_conversions_read_back_exactly(form: str) -> None:
-    """Every cell of the LibreOffice .docx and .pdf (and the HTML they came from) is read as written."""
+    """Every cell of LibreOffice's .docx and .pdf, and of the HTML, is read as written."""
     if form == "pdf":
         pytest.importorskip("pdfplumber", reason="reading PDF needs the 'pdf' extra")
     report = gx.read(HERE / f"national-2021.{form}")
