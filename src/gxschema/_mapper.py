@@ -70,6 +70,7 @@ class _TableState:
     header_rows: list[GridRow] = attrs.field(factory=list)
     layout: list[_Placed] | None = None
     layout_fixed: bool = False  # set once a data row was read with the layout
+    layout_rows: int = -1  # how many header rows the layout was resolved from
     layout_note: str = ""
     cells: dict[str, dict[str, Cell]] = attrs.field(factory=dict)
     matched: int = 0
@@ -232,8 +233,9 @@ class _Mapper:
     # -- columns -------------------------------------------------------------------
 
     def resolve_layout(self, st: _TableState) -> None:
-        if st.layout_fixed:
+        if st.layout_fixed or st.layout_rows == len(st.header_rows):
             return
+        st.layout_rows = len(st.header_rows)
         resolved = resolve_columns(st.spec, st.header_rows[-_HEADER_ROWS:])
         st.layout = resolved.layout
         st.layout_note = resolved.note

@@ -1,0 +1,110 @@
+"""Read-and-validate time for an HTML page and a PDF, against named baselines, as ratios.
+
+* HTML: the Word-export-style GB18030 page in ``tests/fixtures/html`` — ours
+  (``gx.read`` with template detection over every registered template, then
+  ``gx.validate``) against ``pandas.read_html(flavor="bs4")`` (tables only, no labels,
+  no checks) and against the bare Lexbor parse (``LexborHTMLParser(bytes)``).
+* PDF: a corpus report when ``../shared`` is present, else the LibreOffice fixture —
+  ours against pdfplumber's own ``extract_tables()`` on every page.
+
+The baselines need pandas, beautifulsoup4 and html5lib (not dependencies of gxschema).
+Run: python benchmarks/bench_forms.py
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import gxschema as gx
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "tests" / "fixtures" / "html" / "national-2019-gb18030.html"
+CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "huaian-2024.pdf"
+FIXTURE_PDF = ROOT / "tests" / "fixtures" / "libreoffice" / "national-2021.pdf"
+
+
+def median_time(fn: Callable[[], object], repeat: int = 7, number: int = 3) -> float:
+    """Median seconds per call over `repeat` batches of `number` calls (after one warm-up)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t0) / number)
+    return statistics.median(times)
+
+
+def row(name: str, ours: float, base_name: str, base: float) -> None:
+    print(
+        f"{name:34} {ours * 1e3:9.2f} ms   {base_name:34} {base * 1e3:9.2f} ms   {ours / base:6.2f}x"
+    )
+
+
+def main() -> None:
+    data = HTML.read_bytes()
+
+    def ours_html() -> object:
+        return gx.validate(gx.read(data))
+
+    spec = gx.templates.get("national-2019")
+
+    def ours_html_known() -> object:
+        return gx.validate(gx.read(data, template=spec))
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    def bare() -> object:
+        return LexborHTMLParser(data)
+
+    print(f"HTML: {HTML.name} ({len(data) // 1024} KB)")
+    t_ours, t_known, t_bare = (
+        median_time(ours_html),
+        median_time(ours_html_known),
+        median_time(bare),
+    )
+    try:
+        import pandas as pd
+
+        # pandas cannot parse the page's lenient spans ("2;"), which browsers accept: it
+        # gets a copy with them tidied, decoded for it (its bytes path mis-detects GBK).
+        text = re.sub(r'(span=")(\d+)[^"]*"', r'\1\2"', data.decode("gb18030"))
+
+        def pandas_bs4() -> object:
+            return pd.read_html(io.StringIO(text), flavor="bs4")
+
+        t_pandas = median_time(pandas_bs4, repeat=5, number=1)
+        row("gx.read + validate (detect)", t_ours, "pandas.read_html (bs4)", t_pandas)
+        row("gx.read + validate (template given)", t_known, "pandas.read_html (bs4)", t_pandas)
+    except ImportError:
+        print("pandas/bs4/html5lib not installed: pandas baseline skipped")
+    row("gx.read + validate (detect)", t_ours, "bare Lexbor parse", t_bare)
+    row("gx.read + validate (template given)", t_known, "bare Lexbor parse", t_bare)
+
+    pdf = CORPUS_PDF if CORPUS_PDF.exists() else FIXTURE_PDF
+    pdf_data = pdf.read_bytes()
+    import pdfplumber
+
+    def ours_pdf() -> object:
+        return gx.validate(gx.read(pdf_data))
+
+    def plumber() -> object:
+        with pdfplumber.open(io.BytesIO(pdf_data)) as doc:
+            return [page.extract_tables() for page in doc.pages]
+
+    print(f"PDF: {pdf.name} ({len(pdf_data) // 1024} KB)")
+    row(
+        "gx.read + validate (detect)",
+        median_time(ours_pdf, 5, 1),
+        "pdfplumber extract_tables",
+        median_time(plumber, 5, 1),
+    )
+
+
+if __name__ == "__main__":
+    main()
