@@ -22,7 +22,7 @@ from gxschema._spec import Constraint, TableSpec, TemplateSpec
 from gxschema._values import Kind, Number
 from gxschema.exceptions import ValidationError
 
-__all__ = ["CellRef", "Violation", "check", "evaluate", "validate"]
+__all__ = ["CellRef", "Violation", "check", "evaluate", "validate", "violation_record"]
 
 Status = Literal["fail", "uncertain"]
 Severity = Literal["error", "warning"]
@@ -154,6 +154,41 @@ def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violat
         Decimal(diff - tolerance) + unknown_lo, Decimal(diff + tolerance) + unknown_hi
     ):
         status = "uncertain"
+    return violation_record(
+        report, table, constraint, lhs=lhs, rhs=rhs, tolerance=tolerance, status=status
+    )
+
+
+def violation_record(
+    report: Report,
+    table: TableSpec,
+    constraint: Constraint,
+    *,
+    lhs: int | Decimal,
+    rhs: int | Decimal,
+    tolerance: int | Decimal,
+    status: Status,
+) -> Violation:
+    """Write up a violation already decided: its cells, sides and messages.
+
+    Deciding *whether* a constraint is violated is :func:`evaluate`'s job (and, for
+    generated reports, the strategies' own); this only formats the record, so that
+    both produce identical records.
+
+    Args:
+        report: the report.
+        table: the constraint's table.
+        constraint: the violated constraint.
+        lhs: the left side's value.
+        rhs: the right side's value.
+        tolerance: the tolerance allowed.
+        status: ``"fail"`` or ``"uncertain"``.
+
+    Returns:
+        The record.
+    """
+    cells = report.tables.get(table.id, {})
+    diff = lhs - rhs
     refs = []
     for row_id, column_id in constraint.cells():
         cell = cells.get(row_id, {}).get(column_id)

@@ -1,0 +1,15 @@
+"""Hypothesis strategies for gxschema reports, derived from the declarations.
+
+Like ``hypothesis.extra``, this module needs Hypothesis (and SciPy, which finds the
+solutions consistent reports are built from): ``pip install 'gxschema[strategies]'``.
+
+* :func:`reports` — reports of any declared template, consistent by construction;
+* :func:`broken_reports` — a report broken the ways real ones are, with the exact set
+  of violations :func:`gxschema.validate` must find;
+* :func:`renderings` — a report written in one form with the noise real publications
+  carry, and what reading it must give back.
+"""
+
+from gxschema.strategies._reports import PERTURBATIONS, broken_reports, reports
+
+__all__ = ["PERTURBATIONS", "broken_reports", "reports"]
