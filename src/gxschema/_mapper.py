@@ -271,10 +271,10 @@ class _Mapper:
 
     def try_data(self, st: _TableState, row: GridRow) -> bool:
         table = st.spec
-        if not any(c.text.strip() for c in row.cells):
-            return False
         if table.layout == "flat":
             return self.try_flat(st, row)
+        if not any(c.text.strip() for c in row.cells):
+            return False
         self.resolve_layout(st)
         assert st.layout is not None
         width = len(st.layout)
@@ -428,10 +428,13 @@ class _Mapper:
         while start > 0 and _value_like(cells[start - 1].text):
             start -= 1
         values = cells[start:]
-        if not any(c.text.strip() for c in values):
-            return False
         self.resolve_layout(st)
         assert st.layout is not None
+        if not any(c.text.strip() for c in values) and (
+            st.cells or len(cells) != len(st.layout) or not st.header_rows
+        ):
+            # An all-blank row is the data row only right under the header, whole.
+            return False
         if len(values) < len(st.layout):
             return False
         label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)

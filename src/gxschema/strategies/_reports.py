@@ -236,7 +236,8 @@ def _consistent_values(
         if kind is Kind.MONEY:
             cents = draw(st.integers(0, 99)) if _free(basis, i) else 0
             values.append(Number(Decimal(n) + Decimal(cents) / 100, unit=basis.units[i]))
-        elif n == 0 and blanks and draw(st.integers(0, 999)) < blanks * 1000:
+        elif n == 0 and blanks and draw(st.integers(0, 999)) >= (1.0 - blanks) * 1000:
+            # Drawn so that shrinking goes towards printed zeros, not blanks.
             values.append(BLANK)
         elif approximate and n and n % 10_000 == 0 and draw(st.booleans()):
             values.append(Number(n, tolerance=5_000))
