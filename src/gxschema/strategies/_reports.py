@@ -221,23 +221,28 @@ def _consistent_values(
         heaviest = max(sum(abs(w) for _, w in ray) for ray in basis.rays)
         size = max(1, round(len(basis.rays) * (1.0 - zeros)))
         top = max(1, max_value // (size * heaviest))
-        picks = draw(
-            st.lists(
-                st.tuples(st.integers(0, len(basis.rays) - 1), st.integers(1, top)),
-                max_size=size,
-            )
-        )
+        # A count, then that many (solution, multiplier) pairs: unlike st.lists, this
+        # leaves Hypothesis nothing to discard (st.lists marks about a tenth of its
+        # draws invalid), and shrinking still drops pairs from the end.
+        pick = st.tuples(st.integers(0, len(basis.rays) - 1), st.integers(1, top))
+        picks = [draw(pick) for _ in range(draw(st.integers(0, size)))]
         for ray, k in picks:
             for i, w in basis.rays[ray]:
                 counts[i] += k * w
+    blank: frozenset[int] = frozenset()
+    zero_counts = [i for i, n in enumerate(counts) if n == 0 and basis.kinds[i] is not Kind.MONEY]
+    if blanks and zero_counts:
+        # One draw for all of them (shrinking towards none), not one per cell.
+        size = max(1, round(len(zero_counts) * blanks))
+        pick_cell = st.sampled_from(zero_counts)
+        blank = frozenset(draw(pick_cell) for _ in range(draw(st.integers(0, size))))
     values: list[Value] = []
     for i, n in enumerate(counts):
         kind = basis.kinds[i]
         if kind is Kind.MONEY:
             cents = draw(st.integers(0, 99)) if _free(basis, i) else 0
             values.append(Number(Decimal(n) + Decimal(cents) / 100, unit=basis.units[i]))
-        elif n == 0 and blanks and draw(st.integers(0, 999)) >= (1.0 - blanks) * 1000:
-            # Drawn so that shrinking goes towards printed zeros, not blanks.
+        elif i in blank:
             values.append(BLANK)
         elif approximate and n and n % 10_000 == 0 and draw(st.booleans()):
             values.append(Number(n, tolerance=5_000))
