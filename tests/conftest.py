@@ -23,7 +23,16 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile(os.environ.get("GXSCHEMA_HYPOTHESIS_PROFILE", "fast"))
+PROFILE = os.environ.get("GXSCHEMA_HYPOTHESIS_PROFILE", "fast")
+settings.load_profile(PROFILE)
+
+
+def examples(fast: int) -> int:
+    """A property's example count: ``fast`` by default, the thorough profile's otherwise.
+
+    For properties whose examples are costly (a Word file, a template's solutions).
+    """
+    return fast if PROFILE == "fast" else settings.get_profile(PROFILE).max_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import gxschema as gx
 from gxschema.strategies import PERTURBATIONS, broken_reports, reports
+from tests.conftest import examples
 from tests.test_random_templates import declare, template_shapes
 
 TEMPLATES = gx.templates.available()
@@ -52,7 +53,7 @@ def test_generated_reports_round_trip_json_and_text(template: str, data: st.Data
 
 
 @pytest.mark.parametrize("form", ["html", "markdown", "docx"])
-@settings(deadline=None, max_examples=15)
+@settings(deadline=None, max_examples=examples(15))
 @given(data=st.data())
 def test_generated_reports_round_trip_every_form(form: str, data: st.DataObject) -> None:
     """read(render(r, f), f) == r for generated reports of every template."""
@@ -61,7 +62,7 @@ def test_generated_reports_round_trip_every_form(form: str, data: st.DataObject)
     assert gx.read(gx.render(report, form), form=form) == report
 
 
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=examples(25))
 @given(shape=template_shapes(), data=st.data())
 def test_a_template_declared_at_random_gets_working_strategies(shape, data) -> None:  # type: ignore[no-untyped-def]
     """For a template declared inside the test, consistent reports hold and broken ones match."""
