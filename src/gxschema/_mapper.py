@@ -30,7 +30,7 @@ from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labels import enumerator, normalize_label, similarity
 from gxschema._report import Cell, Detection, Extra, Location, Report
 from gxschema._spec import ColumnSpec, Constraint, LineSpec, TableSpec, TemplateSpec
-from gxschema._values import ValueParseError, parse_value
+from gxschema._values import _BLANKS, ValueParseError, parse_value
 from gxschema.exceptions import ParseError
 
 __all__ = ["map_grid"]
@@ -40,7 +40,7 @@ _VALUE_LIKE = re.compile(
 )
 _STRIP = " \t\r\n\u00a0\u3000"
 _MAX_VALUE_TEXT = 40  # no value is written longer; also keeps the check linear
-_BLANK_LIKE = frozenset({"", "-", "—", "–", "/", "无", "空", "－", "／"})
+_BLANK_LIKE = _BLANKS | {"－", "／"}  # the value parser's blanks, full-width forms too
 _YEAR = re.compile(r"(20[1-9]\d)\s*年")
 _FUZZY_MIN = 0.6
 T_ = TypeVar("T_", ColumnSpec, LineSpec)

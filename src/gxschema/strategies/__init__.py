@@ -10,6 +10,7 @@ solutions consistent reports are built from): ``pip install 'gxschema[strategies
   carry, and what reading it must give back.
 """
 
+from gxschema.strategies._renderings import NOISE, Rendering, renderings
 from gxschema.strategies._reports import PERTURBATIONS, broken_reports, reports
 
-__all__ = ["PERTURBATIONS", "broken_reports", "reports"]
+__all__ = ["NOISE", "PERTURBATIONS", "Rendering", "broken_reports", "renderings", "reports"]
