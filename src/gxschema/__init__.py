@@ -9,6 +9,7 @@ serialization and the command line are derived from the declarations.
 """
 
 from gxschema import templates
+from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._dsl import Count, Delta, Money, amend, cell, drop, line, row, rule, table
 from gxschema._expr import lines, sum_of, this
 from gxschema._read import FORMS, detect_form, read
@@ -53,6 +54,7 @@ __all__ = [
     "FORMS",
     "Blank",
     "Cell",
+    "CellChange",
     "CellRef",
     "ColumnSpec",
     "Constraint",
@@ -60,6 +62,7 @@ __all__ = [
     "DeclarationError",
     "Delta",
     "Detection",
+    "Explanation",
     "Extra",
     "GxSchemaError",
     "Kind",
@@ -83,6 +86,7 @@ __all__ = [
     "compile",
     "configure_converter",
     "detect_form",
+    "diagnose",
     "drop",
     "from_json",
     "json_schema",

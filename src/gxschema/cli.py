@@ -1,7 +1,7 @@
-"""The ``gxschema`` command line: check, extract, templates, schema.
+"""The ``gxschema`` command line: check, diagnose, extract, templates, schema.
 
-Exit codes of ``check``: 0 when no error-severity rule fails, 1 when one does, 2 when a
-file cannot be read (the other files are still checked).
+Exit codes of ``check`` and ``diagnose``: 0 when no error-severity rule fails, 1 when
+one does, 2 when a file cannot be read (the other files are still checked).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import click
 import orjson
 
 from gxschema import templates
+from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._read import read
 from gxschema._report import Report
 from gxschema._serialize import LONG_COLUMNS, long_rows, make_converter
@@ -154,6 +155,122 @@ def _print_check(
         console.print("    " + escape(v.message_zh if lang == "zh" else v.message_en))
     errors = sum(1 for v in violations if _is_error(v))
     console.print(f"  {errors} error(s), {len(violations) - errors} other finding(s)", style="dim")
+
+
+@main.command("diagnose")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the reasons in text output.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="At most this many explanations per report.",
+)
+@_template_option()
+def diagnose_command(
+    files: tuple[str, ...], fmt: str, lang: str, limit: int, template: str | None
+) -> None:
+    """Say which cells of broken reports to change, and to what.
+
+    Explanations come best first: the fewest (weighted) cells whose change makes every
+    error-severity rule hold, typical slips (transposed digits, a total left 0 …)
+    named.  Exits 0 when every rule holds, 1 when one does not, 2 when a file cannot
+    be read.
+    """
+    reports, failures = _read_all(files, template)
+    code = 2 if failures else 0
+    results: list[dict[str, Any]] = [{"file": name, "error": str(e)} for name, e in failures]
+    for name, outcome in reports:
+        explanations = diagnose(outcome, limit=limit)
+        if explanations:
+            code = max(code, 1)
+        if fmt == "json":
+            results.append(
+                {
+                    "file": name,
+                    "template": outcome.template,
+                    "explanations": [_explanation_json(e) for e in explanations],
+                }
+            )
+        else:
+            _print_diagnosis(name, outcome, explanations, lang)
+    if fmt == "json":
+        order = {name: i for i, name in enumerate(files)}
+        _dump(sorted(results, key=lambda r: order[r["file"]]))
+    sys.exit(code)
+
+
+def _explanation_json(e: Explanation) -> dict[str, Any]:
+    return {
+        "weight": e.weight,
+        "kind": e.kind,
+        "reason_zh": e.reason_zh,
+        "reason_en": e.reason_en,
+        "cells": [_converter.unstructure(c) for c in e.changes],
+    }
+
+
+def _print_diagnosis(name: str, report: Report, explanations: list[Explanation], lang: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=True)
+    verdict = "[bold red]BROKEN[/bold red]" if explanations else "[green]OK[/green]"
+    console.print(f"{verdict}  {escape(name)}  [dim]({report.template})[/dim]")
+    if not explanations:
+        console.print("  every rule holds")
+        return
+    for n, e in enumerate(explanations, 1):
+        console.print(f"  [bold]{n}.[/bold] {e.kind}  [dim]weight {e.weight:g}[/dim]")
+        console.print("     " + escape(e.reason_zh if lang == "zh" else e.reason_en))
+    best = explanations[0]
+    proposed = {(c.table, c.row_id, c.column_id): c for c in best.changes}
+    spec = templates.get(report.template)
+    for table in spec.tables:
+        if not any(c.table == table.id for c in best.changes):
+            continue
+        grid = Table(title=escape(f"{table.id}  {table.label}"), title_justify="left")
+        grid.add_column("", no_wrap=True, max_width=24, overflow="ellipsis")
+        for col in table.columns:
+            grid.add_column(escape(col.label), justify="right", overflow="fold")
+        # A short table is shown whole; a long one, only its lines with changes.
+        changed = {c.row_id for c in best.changes if c.table == table.id}
+        for line in table.lines:
+            if len(table.lines) > 5 and line.id not in changed:
+                continue
+            cells = [escape(line.label)]
+            for col in table.columns:
+                cell = report.cell(table.id, line.id, col.id)
+                printed = escape(cell.raw.strip()) if cell is not None else ""
+                change = proposed.get((table.id, line.id, col.id))
+                if change is None:
+                    cells.append(printed)
+                    continue
+                was = printed or "·"
+                cells.append(
+                    f"[bold red]{was}[/bold red] → [bold green]{_proposal(change)}[/bold green]"
+                )
+            grid.add_row(*cells)
+        console.print(grid)
+
+
+def _proposal(change: CellChange) -> str:
+    if change.proposed is not None:
+        return str(change.proposed)
+    low = "" if change.low is None else str(change.low)
+    high = "" if change.high is None else str(change.high)
+    return f"{low}…{high}"
 
 
 @main.command()

@@ -1,7 +1,7 @@
 """Hypothesis strategies for gxschema reports, derived from the declarations.
 
-Like ``hypothesis.extra``, this module needs Hypothesis (and SciPy, which finds the
-solutions consistent reports are built from): ``pip install 'gxschema[strategies]'``.
+Like ``hypothesis.extra``, this module needs Hypothesis:
+``pip install 'gxschema[strategies]'``.
 
 * :func:`reports` — reports of any declared template, consistent by construction;
 * :func:`broken_reports` — a report broken the ways real ones are, with the exact set
