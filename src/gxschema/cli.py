@@ -61,6 +61,22 @@ def _violation_json(v: Violation) -> dict[str, Any]:
     return data
 
 
+def _format_option(*choices: str) -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=choices[0], show_default=True
+    )
+
+
+def _lang_option(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
+        help=f"Language of the {what} in text output.",
+    )
+
+
 def _template_option() -> Callable[[F], F]:
     return click.option(
         "--template",
@@ -93,16 +109,8 @@ def main(load: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the messages in text output.",
-)
+@_format_option("text", "json")
+@_lang_option("messages")
 @_template_option()
 def check(files: tuple[str, ...], fmt: str, lang: str, template: str | None) -> None:
     """Check reports against their template's rules.
@@ -159,16 +167,8 @@ def _print_check(
 
 @main.command("diagnose")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Language of the reasons in text output.",
-)
+@_format_option("text", "json")
+@_lang_option("reasons")
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -275,9 +275,7 @@ def _proposal(change: CellChange) -> str:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
-)
+@_format_option("json", "csv")
 @_template_option()
 def extract(files: tuple[str, ...], fmt: str, template: str | None) -> None:
     """Print every cell of the reports (JSON, or CSV in long format).
