@@ -14,27 +14,14 @@ Run: python benchmarks/bench_core.py
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
+from _timing import median_time
 
 import gxschema as gx
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lucheng-police-2020.txt"
-
-
-def best(fn: Callable[[], object], repeat: int = 7, number: int = 20) -> float:
-    """Median seconds per call over `repeat` batches of `number` calls."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -78,7 +65,10 @@ def main() -> None:
     ]
     print(f"{'operation':24} {'ms':>8}   {'baseline':20} {'ms':>8} {'ratio':>8}")
     for name, fn, base_name, base in rows:
-        ours, theirs = best(fn), best(base)
+        ours, theirs = (
+            median_time(fn, number=20, warm_up=False),
+            median_time(base, number=20, warm_up=False),
+        )
         print(
             f"{name:24} {ours * 1e3:8.3f}   {base_name:20} {theirs * 1e3:8.3f} {ours / theirs:8.1f}"
         )

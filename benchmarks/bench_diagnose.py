@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
+from _timing import median_time
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -59,15 +59,6 @@ def drawn(strategy: st.SearchStrategy[T], n: int) -> list[T]:
 
     collect()
     return out
-
-
-def median_time(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def errors(report: gx.Report) -> list[gx.Violation]:
@@ -153,8 +144,8 @@ def timing(template: str) -> dict[str, Any]:
     valid = []
     for report in cases:
         diagnose(report)
-        diag.append(median_time(lambda r=report: diagnose(r), 3))
-        valid.append(median_time(lambda r=report: gx.validate(r), 11))
+        diag.append(median_time(lambda r=report: diagnose(r), 3, 1, warm_up=False))
+        valid.append(median_time(lambda r=report: gx.validate(r), 11, 1, warm_up=False))
     d, v = statistics.median(diag), statistics.median(valid)
     return {
         "n": len(cases),

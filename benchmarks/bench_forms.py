@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import io
 import re
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from _timing import median_time
 
 import gxschema as gx
 
@@ -26,18 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "tests" / "fixtures" / "html" / "national-2019-gb18030.html"
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "huaian-2024.pdf"
 FIXTURE_PDF = ROOT / "tests" / "fixtures" / "libreoffice" / "national-2021.pdf"
-
-
-def median_time(fn: Callable[[], object], repeat: int = 7, number: int = 3) -> float:
-    """Median seconds per call over `repeat` batches of `number` calls (after one warm-up)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-    return statistics.median(times)
 
 
 def row(name: str, ours: float, base_name: str, base: float) -> None:
