@@ -80,16 +80,27 @@ def test_every_declared_cell_is_in_the_file(corpus_file: Path) -> None:
             )
 
 
-def test_validate_finds_exactly_the_listed_violations(corpus_file: Path) -> None:
-    """validate() finds exactly the file's listed hard-rule violations, with both sides."""
-    report, data = load(corpus_file)
+Sides = dict[tuple[str, str], tuple[object, object]]
+
+
+def found_and_listed(report: gx.Report, data: dict[str, Any]) -> tuple[Sides, Sides]:
+    """The error violations validate finds, and those the file lists, as (rule, at) → sides."""
     spec = gx.templates.get(report.template)
     scope = {r.id: r.scope for r in spec.rules}
-    found = {(v.rule, v.at): (v.lhs, v.rhs) for v in gx.validate(report) if v.severity == "error"}
-    expected = {
+    found: Sides = {
+        (v.rule, v.at): (v.lhs, v.rhs) for v in gx.validate(report) if v.severity == "error"
+    }
+    listed: Sides = {
         (e["rule"], e["row"] if scope[e["rule"]] == "line" else e["column"]): (e["lhs"], e["rhs"])
         for e in data["violations"]
     }
+    return found, listed
+
+
+def test_validate_finds_exactly_the_listed_violations(corpus_file: Path) -> None:
+    """validate() finds exactly the file's listed hard-rule violations, with both sides."""
+    report, data = load(corpus_file)
+    found, expected = found_and_listed(report, data)
     assert found == expected
     assert data["consistent"] == (not expected)
 

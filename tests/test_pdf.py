@@ -28,6 +28,7 @@ from gxschema._readers import _pdf
 from gxschema._readers._pdf import looks_like_pdf, read_pdf
 from gxschema._report import Location
 from tests.conftest import CORPUS, need
+from tests.test_corpus import found_and_listed
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdf"
 CORPUS_FILES = {  # file: the template its tables follow
@@ -278,13 +279,7 @@ def test_corpus_violations_are_exactly_the_listed_ones(name: str) -> None:
     pdf = need(CORPUS / f"{name}.pdf")
     expected = json.loads(need(CORPUS / f"{name}.expected.json").read_text(encoding="utf-8"))
     report = _map(read_pdf(pdf.read_bytes(), source=pdf.name))
-    spec = gx.templates.get(report.template)
-    scope = {r.id: r.scope for r in spec.rules}
-    found = {(v.rule, v.at): (v.lhs, v.rhs) for v in gx.validate(report) if v.severity == "error"}
-    listed = {
-        (e["rule"], e["row"] if scope[e["rule"]] == "line" else e["column"]): (e["lhs"], e["rhs"])
-        for e in expected["violations"]
-    }
+    found, listed = found_and_listed(report, expected)
     assert found == listed
 
 
