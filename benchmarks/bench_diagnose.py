@@ -86,7 +86,7 @@ def single_cell_repairs(report: gx.Report, spec: gx.TemplateSpec) -> dict[Key, i
     """The oracle: every cell whose change alone repairs the report, with its value."""
     violations = errors(report)
     shared = set.intersection(
-        *({(v.table, c.row_id, c.column_id) for c in v.cells} for v in violations)
+        *({(v.table, c.line_id, c.column_id) for c in v.cells} for v in violations)
     )
     repairs: dict[Key, int] = {}
     for key in sorted(shared):
@@ -165,7 +165,7 @@ def uniqueness(template: str) -> dict[str, Any]:
             continue
         broken += 1
         best = diagnose(report)[0]
-        found = {(c.table, c.row_id, c.column_id): c.proposed for c in best.changes}
+        found = {(c.table, c.line_id, c.column_id): c.proposed for c in best.changes}
         contains += key in found
         repairs = single_cell_repairs(report, spec)
         blank = report.cell(*key).value is gx.BLANK  # type: ignore[union-attr]

@@ -57,8 +57,8 @@ def test_check_json_has_one_object_per_file(tmp_path: Path) -> None:
         "message_en",
     } <= set(v)
     assert set(v["cells"][0]) == {
-        "row_id",
-        "row_label",
+        "line_id",
+        "line_label",
         "column_id",
         "column_label",
         "value",

@@ -44,8 +44,8 @@ def load(path: Path) -> tuple[gx.Report, dict[str, Any]]:
     tables: dict[str, dict[str, dict[str, gx.Cell]]] = {}
     for block, rows in data["s2"].items():
         table = spec.table(f"s2.{block}")
-        for row_label, columns in rows.items():
-            line = next(ln for ln in table.lines if ln.label == row_label)
+        for line_label, columns in rows.items():
+            line = next(ln for ln in table.lines if ln.label == line_label)
             for column_label, value in columns.items():
                 column = next(c for c in table.columns if c.label == column_label)
                 tables.setdefault(table.id, {}).setdefault(line.id, {})[column.id] = _cell(

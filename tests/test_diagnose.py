@@ -59,12 +59,12 @@ def applied(report: gx.Report, explanation: Explanation) -> gx.Report | None:
     if any(c.proposed is None for c in explanation.changes):
         return None
     return with_values(
-        report, {(c.table, c.row_id, c.column_id): c.proposed for c in explanation.changes}
+        report, {(c.table, c.line_id, c.column_id): c.proposed for c in explanation.changes}
     )
 
 
 def changes(explanation: Explanation) -> list[tuple[str, str, str, object, object]]:
-    return [(c.table, c.row_id, c.column_id, c.value, c.proposed) for c in explanation.changes]
+    return [(c.table, c.line_id, c.column_id, c.value, c.proposed) for c in explanation.changes]
 
 
 def rule_cells(spec: gx.TemplateSpec) -> list[Key]:
@@ -82,7 +82,7 @@ def single_cell_repairs(report: gx.Report, spec: gx.TemplateSpec) -> dict[Key, i
     """Every printed or blank cell whose change alone repairs the report, with its value."""
     violations = errors(report, spec)
     shared = set.intersection(
-        *({(v.table, c.row_id, c.column_id) for c in v.cells} for v in violations)
+        *({(v.table, c.line_id, c.column_id) for c in v.cells} for v in violations)
     )
     repairs: dict[Key, int] = {}
     for key in sorted(shared):
@@ -201,7 +201,7 @@ def test_neighbour_swap_across_lines_is_named_and_repairs(repaired_seed: gx.Repo
     report = with_values(repaired_seed, {a: 0, b: 1})
     best = diagnose(report)[0]
     assert best.kind == "neighbour_swap"
-    assert {c.row_id for c in best.changes} == {"r3_6", "r3_7"}
+    assert {c.line_id for c in best.changes} == {"r3_6", "r3_7"}
     assert not errors(applied(report, best))  # type: ignore[arg-type]
 
 
@@ -222,7 +222,7 @@ def test_whole_column_left_zero_is_filled(repaired_seed: gx.Report) -> None:
     assert best.kind == "total_left_zero"
     assert "整列" in best.reason_zh
     assert not errors(applied(repaired_seed, best) or repaired_seed)
-    assert {c.row_id for c in best.changes} == {"new", "r3_7", "r4_1", "r7_total"}
+    assert {c.line_id for c in best.changes} == {"new", "r3_7", "r4_1", "r7_total"}
 
 
 def test_totals_left_blank_are_filled_at_no_cost(repaired_seed: gx.Report) -> None:
@@ -279,7 +279,7 @@ def test_weights_steer_the_search_away_from_costly_cells() -> None:
     ]
     assert by_map == by_function
     assert by_map.weight == 6
-    assert all(c.row_id != "r7_total" for c in by_map.changes)
+    assert all(c.line_id != "r7_total" for c in by_map.changes)
     assert not errors(applied(report, by_map))  # type: ignore[arg-type]
 
 
@@ -338,7 +338,7 @@ def test_one_corrupted_cell_is_found_and_restored(template: str, data: st.DataOb
     repairs = single_cell_repairs(report, spec)
     unique = repairs == {key: old} or (blank and repairs.get(key) == old)
     if unique:
-        assert [(c.table, c.row_id, c.column_id, c.proposed) for c in best.changes] == [(*key, old)]
+        assert [(c.table, c.line_id, c.column_id, c.proposed) for c in best.changes] == [(*key, old)]
         if how in SLIP_KIND:
             assert best.kind == SLIP_KIND[how]
 
@@ -391,11 +391,11 @@ def test_cli_diagnose_json_has_one_object_per_file(tmp_path: Path) -> None:
     assert (data["file"], data["template"]) == (str(EXAMPLE), "national-2019")
     best = data["explanations"][0]
     assert {"weight", "reason_zh", "reason_en", "cells"} <= set(best)
-    assert [(c["row_id"], c["column_id"], c["value"], c["proposed"]) for c in best["cells"]] == [
+    assert [(c["line_id"], c["column_id"], c["value"], c["proposed"]) for c in best["cells"]] == [
         ("r7_total", "natural_person", 0, 2),
         ("r7_total", "total", 0, 2),
     ]
-    assert {"table", "row_id", "column_id", "value", "proposed"} <= set(best["cells"][0])
+    assert {"table", "line_id", "column_id", "value", "proposed"} <= set(best["cells"][0])
 
 
 def test_cli_diagnose_text_highlights_the_changes_and_exits_by_outcome(tmp_path: Path) -> None:

@@ -30,8 +30,8 @@ def test_results_total_ranges_over_the_lines_under_its_heading() -> None:
 
     def leaves(spec: gx.TemplateSpec) -> list[str]:
         c = next(c for c in spec.table("s3").constraints if c.rule.id == "C3.results_total")
-        assert [t.row for t in c.lhs.terms] == ["r7_total"]
-        return [t.row for t in c.rhs.terms]
+        assert [t.line for t in c.lhs.terms] == ["r7_total"]
+        return [t.line for t in c.rhs.terms]
 
     assert len(leaves(NATIONAL_2019.spec)) == 19
     assert len(leaves(NATIONAL_2021.spec)) == 21

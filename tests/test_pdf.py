@@ -75,8 +75,8 @@ def _expected_cells(report: gx.Report, values: dict[str, Any]) -> list[tuple[Any
     out: list[tuple[Any, ...]] = []
     for block, rows in values["s2"].items():
         table = spec.table(f"s2.{block}")
-        for row_label, columns in rows.items():
-            line = next(ln for ln in table.lines if ln.label == row_label)
+        for line_label, columns in rows.items():
+            line = next(ln for ln in table.lines if ln.label == line_label)
             for column_label, value in columns.items():
                 column = next(c for c in table.columns if c.label == column_label)
                 out.append(

@@ -329,9 +329,9 @@ def assert_matches_oracle(shape: TemplateShape, values: Values) -> list[gx.Viola
         assert v.difference == v.lhs - v.rhs
         assert v.message_zh
         assert v.message_en
-        assert {(c.row_id, c.column_id) for c in v.cells} == want.cells
+        assert {(c.line_id, c.column_id) for c in v.cells} == want.cells
         for c in v.cells:
-            assert c.value == values[(v.table, c.row_id, c.column_id)]
+            assert c.value == values[(v.table, c.line_id, c.column_id)]
     return violations
 
 

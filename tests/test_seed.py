@@ -39,7 +39,7 @@ def test_check_json_exits_1_with_exactly_the_two_broken_rules(report_path: Path)
     assert all(v["status"] == "fail" for v in entry["violations"])
     balance = next(v for v in entry["violations"] if v["rule"] == "C3.balance")
     assert (balance["lhs"], balance["rhs"], balance["difference"]) == (2, 0, 2)
-    assert {c["row_id"] for c in balance["cells"]} == {
+    assert {c["line_id"] for c in balance["cells"]} == {
         "new",
         "carried_in",
         "r7_total",
@@ -92,7 +92,7 @@ def test_extract_csv_has_the_contract_columns_and_every_cell(report_path: Path) 
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert (
-        lines[0] == "file,template,table,row_id,row_label,column_id,column_label,value,raw,source"
+        lines[0] == "file,template,table,line_id,line_label,column_id,column_label,value,raw,source"
     )
     spec = gx.templates.get("national-2019")
     assert len(lines) - 1 == sum(len(t.lines) * len(t.columns) for t in spec.tables)

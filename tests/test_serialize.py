@@ -120,10 +120,10 @@ def test_long_rows_give_one_row_per_cell_with_labels() -> None:
     rows = list(gx.long_rows(report))
     assert len(rows) == len(list(report.cells()))
     row = next(
-        r for r in rows if (r.table, r.row_id, r.column_id) == ("s3", "r3_7", "natural_person")
+        r for r in rows if (r.table, r.line_id, r.column_id) == ("s3", "r3_7", "natural_person")
     )
     s3 = gx.templates.get(report.template).table("s3")
-    assert (row.row_label, row.column_label, row.value, row.raw) == (
+    assert (row.line_label, row.column_label, row.value, row.raw) == (
         s3.line("r3_7").label,
         s3.column("natural_person").label,
         1,

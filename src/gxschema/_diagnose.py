@@ -59,8 +59,8 @@ Key: TypeAlias = tuple[str, str, str]  # (table, line, column)
 Num: TypeAlias = int | Fraction
 Bound: TypeAlias = Num | None  # None: unbounded
 Weights: TypeAlias = Mapping[Key, float] | Callable[[str, str, str, Cell | None], float] | None
-"""Change costs: ``{(table, row, column): weight}`` (other cells cost 1), or a function
-``(table, row, column, cell) -> weight`` (``cell`` is None when the report lacks it)."""
+"""Change costs: ``{(table, line, column): weight}`` (other cells cost 1), or a function
+``(table, line, column, cell) -> weight`` (``cell`` is None when the report lacks it)."""
 
 _TOTAL_DISCOUNT = 1e-4  # relative: breaks ties towards totals, never outweighs a cell
 _EPS = 1e-9
@@ -82,7 +82,7 @@ class CellChange:
 
     Attributes:
         table: the table id.
-        row_id: the line id.
+        line_id: the line id.
         column_id: the column id.
         value: the value as printed; None when the cell is blank or missing.
         proposed: the value it should have, when the rules (or the recognised slip)
@@ -93,7 +93,7 @@ class CellChange:
     """
 
     table: str
-    row_id: str
+    line_id: str
     column_id: str
     value: int | Decimal | None
     proposed: int | Decimal | None
@@ -211,7 +211,7 @@ def _model(spec: TemplateSpec) -> _Model:
                     for one, other in ((c.lhs, c.rhs), (c.rhs, c.lhs)):
                         if len(one.terms) == 1 and len(other.terms) >= 2:
                             t = one.terms[0]
-                            total[index[(table.id, t.row, t.column)]] = True
+                            total[index[(table.id, t.line, t.column)]] = True
     rows_of: list[list[int]] = [[] for _ in range(n)]
     parent = list(range(n))
 
@@ -790,7 +790,7 @@ class _Case:
         table, line, column = self.model.keys[i]
         return CellChange(
             table=table,
-            row_id=line,
+            line_id=line,
             column_id=column,
             value=self.printed[i],
             proposed=_out(point, kind),
@@ -1290,8 +1290,8 @@ def diagnose(
         template: the spec to diagnose against (default: the registered template named
             by ``report.template``).
         weights: what changing each printed cell costs: a mapping from
-            ``(table, row, column)`` (other cells cost 1), or a function of
-            ``(table, row, column, cell)``.  Make a cell costly to keep it, cheap to
+            ``(table, line, column)`` (other cells cost 1), or a function of
+            ``(table, line, column, cell)``.  Make a cell costly to keep it, cheap to
             suspect it first (approximate values, say).  Blank and missing cells are
             unknowns and cost nothing.
         limit: at most this many explanations.

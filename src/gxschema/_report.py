@@ -120,26 +120,26 @@ class Report:
     detection: tuple[Detection, ...] = attrs.field(default=(), eq=False)
     extras: tuple[Extra, ...] = ()
 
-    def cell(self, table: str, row: str, column: str) -> Cell | None:
+    def cell(self, table: str, line: str, column: str) -> Cell | None:
         """Return one cell, or None when the input did not contain it.
 
         Args:
             table: the table id (``"s3"``).
-            row: the line id (``"r7_total"``).
+            line: the line id (``"r7_total"``).
             column: the column id (``"total"``).
 
         Returns:
             The cell, or None.
         """
-        return self.tables.get(table, {}).get(row, {}).get(column)
+        return self.tables.get(table, {}).get(line, {}).get(column)
 
     def cells(self) -> Iterator[tuple[str, str, str, Cell]]:
-        """Iterate over every cell as ``(table, row, column, cell)``, in document order.
+        """Iterate over every cell as ``(table, line, column, cell)``, in document order.
 
         Yields:
             One tuple per cell present in the report.
         """
         for table_id, rows in self.tables.items():
-            for row_id, columns in rows.items():
+            for line_id, columns in rows.items():
                 for column_id, cell in columns.items():
-                    yield table_id, row_id, column_id, cell
+                    yield table_id, line_id, column_id, cell

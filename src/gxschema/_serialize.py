@@ -287,8 +287,8 @@ class LongRow:
     file: str
     template: str
     table: str
-    row_id: str
-    row_label: str
+    line_id: str
+    line_label: str
     column_id: str
     column_label: str
     value: int | Decimal | None
@@ -325,8 +325,8 @@ def long_rows(report: Report, *, spec: TemplateSpec | None = None) -> Iterator[L
                     file=report.source or "",
                     template=report.template,
                     table=table.id,
-                    row_id=ln.id,
-                    row_label=ln.label,
+                    line_id=ln.id,
+                    line_label=ln.label,
                     column_id=col.id,
                     column_label=col.label,
                     value=value,

@@ -93,15 +93,15 @@ class LineSpec:
 
 @attrs.frozen
 class Term:
-    """``weight × cell(row, column)``.
+    """``weight × cell(line, column)``.
 
     Attributes:
-        row: the line id.
+        line: the line id.
         column: the column id.
         weight: a non-zero integer.
     """
 
-    row: str
+    line: str
     column: str
     weight: int
 
@@ -185,7 +185,7 @@ class Constraint:
         return self.rule.op
 
     def linear(self) -> tuple[dict[tuple[str, str], int], int]:
-        """Return the linear form ``Σ w·cell + c  op  0`` (weights by (row, column)).
+        """Return the linear form ``Σ w·cell + c  op  0`` (weights by (line, column)).
 
         Returns:
             The weights (zero weights removed) and the constant.
@@ -193,7 +193,7 @@ class Constraint:
         weights: dict[tuple[str, str], int] = {}
         for sign, side in ((1, self.lhs), (-1, self.rhs)):
             for t in side.terms:
-                key = (t.row, t.column)
+                key = (t.line, t.column)
                 weights[key] = weights.get(key, 0) + sign * t.weight
         return {k: w for k, w in weights.items() if w}, self.lhs.const - self.rhs.const
 
@@ -202,7 +202,7 @@ class Constraint:
         seen: dict[tuple[str, str], None] = {}
         for side in (self.lhs, self.rhs):
             for t in side.terms:
-                seen.setdefault((t.row, t.column), None)
+                seen.setdefault((t.line, t.column), None)
         return tuple(seen)
 
 
@@ -439,9 +439,9 @@ def _rule_spec(decl: RuleDecl, scope: Literal["line", "column"]) -> RuleSpec:
 
 def _side(weights: dict[str, int], const: int, expr: str, place: str, on_lines: bool) -> Side:
     terms = tuple(
-        Term(row=name, column=place, weight=w)
+        Term(line=name, column=place, weight=w)
         if on_lines
-        else Term(row=place, column=name, weight=w)
+        else Term(line=place, column=name, weight=w)
         for name, w in weights.items()
     )
     return Side(terms=terms, const=const, expr=expr)

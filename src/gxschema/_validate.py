@@ -36,16 +36,16 @@ class CellRef:
     """A cell named in a violation, with its labels and what it holds.
 
     Attributes:
-        row_id: the line id.
-        row_label: the line's official label.
+        line_id: the line id.
+        line_label: the line's official label.
         column_id: the column id.
         column_label: the column's official label.
         value: its number, or None when blank or missing.
         raw: the printed text, or None when the input did not contain the cell.
     """
 
-    row_id: str
-    row_label: str
+    line_id: str
+    line_label: str
     column_id: str
     column_label: str
     value: int | Decimal | None
@@ -125,7 +125,7 @@ def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violat
     for sign, side in ((1, constraint.lhs), (-1, constraint.rhs)):
         total: int | Decimal = side.const
         for term in side.terms:
-            cell = cells.get(term.row, {}).get(term.column)
+            cell = cells.get(term.line, {}).get(term.column)
             value = cell.value if cell is not None else None
             if isinstance(value, Number):
                 present += 1
@@ -190,13 +190,13 @@ def violation_record(
     cells = report.tables.get(table.id, {})
     diff = lhs - rhs
     refs = []
-    for row_id, column_id in constraint.cells():
-        cell = cells.get(row_id, {}).get(column_id)
+    for line_id, column_id in constraint.cells():
+        cell = cells.get(line_id, {}).get(column_id)
         value = cell.value if cell is not None else None
         refs.append(
             CellRef(
-                row_id=row_id,
-                row_label=table.line(row_id).label,
+                line_id=line_id,
+                line_label=table.line(line_id).label,
                 column_id=column_id,
                 column_label=table.column(column_id).label,
                 value=value.value if isinstance(value, Number) else None,

@@ -235,7 +235,7 @@ def _print_diagnosis(name: str, report: Report, explanations: list[Explanation],
         console.print(f"  [bold]{n}.[/bold] {e.kind}  [dim]weight {e.weight:g}[/dim]")
         console.print("     " + escape(e.reason_zh if lang == "zh" else e.reason_en))
     best = explanations[0]
-    proposed = {(c.table, c.row_id, c.column_id): c for c in best.changes}
+    proposed = {(c.table, c.line_id, c.column_id): c for c in best.changes}
     spec = templates.get(report.template)
     for table in spec.tables:
         if not any(c.table == table.id for c in best.changes):
@@ -245,7 +245,7 @@ def _print_diagnosis(name: str, report: Report, explanations: list[Explanation],
         for col in table.columns:
             grid.add_column(escape(col.label), justify="right", overflow="fold")
         # A short table is shown whole; a long one, only its lines with changes.
-        changed = {c.row_id for c in best.changes if c.table == table.id}
+        changed = {c.line_id for c in best.changes if c.table == table.id}
         for line in table.lines:
             if len(table.lines) > 5 and line.id not in changed:
                 continue

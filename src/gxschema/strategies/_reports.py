@@ -326,7 +326,7 @@ def _expected(basis: _Basis, report: Report) -> frozenset[Violation]:
         for sign, side in ((1, c.lhs), (-1, c.rhs)):
             total: int | Decimal = side.const
             for term in side.terms:
-                value = cells[term.row][term.column].value
+                value = cells[term.line][term.column].value
                 if isinstance(value, Number):
                     total += term.weight * value.value
                 else:
