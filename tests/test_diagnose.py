@@ -338,7 +338,8 @@ def test_one_corrupted_cell_is_found_and_restored(template: str, data: st.DataOb
     repairs = single_cell_repairs(report, spec)
     unique = repairs == {key: old} or (blank and repairs.get(key) == old)
     if unique:
-        assert [(c.table, c.line_id, c.column_id, c.proposed) for c in best.changes] == [(*key, old)]
+        changes = [(c.table, c.line_id, c.column_id, c.proposed) for c in best.changes]
+        assert changes == [(*key, old)]
         if how in SLIP_KIND:
             assert best.kind == SLIP_KIND[how]
 

@@ -20,7 +20,7 @@ from typing import Final, TypeAlias
 
 import attrs
 
-from gxschema.exceptions import GxSchemaError
+from gxschema.exceptions import ValueParseError
 
 __all__ = [
     "BLANK",
@@ -120,27 +120,6 @@ class Number:
 
 Value: TypeAlias = Number | Blank
 """What a cell holds: a :class:`Number` or :data:`BLANK`."""
-
-
-class ValueParseError(GxSchemaError, ValueError):
-    """The raw text of a cell is not a value of the cell's kind.
-
-    The message quotes the text and says what is wrong with it; the caller, who
-    knows where the cell is, adds the location.
-
-    Args:
-        raw: the text as it was given to :func:`parse_value`.
-        reason: what is wrong with it, e.g. ``"is not a whole number"``.
-
-    """
-
-    def __init__(self, raw: str, reason: str) -> None:
-        self.raw = raw
-        self.reason = reason
-        super().__init__(f"{raw!r} {reason}")
-
-    def __reduce__(self) -> tuple[type[ValueParseError], tuple[str, str]]:
-        return (type(self), (self.raw, self.reason))
 
 
 # --- the style a value is written in -------------------------------------------------

@@ -101,10 +101,14 @@ def _template_option() -> Callable[[F], F]:
 def main(load: tuple[str, ...]) -> None:
     """Read and check 政府信息公开工作年度报告 (disclosure annual reports)."""
     for path in load:
+        before = set(templates.available())
         try:
             runpy.run_path(path, run_name="gxschema_templates")
         except Exception as exc:
             raise click.UsageError(f"--load {path}: {type(exc).__name__}: {exc}") from None
+        for tid in templates.available():
+            if tid not in before:
+                templates.set_origin(tid, f"--load {path}")
 
 
 @main.command()
@@ -338,15 +342,18 @@ def render_command(file: str, form: str, output: str | None, template: str | Non
 
 @main.command("templates")
 def list_templates() -> None:
-    """List the templates this installation knows."""
+    """List the templates this installation knows, and where each came from.
+
+    Columns, tab-separated: id, report years, title (and the template it extends),
+    origin (built-in, an installed package's entry point, or ``--load FILE``).
+    """
     for tid in templates.available():
         spec = templates.get(tid)
         years = ""
         if spec.first_year is not None:
             years = f"{spec.first_year}–{spec.last_year or ''}"
-        click.echo(
-            f"{tid}\t{years}\t{spec.title}" + (f" (extends {spec.base})" if spec.base else "")
-        )
+        title = spec.title + (f" (extends {spec.base})" if spec.base else "")
+        click.echo(f"{tid}\t{years}\t{title}\t{templates.origin(tid)}")
 
 
 @main.command()

@@ -13,8 +13,10 @@ that a variant subclasses.
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 
 from gxschema._dsl import table_decl
 from gxschema._spec import Template, TemplateSpec
@@ -47,6 +49,8 @@ from gxschema.templates._national import (
 from gxschema.templates._variants import HUBEI_2019, HYBRID_2021, Art20_1_Hubei
 
 __all__ = [
+    "BUILT_IN",
+    "ENTRY_POINT_GROUP",
     "HUBEI_2019",
     "HYBRID_2021",
     "NATIONAL_2019",
@@ -78,19 +82,48 @@ __all__ = [
     "composite_id",
     "declaration",
     "get",
+    "on_change",
+    "origin",
     "register",
+    "set_origin",
     "unregister",
 ]
 
+_COMPOSITE = re.compile(r"^(?P<base>[^\[\]]+)\[(?P<parts>[^\[\]]+)\]$")
+_COMPOSED: dict[str, Template] = {}
+
+ENTRY_POINT_GROUP = "gxschema.templates"
+"""The entry-point group through which an installed package offers templates.
+
+A package declares, in its ``pyproject.toml``::
+
+    [project.entry-points."gxschema.templates"]
+    my-province = "my_package.templates:MY_PROVINCE_2022"
+
+The object named is a :class:`~gxschema.Template`, an iterable of them, or a callable
+returning either.  It is loaded the first time the registry is consulted, so
+:func:`gxschema.read`, ``gxschema check`` and ``gxschema templates`` find the package's
+templates without ``--load``.
+"""
+
+BUILT_IN = "built-in"
+"""The origin of the templates shipped with gxschema."""
+
 _REGISTRY: dict[str, Template] = {}
+_ORIGINS: dict[str, str] = {}
+_entry_points_loaded = False
 
 
-def register(template: Template, *, replace: bool = False) -> TemplateSpec:
+def register(
+    template: Template, *, replace: bool = False, origin: str = "registered"
+) -> TemplateSpec:
     """Make a template available to :func:`get`, :func:`gxschema.read` and the CLI.
 
     Args:
-        template: the declaration (from :func:`gxschema.template` or ``.extend``).
+        template: the declaration (from :func:`gxschema.dsl.template` or ``.extend``).
         replace: allow replacing a template of the same id.
+        origin: where it came from, shown by ``gxschema templates`` (``"--load
+            my_templates.py"``, a package's entry point, ...).
 
     Returns:
         Its compiled spec.
@@ -101,9 +134,13 @@ def register(template: Template, *, replace: bool = False) -> TemplateSpec:
     if not isinstance(template, Template):
         raise DeclarationError(f"register() takes a gx.template(...), not {template!r}")
     if template.id in _REGISTRY and not replace and _REGISTRY[template.id] is not template:
-        raise DeclarationError(f"a template {template.id!r} is registered already")
+        raise DeclarationError(
+            f"a template {template.id!r} is registered already ({_ORIGINS[template.id]})"
+        )
     spec = template.spec
     _REGISTRY[template.id] = template
+    _ORIGINS[template.id] = origin
+    _changed()
     return spec
 
 
@@ -116,7 +153,90 @@ def unregister(id: str) -> None:
     Raises:
         KeyError: nothing is registered under that id.
     """
+    _load_entry_points()
     del _REGISTRY[id]
+    del _ORIGINS[id]
+    _changed()
+
+
+_LISTENERS: list[Callable[[], None]] = []
+
+
+def on_change(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever a template is registered or unregistered.
+
+    Engines that index every registered template (the reader's label index) use this
+    to drop what they built.
+
+    Args:
+        listener: a function of no arguments.
+    """
+    _LISTENERS.append(listener)
+
+
+def _changed() -> None:
+    _COMPOSED.clear()
+    for listener in _LISTENERS:
+        listener()
+
+
+def _load_entry_points() -> None:
+    """Register the templates installed packages offer, once."""
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist is not None else "unknown package"
+        origin = f"entry point {ep.name!r} of {dist}"
+        try:
+            found: object = ep.load()
+            if callable(found) and not isinstance(found, Template):
+                found = found()
+            items = [found] if isinstance(found, Template) else list(found)  # type: ignore[call-overload]
+            for item in items:
+                register(item, origin=origin)
+        except Exception as exc:  # a broken package must not break the library
+            warnings.warn(
+                f"gxschema: {origin} could not be loaded and is ignored: "
+                f"{type(exc).__name__}: {exc}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+
+def origin(id: str) -> str:
+    """Return where a registered template came from.
+
+    Args:
+        id: the template id.
+
+    Returns:
+        ``"built-in"``, ``"entry point 'x' of package 1.0"``, ``"--load FILE"``, or
+        ``"registered"`` (by :func:`register` at run time).
+
+    Raises:
+        KeyError: no template has that id.
+    """
+    _load_entry_points()
+    if id not in _ORIGINS:
+        raise KeyError(f"no template {id!r}; available: {', '.join(available())}")
+    return _ORIGINS[id]
+
+
+def set_origin(id: str, origin: str) -> None:
+    """Record where a registered template came from (see :func:`origin`).
+
+    Args:
+        id: the template id.
+        origin: a short description, e.g. ``"--load my_templates.py"``.
+
+    Raises:
+        KeyError: no template has that id.
+    """
+    if id not in _REGISTRY:
+        raise KeyError(f"no template {id!r}; available: {', '.join(available())}")
+    _ORIGINS[id] = origin
 
 
 def get(id: str) -> TemplateSpec:
@@ -147,6 +267,7 @@ def declaration(id: str) -> Template:
     Raises:
         KeyError: no template has that id.
     """
+    _load_entry_points()
     if id in _REGISTRY:
         return _REGISTRY[id]
     m = _COMPOSITE.match(id)
@@ -161,18 +282,20 @@ def declaration(id: str) -> Template:
 def available() -> tuple[str, ...]:
     """Return the ids of every registered template, national ones first.
 
+    Templates offered by installed packages (entry points in the group
+    :data:`ENTRY_POINT_GROUP`) are included.
+
     Returns:
         The ids, in registration order.
     """
+    _load_entry_points()
     return tuple(_REGISTRY)
 
 
 for _t in (NATIONAL_2019, NATIONAL_2021, HUBEI_2019, HYBRID_2021):
-    register(_t)
+    register(_t, origin=BUILT_IN)
 
 
-_COMPOSITE = re.compile(r"^(?P<base>[^\[\]]+)\[(?P<parts>[^\[\]]+)\]$")
-_COMPOSED: dict[str, Template] = {}
 
 
 def composite_id(base: str, tables: Mapping[str, str]) -> str:
