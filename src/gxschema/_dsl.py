@@ -22,9 +22,9 @@ from typing import Any, Literal, TypeAlias, TypeVar, dataclass_transform
 
 import attrs
 
+from gxschema._cell import Cell
 from gxschema._expr import LineSelector, Relation, linearize
 from gxschema._labels import normalize_label
-from gxschema._report import Cell
 from gxschema._values import Kind
 from gxschema.exceptions import DeclarationError
 

@@ -7,59 +7,10 @@ from typing import Literal
 
 import attrs
 
-from gxschema._values import BLANK, Value
+from gxschema._cell import Cell, Location
+from gxschema._spec import TemplateSpec
 
 __all__ = ["Cell", "Detection", "Extra", "Location", "Report"]
-
-
-@attrs.frozen
-class Location:
-    """Where in the input something came from.
-
-    Text forms give ``line`` and ``column`` (1-based; ``column`` counts tab-separated
-    cells); table forms give ``table``, ``row`` and ``cell`` (0-based grid positions);
-    paged forms add ``page``.  Unknown parts are None.
-    """
-
-    line: int | None = None
-    column: int | None = None
-    page: int | None = None
-    table: int | None = None
-    row: int | None = None
-    cell: int | None = None
-
-    def __str__(self) -> str:
-        parts = []
-        for name in ("page", "line", "column", "table", "row", "cell"):
-            value = getattr(self, name)
-            if value is not None:
-                parts.append(f"{name} {value}")
-        return ", ".join(parts) or "unknown location"
-
-
-@attrs.frozen
-class Cell:
-    """One value cell of a report: what it means, what was printed, and where.
-
-    Equality compares the value, the raw text and ``inferred``, not ``source``.
-
-    Attributes:
-        value: a :class:`~gxschema.Number` or :data:`~gxschema.BLANK`.
-        raw: the cell's text exactly as printed.
-        source: where it was read from, when it was read.
-        inferred: True when a reader had to infer the cell (for example by splitting
-            digits that ran together); never silently.
-    """
-
-    value: Value = BLANK
-    raw: str = ""
-    source: Location | None = attrs.field(default=None, eq=False)
-    inferred: bool = False
-
-    @property
-    def is_blank(self) -> bool:
-        """True when the cell was printed blank (which is not the same as 0)."""
-        return self.value is BLANK
 
 
 @attrs.frozen
@@ -112,6 +63,9 @@ class Report:
         source: the file name or ``"<text>"``.
         detection: per table, which template was used and why.
         extras: rows and columns the template does not know, kept verbatim.
+        spec: the compiled template the report was read (or generated) with, so that
+            every engine can use it even when it is not registered; provenance, like
+            ``source``: not compared, not serialised.
     """
 
     template: str
@@ -119,6 +73,7 @@ class Report:
     source: str | None = attrs.field(default=None, eq=False)
     detection: tuple[Detection, ...] = attrs.field(default=(), eq=False)
     extras: tuple[Extra, ...] = ()
+    spec: TemplateSpec | None = attrs.field(default=None, eq=False, repr=False)
 
     def cell(self, table: str, line: str, column: str) -> Cell | None:
         """Return one cell, or None when the input did not contain it.

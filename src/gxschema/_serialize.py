@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter as _orjson_converter
 
 from gxschema._report import Cell, Location, Report
@@ -102,6 +103,14 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     )
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, lambda d, _: Decimal(str(d)))
+    # The spec a report carries is provenance of this process, not data: never written,
+    # and a report read back from JSON finds its template by id.
+    converter.register_unstructure_hook(
+        Report, make_dict_unstructure_fn(Report, converter, spec=override(omit=True))
+    )
+    converter.register_structure_hook(
+        Report, make_dict_structure_fn(Report, converter, spec=override(omit=True))
+    )
     return converter
 
 

@@ -1,0 +1,64 @@
+"""A cell and where it came from: the smallest pieces of a report.
+
+Kept apart from :mod:`gxschema._report` so that the declaration language, which
+annotates columns with :class:`Cell`, does not depend on the report (which knows its
+compiled spec).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from gxschema._values import BLANK, Value
+
+__all__ = ["Cell", "Location"]
+
+
+@attrs.frozen
+class Location:
+    """Where in the input something came from.
+
+    Text forms give ``line`` and ``column`` (1-based; ``column`` counts tab-separated
+    cells); table forms give ``table``, ``row`` and ``cell`` (0-based grid positions);
+    paged forms add ``page``.  Unknown parts are None.
+    """
+
+    line: int | None = None
+    column: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        for name in ("page", "line", "column", "table", "row", "cell"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name} {value}")
+        return ", ".join(parts) or "unknown location"
+
+
+@attrs.frozen
+class Cell:
+    """One value cell of a report: what it means, what was printed, and where.
+
+    Equality compares the value, the raw text and ``inferred``, not ``source``.
+
+    Attributes:
+        value: a :class:`~gxschema.Number` or :data:`~gxschema.BLANK`.
+        raw: the cell's text exactly as printed.
+        source: where it was read from, when it was read.
+        inferred: True when a reader had to infer the cell (for example by splitting
+            digits that ran together); never silently.
+    """
+
+    value: Value = BLANK
+    raw: str = ""
+    source: Location | None = attrs.field(default=None, eq=False)
+    inferred: bool = False
+
+    @property
+    def is_blank(self) -> bool:
+        """True when the cell was printed blank (which is not the same as 0)."""
+        return self.value is BLANK
