@@ -20,6 +20,7 @@ from gxschema import templates
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._read import read
 from gxschema._report import Report
+from gxschema._resolve import spec_of
 from gxschema._serialize import LONG_COLUMNS, long_rows, make_converter
 from gxschema._serialize import json_schema as _json_schema
 from gxschema._validate import Violation, validate
@@ -240,7 +241,7 @@ def _print_diagnosis(name: str, report: Report, explanations: list[Explanation],
         console.print("     " + escape(e.reason_zh if lang == "zh" else e.reason_en))
     best = explanations[0]
     proposed = {(c.table, c.line_id, c.column_id): c for c in best.changes}
-    spec = templates.get(report.template)
+    spec = spec_of(report)
     for table in spec.tables:
         if not any(c.table == table.id for c in best.changes):
             continue
