@@ -402,7 +402,7 @@ class Model:
         out = [False] * len(self.keys)
         for row in self.ties:
             c = row.constraint
-            if row.op != "==":
+            if not (row.kind.upper and row.kind.lower):  # only equalities have totals
                 continue
             for one, other in ((c.lhs, c.rhs), (c.rhs, c.lhs)):
                 if len(one.terms) == 1 and len(other.terms) >= 2:
