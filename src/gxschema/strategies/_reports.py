@@ -414,7 +414,7 @@ def _apply(
     } or None
 
 
-def _breaking(row: Row, values: Sequence[Value], i: int, where: int) -> int | Decimal:
+def _breaking(row: Row, values: Sequence[Value], i: int, where: int) -> int:
     """How far to miscount cell ``i`` so that ``row`` (which holds) breaks."""
     s: int | Decimal = row.const
     w = 0
@@ -428,6 +428,18 @@ def _breaking(row: Row, values: Sequence[Value], i: int, where: int) -> int | De
     if row.kind.upper:  # s <= 0: make it positive
         return direction * (int(-s // abs(w)) + 1)
     return -direction * (int(s // abs(w)) + 1)
+
+
+def _possible(
+    basis: _Basis, values: Sequence[Value], how: str, targets: Sequence[int], where: int
+) -> dict[int, dict[int, Value]]:
+    """The cells that can take the slip, with the changes it makes there."""
+    out = {}
+    for i in targets:
+        changes = _apply(basis, values, how, i, where)
+        if changes is not None:
+            out[i] = changes
+    return out
 
 
 @st.composite
@@ -445,13 +457,16 @@ def _broken(
     if not targets:
         raise InvalidArgument("no cell is involved in the chosen rules")
     how = draw(st.sampled_from(perturbations))
-    i = targets[draw(st.integers(0, len(targets) - 1))]
     where = draw(st.integers(1, 9))
-    changes = _apply(basis, values, how, i, where)
-    if changes is None:
-        # A slip this cell cannot take: it is miscounted instead.
-        how, changes = "miscount", _apply(basis, values, "miscount", i, where)
-        assert changes is not None
+    # The slip is made at a cell that can take it (a digit slip needs digits to slip).
+    possible = _possible(basis, values, how, targets, where)
+    if not possible:
+        # No cell can take this slip (a report of zeros): a cell is miscounted instead.
+        how = "miscount"
+        possible = _possible(basis, values, how, targets, where)
+    cells = list(possible)
+    i = cells[draw(st.integers(0, len(cells) - 1))]
+    changes = possible[i]
     report = _build(basis, [changes.get(k, v) for k, v in enumerate(values)])
     expected = _expected(m, report)
     if not expected:
@@ -460,8 +475,9 @@ def _broken(
         # what breaks a chosen rule through it.  So every broken report breaks one.
         row = next(r for r in rows if any(k == i for k, _ in r.terms))
         how = "miscount"
-        changes = _apply(basis, values, how, i, _breaking(row, values, i, where))  # type: ignore[arg-type]
-        assert changes is not None
+        fallback = _apply(basis, values, how, i, _breaking(row, values, i, where))
+        assert fallback is not None
+        changes = fallback
         report = _build(basis, [changes.get(k, v) for k, v in enumerate(values)])
         expected = _expected(m, report)
     damage = Damage(
@@ -486,8 +502,9 @@ def broken_reports(
 
     A consistent report is drawn (as by :func:`reports`), then one slip from
     :data:`PERTURBATIONS` (the slips :func:`gxschema.diagnose` names) is made at a cell
-    that a chosen rule involves; a slip the cell cannot take (transposing the digits of
-    ``7``) is a miscount instead.  Every broken report breaks at least one
+    that a chosen rule involves and that can take it (transposing needs two different
+    digits); when no such cell has one (a report of zeros), a cell is miscounted
+    instead.  Every broken report breaks at least one
     error-severity rule: when the slip happens to keep every rule (two equal parts
     swapped, an inequality with room to spare), the cell is miscounted instead, by what
     breaks a chosen rule through it.  The expected violations are the records
