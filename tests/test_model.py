@@ -86,17 +86,17 @@ def test_status_reads_blank_as_unknown_not_as_zero() -> None:
         if r.constraint.rule.id == "C3.results_total" and r.constraint.at == "total"
     ]
     total, *parts = [i for i, _ in r.terms]
-    iv = Intervals.blank(len(m.keys))
+    iv = Intervals.blank(m.kinds)
     for i in parts:
         iv.set(i, 1)
     iv.set(total, len(parts))
-    assert status(r, iv, m.kinds) == "holds"
+    assert status(r, iv) == "holds"
     iv.unknown[parts[0]] = True
     iv.lo[parts[0]] = iv.hi[parts[0]] = 0
     iv.present[parts[0]] = True
-    assert status(r, iv, m.kinds) == "uncertain"  # the blank could be 1
+    assert status(r, iv) == "uncertain"  # the blank could be 1
     iv.set(total, 0)
-    assert status(r, iv, m.kinds) == "fail"  # no count ≥ 0 brings the parts down to 0
+    assert status(r, iv) == "fail"  # no count ≥ 0 brings the parts down to 0
 
 
 def test_status_widens_approximate_values_and_ignores_absent_rows() -> None:
@@ -107,16 +107,16 @@ def test_status_widens_approximate_values_and_ignores_absent_rows() -> None:
         for r in m.rows
         if r.constraint.rule.id == "C3.results_total" and r.constraint.at == "total"
     ]
-    iv = Intervals.blank(len(m.keys))
-    assert status(r, iv, m.kinds) == "holds"
+    iv = Intervals.blank(m.kinds)
+    assert status(r, iv) == "holds"
     total, first, *rest = [i for i, _ in r.terms]
     for i in rest:
         iv.set(i, 0)
     iv.set(first, 190_000, 5_000)
     iv.set(total, 194_000)
-    assert status(r, iv, m.kinds) == "holds"
+    assert status(r, iv) == "holds"
     iv.set(total, Decimal(196_000))
-    assert status(r, iv, m.kinds) == "fail"
+    assert status(r, iv) == "fail"
 
 
 def test_every_rule_kind_says_which_side_of_zero_it_keeps() -> None:

@@ -683,7 +683,7 @@ def _splits(
     """
     found: list[list[str]] = []
     budget = [_MAX_SPLITS]
-    iv = Intervals.blank(len(tm.keys))
+    iv = Intervals.blank(tm.kinds)
     line_cells = {i for r in rows for i, _ in r.terms}
     for i in line_cells:
         iv.set(i, 0)
@@ -694,7 +694,7 @@ def _splits(
         for cell, p in zip(columns, pieces, strict=True):
             if cell is not None:
                 iv.set(cell, int(p))
-        return all(status(row, iv, tm.kinds) == "holds" for row in rows)
+        return all(status(row, iv) == "holds" for row in rows)
 
     def cuts(text: str, parts: int) -> list[list[str]]:
         if parts == 1:

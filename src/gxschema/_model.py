@@ -109,21 +109,24 @@ class Intervals:
     ``hi`` then hold 0, what the sums reported in a violation count it as.
 
     Attributes:
+        kinds: per cell, its kind (what values an unknown cell may take).
         lo: per cell, the least value (0 for unknown cells).
         hi: per cell, the greatest value (0 for unknown cells).
         unknown: per cell, whether it is blank or missing.
         present: per cell, whether the report has it (printed or blank).
     """
 
+    kinds: Sequence[Kind]
     lo: list[Any]  # Num: int with Decimal (a report's) or with Fraction (diagnosis'), not both
     hi: list[Any]
     unknown: list[bool]
     present: list[bool]
 
     @classmethod
-    def blank(cls, n: int) -> Intervals:
-        """``n`` missing cells."""
-        return cls([0] * n, [0] * n, [True] * n, [False] * n)
+    def blank(cls, kinds: Sequence[Kind]) -> Intervals:
+        """Cells of these kinds, all missing."""
+        n = len(kinds)
+        return cls(kinds, [0] * n, [0] * n, [True] * n, [False] * n)
 
     def set(self, i: int, value: Any, tolerance: Any = 0) -> None:
         """Make cell ``i`` a printed number (``value ± tolerance``)."""
@@ -213,7 +216,7 @@ class TableModel:
 
     def intervals(self, report: Report) -> Intervals:
         """What a report says of this table's cells (see :meth:`Model.intervals`)."""
-        iv = Intervals.blank(len(self.keys))
+        iv = Intervals.blank(self.kinds)
         self.fill(iv, report, 0)
         return iv
 
@@ -462,7 +465,7 @@ class Model:
             Exact numbers as points, approximate ones as ``value ± tolerance``, blank
             and missing cells unknown.
         """
-        iv = Intervals.blank(len(self.keys))
+        iv = Intervals.blank(self.kinds)
         for tm, offset in zip(self.tables, self.offsets, strict=True):
             tm.fill(iv, report, offset)
         return iv
@@ -504,19 +507,19 @@ def model(spec: TemplateSpec) -> Model:
     return spec.model
 
 
-def status(row: Row, iv: Intervals, kinds: Sequence[Kind]) -> RowStatus:
+def status(row: Row, iv: Intervals) -> RowStatus:
     """Decide a row on intervals: whether its rule holds, fails, or might hold.
 
     The rule *holds* when it can hold with every cell in its interval and unknown cells
     read as 0; otherwise it is *uncertain* when some admissible value of the unknown
-    cells (``kinds`` says which: at least 0 for counts and money, anything for deltas)
-    would make it hold, and *fails* when none would.  A row none of whose cells the
-    report has holds: there is nothing to check.
+    cells (at least 0 for counts and money, anything for deltas) would make it hold,
+    and *fails* when none would.  A row none of whose cells the report has holds:
+    there is nothing to check.  This is the one place a rule is decided; the test on
+    ``lhs - rhs`` is the rule kind's (:meth:`gxschema._rules.RuleKind.holds`).
 
     Args:
         row: the row.
         iv: the intervals, indexed as the row's cells are.
-        kinds: per cell, its kind, indexed likewise.
 
     Returns:
         ``"holds"``, ``"fail"`` or ``"uncertain"``.
@@ -525,6 +528,7 @@ def status(row: Row, iv: Intervals, kinds: Sequence[Kind]) -> RowStatus:
     hi: Any = row.const
     raise_ = lower = False
     present = False
+    kinds = iv.kinds
     for i, w in row.terms:
         if iv.present[i]:
             present = True

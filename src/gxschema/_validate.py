@@ -119,7 +119,7 @@ def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violat
     """
     tm = table_model(table)
     row = tm.row_of[id(constraint)]
-    return row_violation(report, table, row, status(row, tm.intervals(report), tm.kinds))
+    return row_violation(report, table, row, status(row, tm.intervals(report)))
 
 
 def row_violation(
@@ -262,7 +262,7 @@ def validate(
     for row in m.rows:
         if row.severity not in wanted:
             continue
-        decided = status(row, iv, m.kinds)
+        decided = status(row, iv)
         if decided != "holds":
             violation = row_violation(report, tables[row.constraint.table], row, decided)
             assert violation is not None

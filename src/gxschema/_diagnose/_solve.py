@@ -59,7 +59,7 @@ class _Case:
         self.tols: list[Num] = [0] * n
         self.printed: list[int | Decimal | None] = [None] * n
         self.cells: list[Cell | None] = [None] * n
-        self.intervals = Intervals.blank(n)
+        self.intervals = Intervals.blank(model.kinds)
         for i, (t, r, c) in enumerate(model.keys):
             cell = report.cell(t, r, c)
             self.cells[i] = cell
@@ -98,12 +98,12 @@ class _Case:
 
     def row_holds(self, r: int) -> bool:
         """Whether a rule over several cells holds, as the model decides it."""
-        return status(self.model.ties[r], self.intervals, self.model.kinds) == "holds"
+        return status(self.model.ties[r], self.intervals) == "holds"
 
     def bound_holds(self, i: int) -> bool:
         """Whether every one-cell rule on cell ``i`` holds, as the model decides it."""
         m = self.model
-        return all(status(row, self.intervals, m.kinds) == "holds" for row in m.bounds_of[i])
+        return all(status(row, self.intervals) == "holds" for row in m.bounds_of[i])
 
     # -- feasibility and ranges -----------------------------------------------------------
 

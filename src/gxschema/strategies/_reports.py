@@ -350,7 +350,7 @@ def _expected(m: Model, report: Report) -> frozenset[Violation]:
     tables = {t.id: t for t in m.spec.tables}
     found: set[Violation] = set()
     for row in m.errors:
-        decided = status(row, iv, m.kinds)
+        decided = status(row, iv)
         violation = row_violation(report, tables[row.constraint.table], row, decided)
         if violation is not None:
             found.add(violation)
