@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 import gxschema as gx
 from gxschema import _rules
 from gxschema._model import Intervals, Model, Row, model, status, table_model
+from gxschema._validate import evaluate
 from gxschema.strategies import reports
 from tests.conftest import EXAMPLES, examples
 from tests.oracles import error_violations
@@ -148,3 +150,15 @@ def test_random_reports_are_decided_as_the_oracle_decides(
     report = data.draw(reports(template, consistent=False, max_value=30))
     spec = gx.templates.get(template)
     assert frozenset(gx.validate(report, severity=("error",))) == error_violations(report, spec)
+
+
+def test_evaluate_decides_one_constraint_through_the_model() -> None:
+    """evaluate() gives the record validate gives, for a spec's own or an equal constraint."""
+    report = gx.read(EXAMPLES / "lucheng-police-2020.txt")
+    found = gx.validate(report)
+    assert found
+    for v in found:
+        table = SPEC.table(v.table)
+        [c] = [c for c in table.constraints if (c.rule.id, c.at) == (v.rule, v.at)]
+        assert evaluate(report, table, c) == v
+        assert evaluate(report, table, attrs.evolve(c)) == v

@@ -210,9 +210,17 @@ class TableModel:
         return {k: i for i, k in enumerate(self.keys)}
 
     @cached_property
-    def row_of(self) -> dict[int, Row]:
-        """``id(constraint)`` → its row, for the table's own constraints."""
+    def _row_of(self) -> dict[int, Row]:
         return {id(r.constraint): r for r in self.rows}
+
+    def row_for(self, constraint: Constraint) -> Row:
+        """The row of a constraint over this table's cells (its own, or one built)."""
+        row = self._row_of.get(id(constraint))
+        if row is not None and row.constraint is constraint:
+            return row
+        weights, const = constraint.linear()
+        terms = tuple((self.index[key], w) for key, w in weights.items())
+        return Row(terms, const, rule_kind(constraint.op), constraint)
 
     def intervals(self, report: Report) -> Intervals:
         """What a report says of this table's cells (see :meth:`Model.intervals`)."""

@@ -118,7 +118,7 @@ def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violat
         The violation, or None when the constraint holds or names no cell the report has.
     """
     tm = table_model(table)
-    row = tm.row_of[id(constraint)]
+    row = tm.row_for(constraint)
     return row_violation(report, table, row, status(row, tm.intervals(report)))
 
 
