@@ -1,18 +1,19 @@
 """How long diagnosing a broken report takes, against validating the same report.
 
-Reports come from ``broken_reports(template)`` (one perturbation each: a line left 0, a
-blank, transposed digits, a neighbour swap, a wrong sign, a shift), drawn with a fixed
-seed.  For each report the figure is the median of a few runs of ``gx.diagnose``; the
-baseline is ``gx.validate`` of the same report, which any diagnosis must at least do.
-One core, one process: the machines this runs on are shared and noisy, so read the
-ratio rather than the milliseconds.
+Reports come from ``broken_reports(template)`` (one slip each, from the slip registry:
+a line left 0, a blank, a digit transposed, dropped or doubled, a neighbour swap, a
+copied value, a wrong sign, a miscount), drawn with a fixed seed.  For each report the
+figure is the median of a few runs of ``gx.diagnose``; the baseline is ``gx.validate``
+of the same report, which any diagnosis must at least do.  One core, one process: the
+machines this runs on are shared and noisy, so read the ratio rather than the
+milliseconds.
 
 The second table measures how often the rules single out a corrupted cell: a
 consistent report gets one rule cell damaged (shift, transposed or dropped or doubled
 digit, wrong sign, blank; each table with rules as likely to be hit), and an oracle
-independent of the diagnosis (solve a failing equality for each cell all failing rules
-share, then validate) says whether that cell is the only one whose change repairs the
-report.  When it is, the best explanation
+independent of the diagnosis (``tests/oracles.py``, the one the tests use: solve a
+failing equality for each cell all failing rules share, then validate) says whether that
+cell is the only one whose change repairs the report.  When it is, the best explanation
 must restore it; the table says how often it does (100 % expected) and how often the
 best explanation contains the damaged cell overall.
 
@@ -23,11 +24,9 @@ from __future__ import annotations
 
 import statistics
 import sys
-from collections.abc import Mapping
-from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
-import attrs
 from _timing import median_time
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -35,6 +34,9 @@ from hypothesis import strategies as st
 import gxschema as gx
 from gxschema._diagnose import diagnose
 from gxschema.strategies import broken_reports, reports
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
+from tests.oracles import rule_cells, single_cell_repairs, with_values
 
 T = TypeVar("T")
 Key = tuple[str, str, str]
@@ -63,46 +65,6 @@ def drawn(strategy: st.SearchStrategy[T], n: int) -> list[T]:
 
 def errors(report: gx.Report) -> list[gx.Violation]:
     return gx.validate(report, severity=("error",))
-
-
-def with_values(report: gx.Report, values: Mapping[Key, int | Decimal | None]) -> gx.Report:
-    tables = {t: {r: dict(cols) for r, cols in rows.items()} for t, rows in report.tables.items()}
-    for (t, r, c), v in values.items():
-        tables[t][r][c] = gx.Cell(gx.BLANK, "") if v is None else gx.Cell(gx.Number(v), str(v))
-    return attrs.evolve(report, tables=tables)
-
-
-def rule_cells(spec: gx.TemplateSpec) -> list[Key]:
-    out: dict[Key, None] = {}
-    for table in spec.tables:
-        for c in table.constraints:
-            if c.rule.severity == "error" and len(c.cells()) > 1:
-                for row, col in c.cells():
-                    out.setdefault((table.id, row, col), None)
-    return list(out)
-
-
-def single_cell_repairs(report: gx.Report, spec: gx.TemplateSpec) -> dict[Key, int]:
-    """The oracle: every cell whose change alone repairs the report, with its value."""
-    violations = errors(report)
-    shared = set.intersection(
-        *({(v.table, c.line_id, c.column_id) for c in v.cells} for v in violations)
-    )
-    repairs: dict[Key, int] = {}
-    for key in sorted(shared):
-        table = spec.table(key[0])
-        cell = report.cell(*key)
-        old = cell.value.value if cell is not None and isinstance(cell.value, gx.Number) else 0
-        for v in violations:
-            [constraint] = [c for c in table.constraints if (c.rule.id, c.at) == (v.rule, v.at)]
-            weight = constraint.linear()[0].get(key[1:])
-            if constraint.op != "==" or weight is None or v.difference % weight:
-                continue
-            value = int(old - v.difference // weight)
-            if not errors(with_values(report, {key: value})):
-                repairs[key] = value
-            break
-    return repairs
 
 
 def damage(value: int, how: int, where: int) -> int | None:
@@ -139,7 +101,7 @@ def corrupted(template: str) -> st.SearchStrategy[tuple[gx.Report, Key, int]]:
 
 
 def timing(template: str) -> dict[str, Any]:
-    cases = [r for r, expected in drawn(broken_reports(template), N) if expected]
+    cases = [r for r, expected, _ in drawn(broken_reports(template), N) if expected]
     diag = []
     valid = []
     for report in cases:

@@ -28,8 +28,9 @@ import attrs
 
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labels import enumerator, normalize_label, similarity
+from gxschema._model import Intervals, Row, TableModel, status, table_model
 from gxschema._report import Cell, Detection, Extra, Location, Report
-from gxschema._spec import ColumnSpec, Constraint, LineSpec, TableSpec, TemplateSpec
+from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import _BLANKS, ValueParseError, parse_value
 from gxschema.exceptions import ParseError
 
@@ -385,13 +386,11 @@ class _Mapper:
         line, label, fuzzy = matched
         assert st.layout is not None
         digits = [_fold_digits(c.text.strip(_STRIP)) for c in values]
-        checks = [
-            c
-            for c in st.spec.constraints
-            if c.rule.scope == "line" and c.at == line.id and c.rule.severity == "error"
+        tm = table_model(st.spec)
+        columns = [
+            tm.index[(line.id, p.column)] if p.column is not None else None for p in st.layout
         ]
-        columns = [p.column for p in st.layout]
-        solutions = _splits(digits, width, columns, checks)
+        solutions = _splits(digits, width, columns, tm, tm.line_rows(line.id))
         shown = " ".join(c.text.strip() for c in values)
         if len(solutions) == 1:
             [pieces] = solutions
@@ -669,23 +668,33 @@ def _fold_digits(text: str) -> str:
 
 
 def _splits(
-    digits: Sequence[str], width: int, columns: Sequence[str | None], checks: Sequence[Constraint]
+    digits: Sequence[str],
+    width: int,
+    columns: Sequence[int | None],
+    tm: TableModel,
+    rows: Sequence[Row],
 ) -> list[list[str]]:
     """Return the ways (at most two) to cut digit strings into ``width`` passing numbers.
 
-    A number never starts with 0 unless it is 0.
+    ``columns`` gives, per printed value, the cell of the line it fills in the table's
+    model (None: a column the template lacks); ``rows`` are the line's rules.  A split
+    passes when the model says each rule holds with the line's cells as split (cells
+    the printed row lacks read 0).  A number never starts with 0 unless it is 0.
     """
     found: list[list[str]] = []
     budget = [_MAX_SPLITS]
+    iv = Intervals.blank(tm.kinds)
+    line_cells = {i for r in rows for i, _ in r.terms}
+    for i in line_cells:
+        iv.set(i, 0)
 
     def passes(pieces: list[str]) -> bool:
-        values = {col: int(p) for col, p in zip(columns, pieces, strict=True) if col is not None}
-        for check in checks:
-            weights, const = check.linear()
-            total = const + sum(w * values.get(col, 0) for (_, col), w in weights.items())
-            if total != 0 if check.op == "==" else (total > 0 if check.op == "<=" else total < 0):
-                return False
-        return True
+        for i in line_cells:
+            iv.set(i, 0)
+        for cell, p in zip(columns, pieces, strict=True):
+            if cell is not None:
+                iv.set(cell, int(p))
+        return all(status(row, iv) == "holds" for row in rows)
 
     def cuts(text: str, parts: int) -> list[list[str]]:
         if parts == 1:

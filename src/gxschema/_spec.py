@@ -19,6 +19,7 @@ import attrs
 from gxschema._dsl import FieldDecl, RuleDecl, TableDecl, make_selector, table_decl
 from gxschema._expr import Op, linearize
 from gxschema._labels import normalize_label
+from gxschema._model import Model, TableModel, build_model, build_table_model
 from gxschema._rules import rule_kind
 from gxschema._values import Kind
 from gxschema.exceptions import DeclarationError
@@ -273,6 +274,11 @@ class TableSpec:
             for col in self.columns:
                 yield ln, col
 
+    @cached_property
+    def model(self) -> TableModel:
+        """The table's constraint model (built once)."""
+        return build_table_model(self)
+
 
 @attrs.frozen
 class TemplateSpec:
@@ -312,6 +318,11 @@ class TemplateSpec:
         """Every constraint of every table, in table order."""
         for t in self.tables:
             yield from t.constraints
+
+    @cached_property
+    def model(self) -> Model:
+        """The template's constraint model (built once)."""
+        return build_model(self)
 
     @property
     def rules(self) -> tuple[RuleSpec, ...]:

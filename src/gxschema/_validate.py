@@ -1,6 +1,7 @@
 """Validation: evaluate every declared constraint and report every violation.
 
-Each constraint ``lhs op rhs`` is evaluated on intervals: an exact value is a point, an
+Each constraint ``lhs op rhs`` is decided by the constraint model
+(:func:`gxschema._model.status`) on intervals: an exact value is a point, an
 approximate one (``19万`` = 190000 ± 5000) an interval, so a rule over approximate values
 holds when the intervals allow it (as XBRL Calculations 1.1 does).  A blank or missing
 cell is unknown, never silently 0: it counts as 0 for the sums reported, and when the
@@ -16,10 +17,10 @@ from typing import Literal
 
 import attrs
 
+from gxschema._model import Row, RowStatus, model, sides, status, table_model
 from gxschema._report import Report
-from gxschema._rules import INF, rule_kind
 from gxschema._spec import Constraint, TableSpec, TemplateSpec
-from gxschema._values import Kind, Number
+from gxschema._values import Number
 from gxschema.exceptions import ValidationError
 
 __all__ = ["CellRef", "Violation", "check", "evaluate", "validate", "violation_record"]
@@ -116,46 +117,38 @@ def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violat
     Returns:
         The violation, or None when the constraint holds or names no cell the report has.
     """
-    cells = report.tables.get(table.id, {})
-    sides: list[int | Decimal] = []
-    tolerance: int | Decimal = 0
-    unknown_lo: Decimal | int = 0
-    unknown_hi: Decimal | int = 0
-    present = 0
-    for sign, side in ((1, constraint.lhs), (-1, constraint.rhs)):
-        total: int | Decimal = side.const
+    tm = table_model(table)
+    row = tm.row_for(constraint)
+    return row_violation(report, table, row, status(row, tm.intervals(report)))
+
+
+def row_violation(
+    report: Report, table: TableSpec, row: Row, decided: RowStatus
+) -> Violation | None:
+    """The violation of a row the model decided (None when it holds).
+
+    Args:
+        report: the report.
+        table: the row's table.
+        row: the row.
+        decided: what :func:`gxschema._model.status` said of it.
+
+    Returns:
+        The record, as :func:`violation_record` writes it.
+    """
+    if decided == "holds":
+        return None
+    constraint = row.constraint
+    lines = report.tables.get(table.id, {})
+    numbers: list[tuple[int, Number | None]] = []
+    for side in (constraint.lhs, constraint.rhs):
         for term in side.terms:
-            cell = cells.get(term.line, {}).get(term.column)
+            cell = lines.get(term.line, {}).get(term.column)
             value = cell.value if cell is not None else None
-            if isinstance(value, Number):
-                present += 1
-                total += term.weight * value.value
-                tolerance += abs(term.weight) * value.tolerance
-                continue
-            if cell is not None:
-                present += 1
-            # Unknown: any value ≥ 0 (counts, money) or any value at all (deltas).
-            w = sign * term.weight
-            signed = table.column(term.column).kind is Kind.DELTA
-            if signed or w > 0:
-                unknown_hi = INF
-            if signed or w < 0:
-                unknown_lo = -INF
-        sides.append(total)
-    if present == 0:
-        return None
-    lhs, rhs = sides
-    diff = lhs - rhs
-    kind = rule_kind(constraint.op)
-    if kind.holds(Decimal(diff - tolerance), Decimal(diff + tolerance)):
-        return None
-    status: Status = "fail"
-    if (unknown_lo or unknown_hi) and kind.holds(
-        Decimal(diff - tolerance) + unknown_lo, Decimal(diff + tolerance) + unknown_hi
-    ):
-        status = "uncertain"
+            numbers.append((term.weight, value if isinstance(value, Number) else None))
+    lhs, rhs, tolerance = sides(constraint, numbers)
     return violation_record(
-        report, table, constraint, lhs=lhs, rhs=rhs, tolerance=tolerance, status=status
+        report, table, constraint, lhs=lhs, rhs=rhs, tolerance=tolerance, status=decided
     )
 
 
@@ -261,16 +254,19 @@ def validate(
     Raises:
         KeyError: the report's template is not registered and none was given.
     """
-    spec = _spec_for(report, template)
+    m = model(_spec_for(report, template))
     wanted = set(severity)
+    iv = m.intervals(report)
+    tables = {t.id: t for t in m.spec.tables}
     out: list[Violation] = []
-    for table in spec.tables:
-        for constraint in table.constraints:
-            if constraint.rule.severity not in wanted:
-                continue
-            violation = evaluate(report, table, constraint)
-            if violation is not None:
-                out.append(violation)
+    for row in m.rows:
+        if row.severity not in wanted:
+            continue
+        decided = status(row, iv)
+        if decided != "holds":
+            violation = row_violation(report, tables[row.constraint.table], row, decided)
+            assert violation is not None
+            out.append(violation)
     return out
 
 

@@ -11,6 +11,23 @@ Like ``hypothesis.extra``, this module needs Hypothesis:
 """
 
 from gxschema.strategies._renderings import NOISE, Rendering, renderings
-from gxschema.strategies._reports import PERTURBATIONS, broken_reports, reports
+from gxschema.strategies._reports import (
+    PERTURBATIONS,
+    Broken,
+    Damage,
+    DamagedCell,
+    broken_reports,
+    reports,
+)
 
-__all__ = ["NOISE", "PERTURBATIONS", "Rendering", "broken_reports", "renderings", "reports"]
+__all__ = [
+    "NOISE",
+    "PERTURBATIONS",
+    "Broken",
+    "Damage",
+    "DamagedCell",
+    "Rendering",
+    "broken_reports",
+    "renderings",
+    "reports",
+]

@@ -10,9 +10,11 @@ HiGHS through SciPy, rounded to exact integers and checked exactly), and
 up.  Shrinking drops pairs and lowers multipliers, so a failing example shrinks to a
 report of zeros with a single solution in it.
 
-:func:`broken_reports` perturbs a consistent report the ways real reports go wrong and
-works out, from the perturbed values and the rules alone (never by calling
-:func:`gxschema.validate`), exactly which error-severity violations the result has.
+:func:`broken_reports` makes one slip from the slip registry (:mod:`gxschema._slips`,
+the vocabulary :func:`gxschema.diagnose` names slips in) in a consistent report, says
+what it did, and has the constraint model decide which error-severity violations the
+result has.  The tests check those claims against an oracle of their own that reads
+the rules' sides directly, so the property stays a differential test.
 """
 
 from __future__ import annotations
@@ -21,32 +23,79 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from math import lcm
-from typing import Any, Literal, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from gxschema._model import Model, Row, model, status
 from gxschema._report import Cell, Report
-from gxschema._spec import Constraint, TableSpec, Template, TemplateSpec
-from gxschema._validate import Status, Violation, violation_record
+from gxschema._slips import SLIPS
+from gxschema._spec import Template, TemplateSpec
+from gxschema._validate import Violation, row_violation
 from gxschema._values import BLANK, PLAIN, Kind, Number, Value, render_value
 
-__all__ = ["PERTURBATIONS", "broken_reports", "reports"]
+__all__ = ["PERTURBATIONS", "Broken", "Damage", "DamagedCell", "broken_reports", "reports"]
 
 Address: TypeAlias = tuple[str, str, str]  # (table, line, column)
-Perturbation: TypeAlias = Literal["zero_line", "blank", "transpose", "neighbour", "sign", "shift"]
-PERTURBATIONS: tuple[Perturbation, ...] = (
-    "zero_line",
-    "blank",
-    "transpose",
-    "neighbour",
-    "sign",
-    "shift",
+PERTURBATIONS: tuple[str, ...] = (
+    "total_left_zero",
+    "left_blank",
+    "transposition",
+    "dropped_digit",
+    "doubled_digit",
+    "neighbour_swap",
+    "copied_from_row",
+    "wrong_sign",
+    "miscount",
 )
-"""How :func:`broken_reports` breaks a report: a line left all 0 (the seed's （七）总计),
-a cell left blank, two digits transposed, a value written in the neighbouring column,
-a wrong sign, a value off by some amount."""
+"""How :func:`broken_reports` breaks a report, named as :func:`gxschema.diagnose` names
+the slips it recognises: a line left all 0 (the seed's （七）总计), a cell left blank,
+two digits transposed, a digit dropped or doubled, a value swapped with the cell beside
+it, a value copied from another line of the same column, a wrong sign, a value off by
+some amount."""
+
+
+@attrs.frozen
+class DamagedCell:
+    """One cell a perturbation changed.
+
+    Attributes:
+        table: the table id.
+        line_id: the line id.
+        column_id: the column id.
+        old: its value in the consistent report.
+        new: its value in the broken one.
+    """
+
+    table: str
+    line_id: str
+    column_id: str
+    old: Value
+    new: Value
+
+
+@attrs.frozen
+class Damage:
+    """What :func:`broken_reports` did to a consistent report.
+
+    Attributes:
+        slip: the slip made (a name from :data:`PERTURBATIONS`).
+        cells: the cells it changed, in document order.
+    """
+
+    slip: str
+    cells: tuple[DamagedCell, ...]
+
+
+class Broken(NamedTuple):
+    """A broken report, the violations it has, and what was done to it."""
+
+    report: Report
+    expected: frozenset[Violation]
+    damage: Damage
+
 
 _WAN = attrs.evolve(PLAIN, wan=True)
 
@@ -68,70 +117,66 @@ def _spec(template: str | Template | TemplateSpec) -> TemplateSpec:
 
 @attrs.frozen(eq=False)
 class _Basis:
-    """A template's cells and a set of integer solutions that generate its consistent reports."""
+    """A template's model and a set of integer solutions that generate its consistent reports."""
 
-    spec: TemplateSpec
-    cells: tuple[Address, ...]
-    kinds: tuple[Kind, ...]
-    units: tuple[str | None, ...]
+    model: Model
     rays: tuple[tuple[tuple[int, int], ...], ...]  # each: (cell index, weight) pairs
-    errors: tuple[tuple[TableSpec, Constraint], ...]  # error-severity constraints
 
+    @property
+    def spec(self) -> TemplateSpec:
+        return self.model.spec
 
-_BASES: dict[int, tuple[TemplateSpec, _Basis]] = {}
+    @property
+    def cells(self) -> tuple[Address, ...]:
+        return self.model.keys
 
+    @property
+    def kinds(self) -> tuple[Kind, ...]:
+        return self.model.kinds
 
-def _error_constraints(spec: TemplateSpec) -> list[tuple[TableSpec, Constraint]]:
-    return [(t, c) for t in spec.tables for c in t.constraints if c.rule.severity == "error"]
+    @property
+    def units(self) -> tuple[str | None, ...]:
+        return self.model.units
 
 
 def _basis(spec: TemplateSpec) -> _Basis:
     """Find, once per spec, integer solutions of the error rules through every cell."""
-    cached = _BASES.get(id(spec))
-    if cached is not None and cached[0] is spec:
-        return cached[1]
+    m = model(spec)
+    cached = m.derived.get("strategies.basis")
+    if isinstance(cached, _Basis):
+        return cached
     import numpy as np
     from scipy.optimize import linprog  # type: ignore[import-untyped, unused-ignore]
 
-    cells: list[Address] = []
-    kinds: list[Kind] = []
-    units: list[str | None] = []
-    for table in spec.tables:
-        for line, column in table.cells():
-            cells.append((table.id, line.id, column.id))
-            kinds.append(column.kind)
-            units.append(column.unit)
-    index = {a: i for i, a in enumerate(cells)}
-    errors = _error_constraints(spec)
+    kinds = m.kinds
     eq_rows: list[dict[int, int]] = []
     ub_rows: list[dict[int, int]] = []
-    for table, c in errors:
-        weights, const = c.linear()
-        if c.rule.id == "N.int":
+    for r in m.errors:
+        if r.is_bound and m.has_default_bounds(r.terms[0][0]):
             continue  # the variables' bounds say the same
-        if const:
+        if r.const:
             raise InvalidArgument(
-                f"rule {c.rule.id!r} has a constant term; reports() builds reports from "
-                "rules that relate cells only"
+                f"rule {r.constraint.rule.id!r} has a constant term; reports() builds "
+                "reports from rules that relate cells only"
             )
-        row = {index[(table.id, r, col)]: w for (r, col), w in weights.items()}
-        if c.op == "==":
+        row = dict(r.terms)
+        if r.kind.upper and r.kind.lower:
             eq_rows.append(row)
-        elif c.op == "<=":
+        elif r.kind.upper:
             ub_rows.append(row)
         else:
             ub_rows.append({k: -w for k, w in row.items()})
     # LP variables: one per cell (its positive part), plus a negative part per signed cell.
     signed = [i for i, k in enumerate(kinds) if k is Kind.DELTA]
-    n = len(cells)
-    m = n + len(signed)
+    n = len(kinds)
+    nvar = n + len(signed)
     owner = list(range(n)) + signed  # the cell each LP variable belongs to
     sign = [1] * n + [-1] * len(signed)
 
     def matrix(rows: list[dict[int, int]]) -> Any:
-        out = np.zeros((len(rows), m))
+        out = np.zeros((len(rows), nvar))
         for r, row in enumerate(rows):
-            for j in range(m):
+            for j in range(nvar):
                 out[r, j] = sign[j] * row.get(owner[j], 0)
         return out
 
@@ -145,13 +190,13 @@ def _basis(spec: TemplateSpec) -> _Basis:
 
     rays: list[tuple[tuple[int, int], ...]] = []
     covered: set[int] = set()
-    for j in range(m):
+    for j in range(nvar):
         if sign[j] > 0 and owner[j] in covered:
             continue
-        bounds: list[tuple[float, float | None]] = [(0.0, None)] * m
+        bounds: list[tuple[float, float | None]] = [(0.0, None)] * nvar
         bounds[j] = (1.0, 1.0)
         result = linprog(
-            np.ones(m),
+            np.ones(nvar),
             A_ub=a_ub if ub_rows else None,
             b_ub=np.zeros(len(ub_rows)) if ub_rows else None,
             A_eq=a_eq if eq_rows else None,
@@ -173,15 +218,8 @@ def _basis(spec: TemplateSpec) -> _Basis:
             if key not in rays:
                 rays.append(key)
                 covered.update(ray)
-    basis = _Basis(
-        spec=spec,
-        cells=tuple(cells),
-        kinds=tuple(kinds),
-        units=tuple(units),
-        rays=tuple(rays),
-        errors=tuple(errors),
-    )
-    _BASES[id(spec)] = (spec, basis)
+    basis = _Basis(model=m, rays=tuple(rays))
+    m.derived["strategies.basis"] = basis
     return basis
 
 
@@ -252,12 +290,8 @@ def _consistent_values(
 
 
 def _free(basis: _Basis, i: int) -> bool:
-    """Whether a cell appears in no rule (so any value of it is consistent)."""
-    table, line, column = basis.cells[i]
-    for t, c in basis.errors:
-        if t.id == table and c.rule.id != "N.int" and (line, column) in c.cells():
-            return False
-    return True
+    """Whether no error rule constrains a cell beyond its kind (any value is consistent)."""
+    return not basis.model.rows_of[i] and basis.model.has_default_bounds(i)
 
 
 def reports(
@@ -310,76 +344,102 @@ def reports(
 # -- broken reports ---------------------------------------------------------------------
 
 
-def _expected(basis: _Basis, report: Report) -> frozenset[Violation]:
-    """Every error-severity violation of a report without approximate values.
-
-    Worked out from the values and the rules directly: a side is the weighted sum of
-    its cells (a blank counting 0); a rule that fails with blank cells in it is
-    ``uncertain`` when some admissible value of those cells (any, for a signed cell;
-    ≥ 0 otherwise) would satisfy it.
-    """
+def _expected(m: Model, report: Report) -> frozenset[Violation]:
+    """Every error-severity violation of a report, as the model decides them."""
+    iv = m.intervals(report)
+    tables = {t.id: t for t in m.spec.tables}
     found: set[Violation] = set()
-    for table, c in basis.errors:
-        cells = report.tables.get(table.id, {})
-        sides: list[int | Decimal] = []
-        blank_weights: list[tuple[int, bool]] = []
-        for sign, side in ((1, c.lhs), (-1, c.rhs)):
-            total: int | Decimal = side.const
-            for term in side.terms:
-                value = cells[term.line][term.column].value
-                if isinstance(value, Number):
-                    total += term.weight * value.value
-                else:
-                    signed = table.column(term.column).kind is Kind.DELTA
-                    blank_weights.append((sign * term.weight, signed))
-            sides.append(total)
-        lhs, rhs = sides
-        diff = lhs - rhs
-        if _holds(c.op, diff):
-            continue
-        if blank_weights and len(blank_weights) == len(c.lhs.terms) + len(c.rhs.terms):
-            continue  # every cell blank: nothing to check (as validate treats it)
-        can_raise = any(signed or w > 0 for w, signed in blank_weights)
-        can_lower = any(signed or w < 0 for w, signed in blank_weights)
-        fixable = (
-            (c.op == "==" and ((diff < 0 and can_raise) or (diff > 0 and can_lower)))
-            or (c.op == "<=" and can_lower)
-            or (c.op == ">=" and can_raise)
-        )
-        status: Status = "uncertain" if fixable else "fail"
-        found.add(violation_record(report, table, c, lhs=lhs, rhs=rhs, tolerance=0, status=status))
+    for row in m.errors:
+        decided = status(row, iv)
+        violation = row_violation(report, tables[row.constraint.table], row, decided)
+        if violation is not None:
+            found.add(violation)
     return frozenset(found)
 
 
-def _holds(op: str, diff: int | Decimal) -> bool:
-    if op == "==":
-        return diff == 0
-    if op == "<=":
-        return diff <= 0
-    return diff >= 0
+def _chosen(m: Model, rules: frozenset[str] | None) -> list[Row]:
+    """The error rows whose cells may be damaged (one-cell bounds only when named)."""
+    if rules is None:
+        return [r for r in m.errors if not r.is_bound]
+    return [r for r in m.errors if r.constraint.rule.id in rules]
 
 
-def _targets(basis: _Basis, rules: frozenset[str] | None) -> list[int]:
-    """Cells that some chosen rule involves (N.int counts only when named)."""
-    index = {a: i for i, a in enumerate(basis.cells)}
-    out: dict[int, None] = {}
-    for table, c in basis.errors:
-        if rules is None and c.rule.id == "N.int":
-            continue
-        if rules is not None and c.rule.id not in rules:
-            continue
-        for line, column in c.cells():
-            out.setdefault(index[(table.id, line, column)], None)
-    return list(out)
+def _number(value: Value) -> int | Decimal | None:
+    return value.value if isinstance(value, Number) else None
 
 
-def _transpose(n: int) -> int | None:
-    digits = str(abs(n))
-    for i in range(len(digits) - 1):
-        if digits[i] != digits[i + 1]:
-            swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
-            return int(swapped) * (1 if n >= 0 else -1)
-    return None
+def _as_value(basis: _Basis, i: int, x: int | Decimal | None) -> Value:
+    if x is None:
+        return BLANK
+    if basis.kinds[i] is Kind.MONEY:
+        return Number(Decimal(x), unit=basis.units[i])
+    return Number(int(x))
+
+
+def _apply(
+    basis: _Basis, values: Sequence[Value], how: str, i: int, where: int
+) -> dict[int, Value] | None:
+    """The cells the slip ``how`` changes at cell ``i``, or None when it cannot apply there."""
+    slip = SLIPS[how]
+    m = basis.model
+    kind = m.kinds[i]
+    if slip.cells == "line":
+        same = m.lines[m.line_of[i][0]].cells
+        cells = [k for k in same if m.kinds[k] is not Kind.MONEY]
+    elif how == "neighbour_swap":
+        row = m.lines[m.line_of[i][0]].cells
+        here = row.index(i)
+        near = [row[p] for p in (here + 1, here - 1) if 0 <= p < len(row)]
+        near = [j for j in near if m.kinds[j] is kind and values[j] != values[i]]
+        if not near:
+            return None
+        cells = [i, near[0]]
+    elif how == "copied_from_row":
+        column_cells = m.lines[m.line_of[i][1]].cells
+        others = [j for j in column_cells if j != i and values[j] != values[i]]
+        if not others or not isinstance(values[i], Number):
+            return None
+        cells = [i, others[where % len(others)]]
+    else:
+        if how not in ("left_blank", "miscount") and kind is Kind.MONEY:
+            return None
+        cells = [i]
+    out = slip.apply(tuple(_number(values[k]) for k in cells), where)
+    if out is None:
+        return None
+    return {
+        k: _as_value(basis, k, x)
+        for k, x in zip(cells, out, strict=True)
+        if _as_value(basis, k, x) != values[k]
+    } or None
+
+
+def _breaking(row: Row, values: Sequence[Value], i: int, where: int) -> int:
+    """How far to miscount cell ``i`` so that ``row`` (which holds) breaks."""
+    s: int | Decimal = row.const
+    w = 0
+    for k, wk in row.terms:
+        s += wk * (_number(values[k]) or 0)
+        if k == i:
+            w = wk
+    direction = 1 if w > 0 else -1
+    if row.kind.upper and row.kind.lower:
+        return where
+    if row.kind.upper:  # s <= 0: make it positive
+        return direction * (int(-s // abs(w)) + 1)
+    return -direction * (int(s // abs(w)) + 1)
+
+
+def _possible(
+    basis: _Basis, values: Sequence[Value], how: str, targets: Sequence[int], where: int
+) -> dict[int, dict[int, Value]]:
+    """The cells that can take the slip, with the changes it makes there."""
+    out = {}
+    for i in targets:
+        changes = _apply(basis, values, how, i, where)
+        if changes is not None:
+            out[i] = changes
+    return out
 
 
 @st.composite
@@ -387,89 +447,83 @@ def _broken(
     draw: st.DrawFn,
     basis: _Basis,
     rules: frozenset[str] | None,
-    perturbations: tuple[Perturbation, ...],
+    perturbations: tuple[str, ...],
     options: Mapping[str, Any],
-) -> tuple[Report, frozenset[Violation]]:
+) -> Broken:
     values = draw(_consistent_values(basis, approximate=False, **options))
-    targets = _targets(basis, rules)
+    m = basis.model
+    rows = _chosen(m, rules)
+    targets = list(dict.fromkeys(k for r in rows for k, _ in r.terms))
     if not targets:
         raise InvalidArgument("no cell is involved in the chosen rules")
     how = draw(st.sampled_from(perturbations))
-    i = targets[draw(st.integers(0, len(targets) - 1))]
-    values = list(values)
-    current = values[i]
-    n = current.value if isinstance(current, Number) else 0
-    kind = basis.kinds[i]
-    table, line, _ = basis.cells[i]
-    applied = False
-    if how == "zero_line":
-        same_line = [k for k, (t, ln, _) in enumerate(basis.cells) if (t, ln) == (table, line)]
-        if any(isinstance(values[k], Number) and values[k].value for k in same_line):  # type: ignore[union-attr]
-            for k in same_line:
-                values[k] = Number(0) if basis.kinds[k] is not Kind.MONEY else values[k]
-            applied = True
-    elif how == "blank" and n:
-        values[i] = BLANK
-        applied = True
-    elif how == "transpose" and kind is not Kind.MONEY:
-        swapped = _transpose(int(n))
-        if swapped is not None:
-            values[i] = Number(swapped)
-            applied = True
-    elif how == "neighbour":
-        row = [k for k, (t, ln, _) in enumerate(basis.cells) if (t, ln) == (table, line)]
-        here = row.index(i)
-        for there in (here + 1, here - 1):
-            if 0 <= there < len(row) and values[row[there]] != values[i]:
-                j = row[there]
-                if basis.kinds[j] == kind:
-                    values[i], values[j] = values[j], values[i]
-                    applied = True
-                    break
-    elif how == "sign" and n and kind is not Kind.MONEY:
-        values[i] = Number(-n)
-        applied = True
-    if not applied:
-        # "shift", or a perturbation this cell cannot take: change the value by some amount.
-        delta = draw(st.integers(1, 9))
-        if kind is Kind.MONEY:
-            values[i] = Number(Decimal(n) + delta, unit=basis.units[i])
-        else:
-            values[i] = Number(int(n) + delta)
-    report = _build(basis, values)
-    return report, _expected(basis, report)
+    where = draw(st.integers(1, 9))
+    # The slip is made at a cell that can take it (a digit slip needs digits to slip).
+    possible = _possible(basis, values, how, targets, where)
+    if not possible:
+        # No cell can take this slip (a report of zeros): a cell is miscounted instead.
+        how = "miscount"
+        possible = _possible(basis, values, how, targets, where)
+    cells = list(possible)
+    i = cells[draw(st.integers(0, len(cells) - 1))]
+    changes = possible[i]
+    report = _build(basis, [changes.get(k, v) for k, v in enumerate(values)])
+    expected = _expected(m, report)
+    if not expected:
+        # The slip kept every rule (two equal parts swapped, a line of zeros no rule
+        # adds up, an inequality with room to spare): miscount the cell instead, by
+        # what breaks a chosen rule through it.  So every broken report breaks one.
+        row = next(r for r in rows if any(k == i for k, _ in r.terms))
+        how = "miscount"
+        fallback = _apply(basis, values, how, i, _breaking(row, values, i, where))
+        assert fallback is not None
+        changes = fallback
+        report = _build(basis, [changes.get(k, v) for k, v in enumerate(values)])
+        expected = _expected(m, report)
+    damage = Damage(
+        slip=how,
+        cells=tuple(
+            DamagedCell(*m.keys[k], old=values[k], new=changes[k]) for k in sorted(changes)
+        ),
+    )
+    return Broken(report, expected, damage)
 
 
 def broken_reports(
     template: str | Template | TemplateSpec,
     *,
     rules: Iterable[str] | None = None,
-    perturbations: Iterable[Perturbation] = PERTURBATIONS,
+    perturbations: Iterable[str] = PERTURBATIONS,
     max_value: int = 10_000,
     zeros: float = 0.3,
     blanks: float = 0.0,
-) -> st.SearchStrategy[tuple[Report, frozenset[Violation]]]:
+) -> st.SearchStrategy[Broken]:
     """Reports broken in one place, with the exact set of error violations they have.
 
-    A consistent report is drawn (as by :func:`reports`), then one perturbation from
-    :data:`PERTURBATIONS` is applied to a cell that a chosen rule involves.  The
-    expected violations are worked out from the perturbed values and the rules, not by
-    calling :func:`gxschema.validate`, as the same records ``validate`` returns, so a
-    test can compare ``set(validate(report, severity=("error",)))`` with them.  One
-    perturbation can break several rules; one that happens to keep every rule (a
-    change to a cell no rule constrains) yields an empty set, never a false claim.
+    A consistent report is drawn (as by :func:`reports`), then one slip from
+    :data:`PERTURBATIONS` (the slips :func:`gxschema.diagnose` names) is made at a cell
+    that a chosen rule involves and that can take it (transposing needs two different
+    digits); when no such cell has one (a report of zeros), a cell is miscounted
+    instead.  Every broken report breaks at least one
+    error-severity rule: when the slip happens to keep every rule (two equal parts
+    swapped, an inequality with room to spare), the cell is miscounted instead, by what
+    breaks a chosen rule through it.  The expected violations are the records
+    :func:`gxschema.validate` returns, so a test can compare
+    ``set(validate(report, severity=("error",)))`` with them; one slip can break
+    several rules.
 
     Args:
         template: a template id, :class:`~gxschema.Template` or spec.
         rules: ids of the rules whose cells may be perturbed (default: every
-            error-severity rule except the per-cell N.int).
-        perturbations: which kinds of damage to draw from.
+            error-severity rule over two or more cells).
+        perturbations: which slips to draw from (names in :data:`PERTURBATIONS`).
         max_value: as for :func:`reports`.
         zeros: as for :func:`reports`.
         blanks: as for :func:`reports`.
 
     Returns:
-        A strategy for ``(report, expected_violations)``.
+        A strategy for :class:`Broken` ``(report, expected, damage)``: the report, its
+        error violations, and the :class:`Damage` done (slip, cells, old and new values).
 
     Raises:
         InvalidArgument: an option is out of range or no cell fits the chosen rules.
@@ -482,7 +536,7 @@ def broken_reports(
     basis = _basis(_spec(template))
     wanted = frozenset(rules) if rules is not None else None
     if wanted is not None:
-        known = {c.rule.id for _, c in basis.errors}
+        known = {r.constraint.rule.id for r in basis.model.errors}
         missing = sorted(wanted - known)
         if missing:
             raise InvalidArgument(f"no error-severity rule {missing} in {basis.spec.id}")
