@@ -19,7 +19,8 @@ import attrs
 
 from gxschema._model import Row, RowStatus, model, sides, status, table_model
 from gxschema._report import Report
-from gxschema._spec import Constraint, TableSpec, TemplateSpec
+from gxschema._resolve import TemplateLike, spec_of
+from gxschema._spec import Constraint, TableSpec
 from gxschema._values import Number
 from gxschema.exceptions import ValidationError
 
@@ -226,35 +227,28 @@ def violation_record(
     )
 
 
-def _spec_for(report: Report, template: TemplateSpec | None) -> TemplateSpec:
-    if template is not None:
-        return template
-    from gxschema.templates import get
-
-    return get(report.template)
-
-
 def validate(
     report: Report,
     *,
-    template: TemplateSpec | None = None,
+    template: TemplateLike | None = None,
     severity: Iterable[Severity] = ("error", "warning"),
 ) -> list[Violation]:
     """Evaluate every rule of the report's template and return every violation.
 
     Args:
         report: the report.
-        template: the spec to check against (default: the registered template named by
-            ``report.template``).
+        template: the template to check against: an id, a declaration or a spec
+            (default: the one the report was read with).
         severity: which severities to report.
 
     Returns:
         All violations, in table order then declaration order; empty when all hold.
 
     Raises:
-        KeyError: the report's template is not registered and none was given.
+        UnknownTemplateError: the report carries no spec, names a template that is not
+            registered, and none was given.
     """
-    m = model(_spec_for(report, template))
+    m = model(spec_of(report, template))
     wanted = set(severity)
     iv = m.intervals(report)
     tables = {t.id: t for t in m.spec.tables}
@@ -270,7 +264,7 @@ def validate(
     return out
 
 
-def check(report: Report, *, template: TemplateSpec | None = None) -> Report:
+def check(report: Report, *, template: TemplateLike | None = None) -> Report:
     """Validate and raise when an error-severity rule fails; return the report otherwise.
 
     Args:

@@ -51,19 +51,11 @@ from gxschema._diagnose._search import _component_parts
 from gxschema._diagnose._solve import _Case
 from gxschema._model import model
 from gxschema._report import Report
-from gxschema._spec import TemplateSpec
+from gxschema._resolve import TemplateLike, spec_of
 
 __all__ = ["CellChange", "Explanation", "Weights", "diagnose"]
 
 # -- the entry point --------------------------------------------------------------------------
-
-
-def _spec_for(report: Report, template: TemplateSpec | None) -> TemplateSpec:
-    if template is not None:
-        return template
-    from gxschema.templates import get
-
-    return get(report.template)
 
 
 def _explanation(combo: Sequence[_Part]) -> Explanation:
@@ -84,7 +76,7 @@ def _explanation(combo: Sequence[_Part]) -> Explanation:
 def diagnose(
     report: Report,
     *,
-    template: TemplateSpec | None = None,
+    template: TemplateLike | None = None,
     weights: Weights = None,
     limit: int = 3,
 ) -> list[Explanation]:
@@ -99,8 +91,8 @@ def diagnose(
 
     Args:
         report: the report.
-        template: the spec to diagnose against (default: the registered template named
-            by ``report.template``).
+        template: the template to diagnose against: an id, a declaration or a spec
+            (default: the one the report was read with).
         weights: what changing each printed cell costs: a mapping from
             ``(table, line, column)`` (other cells cost 1), or a function of
             ``(table, line, column, cell)``.  Make a cell costly to keep it, cheap to
@@ -113,12 +105,13 @@ def diagnose(
         blank cells read as 0.
 
     Raises:
-        KeyError: the report's template is not registered and none was given.
+        UnknownTemplateError: the report carries no spec, names a template that is not
+            registered, and none was given.
         ValueError: a weight is not a positive number, or ``limit`` is below 1.
     """
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit!r}")
-    m = model(_spec_for(report, template))
+    m = model(spec_of(report, template))
     case = _Case(m, report, weights)
     per: list[list[_Part]] = []
     for index in range(len(m.components)):
