@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 
 from gxschema._dsl import table_decl
+from gxschema._labelindex import forget_indexes
 from gxschema._spec import Template, TemplateSpec
 from gxschema.exceptions import DeclarationError
 from gxschema.templates._national import (
@@ -104,6 +105,7 @@ def register(template: Template, *, replace: bool = False) -> TemplateSpec:
         raise DeclarationError(f"a template {template.id!r} is registered already")
     spec = template.spec
     _REGISTRY[template.id] = template
+    forget_indexes()
     return spec
 
 
@@ -117,6 +119,7 @@ def unregister(id: str) -> None:
         KeyError: nothing is registered under that id.
     """
     del _REGISTRY[id]
+    forget_indexes()
 
 
 def get(id: str) -> TemplateSpec:
