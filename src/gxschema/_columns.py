@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import TypeVar
 
 import attrs
@@ -30,6 +30,7 @@ _MAX_VALUE_TEXT = 40  # no value is written longer; also keeps the check linear
 _BLANK_LIKE = _BLANKS | {"－", "／"}  # the value parser's blanks, full-width forms too
 _FUZZY_HEADER = 0.8
 HEADER_ROWS = 6  # header rows considered when resolving columns
+_TOKENS_KEPT = 1024
 T_ = TypeVar("T_", ColumnSpec, LineSpec)
 
 
@@ -98,11 +99,8 @@ def _ordered(items: Sequence[T_], declared: Sequence[T_], rows: Sequence[Sequenc
     return sorted(items, key=functools.cmp_to_key(cmp))
 
 
-def _candidates(table: TableSpec) -> tuple[frozenset[str], tuple[tuple[str, object], ...]]:
-    """The texts a header skips, and the header labels a table knows, normalised."""
-    skip = frozenset(
-        normalize_label(t) for t in (table.label, table.corner, table.header, table.section) if t
-    )
+def _candidates(table: TableSpec) -> list[tuple[str, object]]:
+    """The header labels a table knows, normalised."""
     candidates: list[tuple[str, object]] = []
     for c in table.columns:
         candidates += [(k, c) for k in c.keys]
@@ -111,10 +109,14 @@ def _candidates(table: TableSpec) -> tuple[frozenset[str], tuple[tuple[str, obje
         for ln in table.lines:
             candidates += [(k, ln) for k in ln.keys]
             candidates += [(normalize_label(p), normalize_label(p)) for p in ln.path]
-    return skip, tuple(candidates)
+    return candidates
 
 
-def resolve_columns(table: TableSpec, header_rows: Sequence[GridRow]) -> Resolved:
+def resolve_columns(
+    table: TableSpec,
+    header_rows: Sequence[GridRow],
+    tokens: MutableMapping[str, tuple[str, object, bool]] | None = None,
+) -> Resolved:
     """Work out which value column is which from the header rows' labels.
 
     Labels are matched exactly after normalisation, or when nearly equal (a variant
@@ -123,8 +125,21 @@ def resolve_columns(table: TableSpec, header_rows: Sequence[GridRow]) -> Resolve
     named together keep the declared order.  One unknown label where exactly one
     declared column is missing is read as that column, by position; other unknown
     labels right of a known one are extra columns.
+
+    Args:
+        table: the declaration.
+        header_rows: the rows above its first data row (the last few).
+        tokens: how header texts were classified for this declaration before, kept
+            and extended (the mapper keeps one per declaration).
+
+    Returns:
+        The layout of the value columns, a note on how it was found, and how many
+        header labels the declaration knew and did not know.
     """
-    skip, candidates = _candidates(table)
+    skip = {normalize_label(t) for t in (table.label, table.corner, table.header, table.section)}
+    candidates: Sequence[tuple[str, object]] | None = None
+    if tokens is None:
+        tokens = {}
     hits = misses = 0
     col_rows: list[list[ColumnSpec | str]] = []
     line_rows: list[list[LineSpec]] = []
@@ -136,7 +151,14 @@ def resolve_columns(table: TableSpec, header_rows: Sequence[GridRow]) -> Resolve
             key = normalize_label(text)
             if not key or key in skip or value_like(text):
                 continue
-            kind, item, fuzzy = _token(text, candidates)
+            token = tokens.get(text)
+            if token is None:
+                if len(tokens) >= _TOKENS_KEPT:
+                    tokens.clear()
+                if candidates is None:
+                    candidates = _candidates(table)
+                token = tokens[text] = _token(text, candidates)
+            kind, item, fuzzy = token
             if kind == "unknown":
                 misses += 1
                 if cols:  # right of a known column: an extra, or a variant spelling

@@ -16,12 +16,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from gxschema._labels import normalize_label
-from gxschema._spec import TableSpec, TemplateSpec
+from gxschema._labels import enumerator, normalize_label
+from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 
-__all__ = ["LabelIndex", "forget_indexes", "label_index"]
+__all__ = ["VALUES_PER_COLUMN", "LabelIndex", "TableLabels", "forget_indexes", "label_index"]
 
 Shape = tuple[frozenset[str], frozenset[str]]
+VALUES_PER_COLUMN = 1024
+"""Cell texts remembered per column of an indexed declaration (then forgotten)."""
 
 
 def _shape(table: TableSpec) -> Shape:
@@ -29,6 +31,63 @@ def _shape(table: TableSpec) -> Shape:
     return (
         frozenset(k for ln in table.lines for k in ln.keys),
         frozenset(k for c in table.columns for k in c.keys),
+    )
+
+
+class TableLabels:
+    """One declaration of a table, indexed for matching its rows.
+
+    Args:
+        table: the declaration.
+        header_key: equal for declarations whose headers read alike (same caption,
+            corner, section, layout and columns; for flat tables, same lines too).
+
+    Attributes:
+        table: the declaration.
+        header_key: see above.
+        by_key: normalised label or alias → the lines it names, in declared order.
+        paths: line id → its headings, normalised.
+        numbered: item number (``"2."``, ``"(三)"``) → (normalised label, line), for
+            reading damaged labels.
+        lines: line id → line.
+        columns: column id → column.
+        values: column id → cell text → its value or error, remembered across
+            reads (up to :data:`VALUES_PER_COLUMN` texts per column).
+        tokens: header text → how column resolution classified it, remembered the
+            same way.
+    """
+
+    def __init__(self, table: TableSpec, header_key: int) -> None:
+        self.table = table
+        self.header_key = header_key
+        self.by_key: dict[str, list[LineSpec]] = {}
+        self.paths: dict[str, tuple[str, ...]] = {}
+        self.numbered: dict[str, list[tuple[str, LineSpec]]] = {}
+        self.lines: dict[str, LineSpec] = {ln.id: ln for ln in table.lines}
+        self.columns: dict[str, ColumnSpec] = {c.id: c for c in table.columns}
+        self.values: dict[str, dict[str, object]] = {c.id: {} for c in table.columns}
+        self.tokens: dict[str, tuple[str, object, bool]] = {}
+        for line in table.lines:
+            for key in line.keys:
+                self.by_key.setdefault(key, []).append(line)
+            self.paths[line.id] = tuple(normalize_label(p) for p in line.path)
+            key = normalize_label(line.label)
+            number = enumerator(key)
+            if number is not None:
+                self.numbered.setdefault(number, []).append((key, line))
+
+
+def _header_shape(table: TableSpec) -> object:
+    """What column resolution reads of a declaration."""
+    flat = table.lines if table.layout == "flat" else ()
+    return (
+        table.label,
+        table.corner,
+        table.header,
+        table.section,
+        table.layout,
+        table.columns,
+        flat,
     )
 
 
@@ -45,6 +104,7 @@ class LabelIndex:
         line_keys: normalised line label → ids of the ``grid`` tables declaring it.
         flat_keys: normalised line label → ids of the ``flat`` tables declaring it.
         declarations: table id → its distinct declarations.
+        labels: table id → each declaration indexed for matching (:class:`TableLabels`).
         shapes: table id → the shape (line keys, column keys) of each declaration.
         choice: per candidate, table id → which of the table's declarations it uses.
     """
@@ -57,6 +117,8 @@ class LabelIndex:
         self.flat_keys: dict[str, list[str]] = {}
         self.declarations: dict[str, list[TableSpec]] = {}
         self.shapes: dict[str, list[Shape]] = {}
+        self.labels: dict[str, list[TableLabels]] = {}
+        self._headers: list[object] = []
         self.choice: list[dict[str, int]] = []
         for spec in self.specs:
             chosen: dict[str, int] = {}
@@ -71,6 +133,10 @@ class LabelIndex:
             if known is table or known == table:
                 return number
         decls.append(table)
+        header = _header_shape(table)
+        if header not in self._headers:
+            self._headers.append(header)
+        self.labels.setdefault(table.id, []).append(TableLabels(table, self._headers.index(header)))
         self.shapes.setdefault(table.id, []).append(_shape(table))
         self.captions.setdefault(normalize_label(table.label), table.id)
         if table.section:

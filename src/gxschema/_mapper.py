@@ -22,21 +22,19 @@ declarations kept.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-import attrs
-
-from gxschema._columns import HEADER_ROWS, STRIP, Placed, resolve_columns, value_like
+from gxschema._columns import HEADER_ROWS, STRIP, Placed, Resolved, resolve_columns, value_like
 from gxschema._detection import choose, grid_year
 from gxschema._grid import Grid, GridCell, GridRow
-from gxschema._labelindex import LabelIndex, label_index
+from gxschema._labelindex import VALUES_PER_COLUMN, LabelIndex, label_index
 from gxschema._labels import enumerator, normalize_label, similarity_at_least
 from gxschema._report import Cell, Detection, Extra, Location, Report
 from gxschema._spec import ColumnSpec, Constraint, LineSpec, TableSpec, TemplateSpec
-from gxschema._values import Kind, Value, ValueParseError, parse_value
+from gxschema._tablestate import Read, TableState, parsed, row_extra, to_cell
+from gxschema._values import Blank, Number, ValueParseError
 from gxschema.exceptions import ParseError
 
 __all__ = ["UnreadableCells", "map_grid"]
@@ -74,124 +72,27 @@ class UnreadableCells(ParseError):
         super().__init__(message, source=first.source, location=first.location)
 
 
-@functools.lru_cache(maxsize=8192)
-def _parsed(text: str, kind: Kind, unit: str | None) -> Value | ValueParseError:
-    """A cell text's value (values are immutable, so reading is shared), or the error."""
-    try:
-        return parse_value(text, kind, unit=unit)
-    except ValueParseError as exc:
-        return exc.with_traceback(None)
-
-
-@attrs.frozen
-class _Read:
-    """A value cell as one declaration reads it; the report's :class:`Cell` comes last."""
-
-    column: ColumnSpec
-    cell: GridCell
-    value: Value | ValueParseError
-    inferred: bool = False
-
-    def to_cell(self) -> Cell:
-        if isinstance(self.value, ValueParseError):
-            return Cell(raw=self.cell.text, source=self.cell.location, inferred=self.inferred)
-        return Cell(
-            value=self.value, raw=self.cell.text, source=self.cell.location, inferred=self.inferred
-        )
-
-
-@attrs.define
-class _TableState:
-    """What one declaration of a table made of the rows routed to the table."""
-
-    spec: TableSpec
-    header_rows: list[GridRow] = attrs.field(factory=list)
-    layout: list[Placed] | None = None
-    layout_fixed: bool = False  # set once a data row was read with the layout
-    layout_rows: int = -1  # how many header rows the layout was resolved from
-    layout_note: str = ""
-    cells: dict[str, dict[str, _Read]] = attrs.field(factory=dict)
-    rows: list[tuple[int, Extra]] = attrs.field(factory=list)  # accepted lines, as printed
-    matched: int = 0
-    fuzzy: list[str] = attrs.field(factory=list)
-    header_hits: int = 0
-    header_misses: int = 0
-    unreadable: list[tuple[int, LineSpec, _Read]] = attrs.field(factory=list)
-    extras: list[tuple[int, Extra]] = attrs.field(factory=list)
-    notes: list[str] = attrs.field(factory=list)
-    context: tuple[str, ...] = ()
-
-    @property
-    def errors(self) -> int:
-        """How many of its cells cannot be read."""
-        return len(self.unreadable)
-
-    def score(self, row_extras: int) -> float | None:
-        """How well the table's labels fit this declaration; None when it was not found.
-
-        Args:
-            row_extras: rows of the table no declaration of it knows.
-        """
-        if not self.cells:
-            return None
-        missing = len(self.spec.lines) - len(self.cells)
-        extras = row_extras + sum(1 for _, e in self.extras if e.axis == "row")
-        return (
-            self.matched
-            - 0.5 * len(self.fuzzy)
-            - 2 * missing
-            # A header whose labels the declaration does not know is strong evidence
-            # against it: weigh misses above hits.
-            + self.header_hits
-            - 2 * self.header_misses
-            - 2 * extras
-            - 2 * self.errors
-        )
-
-
-def _norm(text: str) -> str:
-    return normalize_label(text)
-
-
-def _row_extra(table: str, row: GridRow) -> Extra | None:
-    """A row that holds values but matched no line, whole, as an extra; else None."""
-    cells = row.cells
-    if not any(c.text.strip() and value_like(c.text) for c in cells):
-        return None
-    start = len(cells)
-    while start > 0 and value_like(cells[start - 1].text):
-        start -= 1
-    label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
-    rest = cells[start:] if label is not None else cells
-    return Extra(
-        table,
-        "row",
-        label.text if label is not None else "",
-        tuple(c.text for c in rest),
-        (label or rest[0]).location,
-    )
-
-
 class _Mapper:
     """One pass over a grid: the rows routed to tables, each table's declarations fed."""
 
     def __init__(self, grid: Grid, index: LabelIndex) -> None:
         self.grid = grid
         self.index = index
-        self.slots: dict[str, list[_TableState]] = {}  # table id → one per declaration
+        self.slots: dict[str, list[TableState]] = {}  # table id → one per declaration
         self.extras: list[tuple[int, Extra]] = []  # rows of no declaration's own
         self.row_extras: dict[str, int] = {}
         self.current: str | None = None
         self.pending: list[GridRow] = []
         self.section: str | None = None
         self.seq = itertools.count()  # orders extras and errors as the document does
+        self.resolved: dict[tuple[int, tuple[int, ...]], Resolved] = {}
 
     # -- table tracking ------------------------------------------------------------
 
-    def states(self, table_id: str) -> list[_TableState]:
+    def states(self, table_id: str) -> list[TableState]:
         slot = self.slots.get(table_id)
         if slot is None:
-            slot = [_TableState(spec=d) for d in self.index.declarations[table_id]]
+            slot = [TableState(labels) for labels in self.index.labels[table_id]]
             self.slots[table_id] = slot
         return slot
 
@@ -205,7 +106,7 @@ class _Mapper:
                 self.states(table_id)
         self.pending = []
 
-    def keep(self, st: _TableState | None, extra: Extra) -> None:
+    def keep(self, st: TableState | None, extra: Extra) -> None:
         """Keep an extra: one declaration's (``st``), or whichever is chosen (None)."""
         if st is not None:
             st.extras.append((next(self.seq), extra))
@@ -225,7 +126,7 @@ class _Mapper:
 
     def heading(self, row: GridRow) -> None:
         text = row.cells[0].text
-        key = _norm(text)
+        key = normalize_label(text)
         if key in self.index.captions:
             self.switch(self.index.captions[key], carry=False)
             return
@@ -242,8 +143,8 @@ class _Mapper:
     def table_row(self, row: GridRow) -> None:
         texts = row.texts
         nonempty = [t for t in texts if t.strip()]
-        if len(nonempty) == 1 and _norm(nonempty[0]) in self.index.captions:
-            self.switch(self.index.captions[_norm(nonempty[0])], carry=False)
+        if len(nonempty) == 1 and normalize_label(nonempty[0]) in self.index.captions:
+            self.switch(self.index.captions[normalize_label(nonempty[0])], carry=False)
             return
         if self.current is not None and self.offer(self.current, row):
             return
@@ -264,7 +165,7 @@ class _Mapper:
         flat = self.flat_table_named_in(texts)
         if flat is not None and self.current != flat:
             self.switch(flat, carry=True)
-        extra = _row_extra(self.current or "", row)
+        extra = row_extra(self.current or "", row)
         if extra is not None:
             self.keep(None, extra)
             return
@@ -288,7 +189,7 @@ class _Mapper:
             return False
         for st, took in zip(states, taken, strict=True):
             if not took:
-                extra = _row_extra(table_id, row)
+                extra = row_extra(table_id, row)
                 if extra is not None:
                     self.keep(st, extra)
                 else:
@@ -299,48 +200,50 @@ class _Mapper:
         found: list[str] = []
         for text in texts:
             if text.strip():
-                found += self.index.flat_keys.get(_norm(text), ())
+                found += self.index.flat_keys.get(normalize_label(text), ())
         return found[0] if found else None
 
     def candidates_for(self, texts: Sequence[str]) -> list[str]:
         found: list[str] = []
         for text in texts:
-            for table_id in self.index.line_keys.get(_norm(text), ()):
+            for table_id in self.index.line_keys.get(normalize_label(text), ()):
                 if table_id not in found:
                     found.append(table_id)
         return found
 
     # -- columns -------------------------------------------------------------------
 
-    def resolve_layout(self, st: _TableState) -> None:
+    def resolve_layout(self, st: TableState) -> None:
         if st.layout_fixed or st.layout_rows == len(st.header_rows):
             return
         st.layout_rows = len(st.header_rows)
-        resolved = resolve_columns(st.spec, st.header_rows[-HEADER_ROWS:])
+        rows = st.header_rows[-HEADER_ROWS:]
+        key = (st.labels.header_key, tuple(map(id, rows)))
+        resolved = self.resolved.get(key)
+        if resolved is None:
+            resolved = self.resolved[key] = resolve_columns(st.spec, rows, st.labels.tokens)
         st.layout = resolved.layout
         st.layout_note = resolved.note
         st.header_hits, st.header_misses = resolved.hits, resolved.misses
 
     # -- rows ----------------------------------------------------------------------
 
-    def match_line(self, st: _TableState, label: str) -> tuple[LineSpec | None, bool]:
-        key = _norm(label)
+    def match_line(self, st: TableState, label: str) -> tuple[LineSpec | None, bool]:
+        key = normalize_label(label)
         if not key:
             return None, False
-        exact = [ln for ln in st.spec.lines if key in ln.keys]
+        paths = st.labels.paths
+        exact = st.labels.by_key.get(key, ())
         if len(exact) > 1 and st.context:
-            exact = [ln for ln in exact if _norm_path(ln.path)[-len(st.context) :] == st.context]
+            exact = [ln for ln in exact if paths[ln.id][-len(st.context) :] == st.context]
         if exact:
             return exact[0], False
         number = enumerator(key)
         if number is None:
             return None, False
         best: tuple[float, LineSpec | None] = (0.0, None)
-        for ln in st.spec.lines:
-            lkey = _norm(ln.label)
-            if enumerator(lkey) != number:
-                continue
-            if st.context and _norm_path(ln.path)[-len(st.context) :] != st.context:
+        for lkey, ln in st.labels.numbered.get(number, ()):
+            if st.context and paths[ln.id][-len(st.context) :] != st.context:
                 continue
             score = similarity_at_least(key, lkey, _FUZZY_MIN)
             if score > best[0]:
@@ -349,7 +252,7 @@ class _Mapper:
             return best[1], True
         return None, False
 
-    def try_data(self, st: _TableState, row: GridRow) -> bool:
+    def try_data(self, st: TableState, row: GridRow) -> bool:
         table = st.spec
         if table.layout == "flat":
             return self.try_flat(st, row)
@@ -372,7 +275,7 @@ class _Mapper:
         return self.accept(st, line, label, value_cells, fuzzy)
 
     def split_row(
-        self, st: _TableState, cells: list[GridCell], width: int
+        self, st: TableState, cells: list[GridCell], width: int
     ) -> tuple[LineSpec, GridCell, list[GridCell], bool] | None:
         """Match a row whose last ``width`` cells are its values; None when it is not one."""
         if len(cells) <= width:
@@ -387,7 +290,7 @@ class _Mapper:
         return line, label, cells[len(cells) - width :], fuzzy
 
     def match_labels(
-        self, st: _TableState, labels: list[GridCell]
+        self, st: TableState, labels: list[GridCell]
     ) -> tuple[LineSpec, GridCell, bool] | None:
         """Match a row's label cells to a line; heading cells before it set the context.
 
@@ -397,9 +300,9 @@ class _Mapper:
         table = st.spec
         context = list(st.context)
         for c in labels[:-1]:
-            key = _norm(c.text)
+            key = normalize_label(c.text)
             if key in table.headings:
-                context = self.context_for(table, key)
+                context = self.context_for(st, key)
         saved = st.context
         st.context = tuple(context)
         for n in (1, 2, 3):
@@ -408,8 +311,9 @@ class _Mapper:
             text = "".join(c.text for c in labels[-n:])
             line, fuzzy = self.match_line(st, text)
             if line is not None:
-                if len(labels) > n or _norm_path(line.path) != st.context:
-                    st.context = _norm_path(line.path)
+                path = st.labels.paths[line.id]
+                if len(labels) > n or path != st.context:
+                    st.context = path
                 if n > 1:
                     st.notes.append(f"label {text!r} joined from {n} cells")
                 return line, labels[-1], fuzzy
@@ -418,7 +322,7 @@ class _Mapper:
 
     def accept(
         self,
-        st: _TableState,
+        st: TableState,
         line: LineSpec,
         label: GridCell,
         value_cells: Sequence[GridCell],
@@ -442,7 +346,7 @@ class _Mapper:
         st.cells[line.id] = self.parse_cells(st, line, st.layout, value_cells, inferred)
         return True
 
-    def try_ran_together(self, st: _TableState, cells: list[GridCell], width: int) -> bool:
+    def try_ran_together(self, st: TableState, cells: list[GridCell], width: int) -> bool:
         """Split values that ran together (``230 000023``) when exactly one split fits.
 
         Only the split that satisfies every error-severity rule of the line (in section
@@ -492,14 +396,13 @@ class _Mapper:
         )
         return True
 
-    def context_for(self, table: TableSpec, key: str) -> list[str]:
-        for ln in table.lines:
-            path = _norm_path(ln.path)
+    def context_for(self, st: TableState, key: str) -> list[str]:
+        for path in st.labels.paths.values():
             if key in path:
                 return list(path[: path.index(key) + 1])
         return [key]
 
-    def try_flat(self, st: _TableState, row: GridRow) -> bool:
+    def try_flat(self, st: TableState, row: GridRow) -> bool:
         cells = list(row.cells)
         start = len(cells)
         while start > 0 and value_like(cells[start - 1].text):
@@ -531,8 +434,8 @@ class _Mapper:
         for placed, cell in zip(st.layout, values, strict=True):
             assert placed.line is not None
             assert placed.column is not None
-            line = st.spec.line(placed.line)
-            column = st.spec.column(placed.column)
+            line = st.labels.lines[placed.line]
+            column = st.labels.columns[placed.column]
             st.cells.setdefault(line.id, {})[column.id] = self.read_cell(st, line, column, cell)
         st.matched += len({p.line for p in st.layout})
         st.layout_fixed = True
@@ -540,32 +443,39 @@ class _Mapper:
 
     def read_cell(
         self,
-        st: _TableState,
+        st: TableState,
         line: LineSpec,
         column: ColumnSpec,
         cell: GridCell,
         inferred: bool = False,
-    ) -> _Read:
-        read = _Read(column, cell, _parsed(cell.text, column.kind, column.unit), inferred)
-        if isinstance(read.value, ValueParseError):
+    ) -> Read:
+        known = st.labels.values[column.id]
+        value = known.get(cell.text)
+        if value is None:
+            if len(known) >= VALUES_PER_COLUMN:
+                known.clear()
+            value = known[cell.text] = parsed(cell.text, column.kind, column.unit)
+        assert isinstance(value, (Number, Blank, ValueParseError))
+        read = (column, cell, value, inferred)
+        if isinstance(value, ValueParseError):
             st.unreadable.append((next(self.seq), line, read))
         return read
 
     def parse_cells(
         self,
-        st: _TableState,
+        st: TableState,
         line: LineSpec,
         layout: Sequence[Placed],
         cells: Sequence[GridCell],
         inferred: bool,
-    ) -> dict[str, _Read]:
+    ) -> dict[str, Read]:
         table = st.spec
-        out: dict[str, _Read] = {}
+        out: dict[str, Read] = {}
         for placed, cell in zip(layout, cells, strict=True):
             if placed.column is None:
                 self.keep(st, Extra(table.id, "column", placed.label, (cell.text,), cell.location))
                 continue
-            column = table.column(placed.column)
+            column = st.labels.columns[placed.column]
             out[placed.column] = self.read_cell(st, line, column, cell, inferred)
         return out
 
@@ -633,15 +543,12 @@ def _splits(
     return found
 
 
-def _norm_path(path: Sequence[str]) -> tuple[str, ...]:
-    return tuple(_norm(p) for p in path)
-
-
-def _unreadable(grid: Grid, table: TableSpec, line: LineSpec, read: _Read) -> ParseError:
+def _unreadable(grid: Grid, table: TableSpec, line: LineSpec, read: Read) -> ParseError:
+    column, cell, error, _ = read
     return ParseError(
-        f"table {table.id}, line {line.label!r}, column {read.column.label!r}: {read.value}",
+        f"table {table.id}, line {line.label!r}, column {column.label!r}: {error}",
         source=grid.source,
-        location=read.cell.location,
+        location=cell.location,
     )
 
 
@@ -696,7 +603,7 @@ def map_grid(
             continue
         unreadable += [(n, _unreadable(grid, table, ln, read)) for n, ln, read in state.unreadable]
         tables[table.id] = {
-            ln.id: {col: read.to_cell() for col, read in state.cells[ln.id].items()}
+            ln.id: {col: to_cell(read) for col, read in state.cells[ln.id].items()}
             for ln in table.lines
             if ln.id in state.cells
         }
