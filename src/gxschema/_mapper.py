@@ -31,45 +31,22 @@ from gxschema._detection import choose, grid_year
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import VALUES_PER_COLUMN, LabelIndex, label_index
 from gxschema._labels import enumerator, normalize_label, similarity_at_least
-from gxschema._report import Cell, Detection, Extra, Location, Report
-from gxschema._spec import ColumnSpec, Constraint, LineSpec, TableSpec, TemplateSpec
-from gxschema._tablestate import Read, TableState, parsed, row_extra, to_cell
+from gxschema._report import Extra, Location, Report
+from gxschema._spec import ColumnSpec, Constraint, LineSpec, TemplateSpec
+from gxschema._tablestate import (
+    Read,
+    TableState,
+    UnreadableCells,
+    build_report,
+    parsed,
+    row_extra,
+)
 from gxschema._values import Blank, Number, ValueParseError
 from gxschema.exceptions import ParseError
 
 __all__ = ["UnreadableCells", "map_grid"]
 
 _FUZZY_MIN = 0.6
-_SHOWN_ERRORS = 3  # unreadable cells named in the message; all are in ``errors``
-
-
-class UnreadableCells(ParseError):
-    """Cells of the chosen template's tables cannot be read as their columns' kinds.
-
-    Args:
-        errors: one :class:`ParseError` per unreadable cell, in document order.
-
-    Attributes:
-        errors: every cell's error; the message, source and location are the first's
-            (the message names the next few and counts the rest).
-    """
-
-    def __init__(self, errors: Sequence[ParseError]) -> None:
-        self.errors = tuple(errors)
-        first = self.errors[0]
-        message = first.message
-        if len(self.errors) > 1:
-            shown = [
-                f"{e.location}: {e.message}" if e.location else e.message
-                for e in self.errors[1:_SHOWN_ERRORS]
-            ]
-            rest = len(self.errors) - _SHOWN_ERRORS
-            message = (
-                f"{len(self.errors)} cells cannot be read: {message}; "
-                + "; ".join(shown)
-                + (f"; and {rest} more" if rest > 0 else "")
-            )
-        super().__init__(message, source=first.source, location=first.location)
 
 
 class _Mapper:
@@ -543,15 +520,6 @@ def _splits(
     return found
 
 
-def _unreadable(grid: Grid, table: TableSpec, line: LineSpec, read: Read) -> ParseError:
-    column, cell, error, _ = read
-    return ParseError(
-        f"table {table.id}, line {line.label!r}, column {column.label!r}: {error}",
-        source=grid.source,
-        location=cell.location,
-    )
-
-
 def map_grid(
     grid: Grid,
     candidates: Sequence[TemplateSpec],
@@ -583,42 +551,10 @@ def map_grid(
     mapper = _Mapper(grid, index)
     mapper.run()
     choice = choose(index, mapper.slots, mapper.row_extras, grid_year(grid), compose)
-    spec = choice.spec
     if not any(st.cells for st in choice.states.values()):
         raise ParseError(
             f"no table of a known template was found (tried {', '.join(c.id for c in candidates)})",
             source=grid.source,
             location=Location(line=1) if grid.form == "text" else None,
         )
-    extras = list(mapper.extras)
-    unreadable: list[tuple[int, ParseError]] = []
-    detection = []
-    tables: dict[str, dict[str, dict[str, Cell]]] = {}
-    for table in spec.tables:
-        state = choice.states.get(table.id)
-        if state is not None:
-            extras += state.extras
-        if state is None or not state.cells:
-            detection.append(Detection(table.id, spec.id, "not found in the input"))
-            continue
-        unreadable += [(n, _unreadable(grid, table, ln, read)) for n, ln, read in state.unreadable]
-        tables[table.id] = {
-            ln.id: {col: to_cell(read) for col, read in state.cells[ln.id].items()}
-            for ln in table.lines
-            if ln.id in state.cells
-        }
-        detection.append(Detection(table.id, spec.id, choice.reasons[table.id]))
-    for table_id, states in mapper.slots.items():
-        if table_id not in choice.states:  # a table the chosen template lacks: kept whole
-            extras += states[0].rows + states[0].extras
-    if unreadable:
-        unreadable.sort(key=lambda e: e[0])
-        raise UnreadableCells([e for _, e in unreadable])
-    extras.sort(key=lambda e: e[0])
-    return Report(
-        template=spec.id,
-        tables=tables,
-        source=grid.source,
-        detection=tuple(detection),
-        extras=tuple(e for _, e in extras),
-    )
+    return build_report(grid, choice, mapper.slots, mapper.extras)

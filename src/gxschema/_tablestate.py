@@ -2,26 +2,70 @@
 
 Part of the mapper (:mod:`gxschema._mapper`).  A value cell is first kept as a
 :data:`Read` (its column, grid cell, value or error, and whether it was inferred);
-the report's :class:`~gxschema.Cell` is built only for the declarations kept.
+the report's :class:`~gxschema.Cell` is built only for the declarations kept, by
+:func:`build_report`, which also gathers the unreadable cells into one
+:class:`UnreadableCells`.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 
 import attrs
 
 from gxschema._columns import Placed, value_like
-from gxschema._grid import GridCell, GridRow
+from gxschema._detection import Choice
+from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import TableLabels
-from gxschema._report import Cell, Extra
+from gxschema._report import Cell, Detection, Extra, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec
 from gxschema._values import Kind, Value, ValueParseError, parse_value
+from gxschema.exceptions import ParseError
 
-__all__ = ["Read", "TableState", "parsed", "row_extra", "to_cell"]
+__all__ = [
+    "Read",
+    "TableState",
+    "UnreadableCells",
+    "build_report",
+    "parsed",
+    "row_extra",
+    "to_cell",
+]
+
+_SHOWN_ERRORS = 3  # unreadable cells named in the message; all are in ``errors``
 
 Read = tuple[ColumnSpec, GridCell, "Value | ValueParseError", bool]
 """A value cell as one declaration reads it: column, grid cell, value or error, inferred."""
+
+
+class UnreadableCells(ParseError):
+    """Cells of the chosen template's tables cannot be read as their columns' kinds.
+
+    Args:
+        errors: one :class:`ParseError` per unreadable cell, in document order.
+
+    Attributes:
+        errors: every cell's error; the message, source and location are the first's
+            (the message names the next few and counts the rest).
+    """
+
+    def __init__(self, errors: Sequence[ParseError]) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        message = first.message
+        if len(self.errors) > 1:
+            shown = [
+                f"{e.location}: {e.message}" if e.location else e.message
+                for e in self.errors[1:_SHOWN_ERRORS]
+            ]
+            rest = len(self.errors) - _SHOWN_ERRORS
+            message = (
+                f"{len(self.errors)} cells cannot be read: {message}; "
+                + "; ".join(shown)
+                + (f"; and {rest} more" if rest > 0 else "")
+            )
+        super().__init__(message, source=first.source, location=first.location)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -116,3 +160,67 @@ class TableState:
             - 2 * extras
             - 2 * self.errors
         )
+
+
+def _unreadable(grid: Grid, table: TableSpec, line: LineSpec, read: Read) -> ParseError:
+    column, cell, error, _ = read
+    return ParseError(
+        f"table {table.id}, line {line.label!r}, column {column.label!r}: {error}",
+        source=grid.source,
+        location=cell.location,
+    )
+
+
+def build_report(
+    grid: Grid,
+    choice: Choice[TableState],
+    slots: Mapping[str, Sequence[TableState]],
+    extras: Sequence[tuple[int, Extra]],
+) -> Report:
+    """Build the report from the declarations kept.
+
+    Args:
+        grid: the grid read.
+        choice: the template kept and the table states it uses.
+        slots: every table's states (a table the template lacks is kept as extras).
+        extras: the rows no declaration owns, with their sequence numbers.
+
+    Returns:
+        The report; extras in document order.
+
+    Raises:
+        UnreadableCells: cells of the tables kept cannot be read.
+    """
+    spec = choice.spec
+    kept = list(extras)
+    unreadable: list[tuple[int, ParseError]] = []
+    detection = []
+    tables: dict[str, dict[str, dict[str, Cell]]] = {}
+    for table in spec.tables:
+        state = choice.states.get(table.id)
+        if state is not None:
+            kept += state.extras
+        if state is None or not state.cells:
+            detection.append(Detection(table.id, spec.id, "not found in the input"))
+            continue
+        unreadable += [(n, _unreadable(grid, table, ln, read)) for n, ln, read in state.unreadable]
+        tables[table.id] = {
+            ln.id: {col: to_cell(read) for col, read in state.cells[ln.id].items()}
+            for ln in table.lines
+            if ln.id in state.cells
+        }
+        detection.append(Detection(table.id, spec.id, choice.reasons[table.id]))
+    for table_id, states in slots.items():
+        if table_id not in choice.states:  # a table the chosen template lacks: kept whole
+            kept += states[0].rows + states[0].extras
+    if unreadable:
+        unreadable.sort(key=lambda e: e[0])
+        raise UnreadableCells([e for _, e in unreadable])
+    kept.sort(key=lambda e: e[0])
+    return Report(
+        template=spec.id,
+        tables=tables,
+        source=grid.source,
+        detection=tuple(detection),
+        extras=tuple(e for _, e in kept),
+    )
