@@ -130,7 +130,7 @@ def similarity_at_least(a: str, b: str, floor: float) -> float:
         The ratio, or 0.0 when it is below ``floor``.
     """
     total = len(a) + len(b)
-    if not total or 2 * min(len(a), len(b)) < floor * total:
+    if total and 2 * min(len(a), len(b)) < floor * total:
         return 0.0
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.quick_ratio() < floor:
