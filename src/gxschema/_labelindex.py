@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from gxschema._labels import enumerator, normalize_label
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
+from gxschema._values import Value, ValueParseError
 
 __all__ = ["VALUES_PER_COLUMN", "LabelIndex", "TableLabels", "forget_indexes", "label_index"]
 
@@ -65,7 +66,9 @@ class TableLabels:
         self.numbered: dict[str, list[tuple[str, LineSpec]]] = {}
         self.lines: dict[str, LineSpec] = {ln.id: ln for ln in table.lines}
         self.columns: dict[str, ColumnSpec] = {c.id: c for c in table.columns}
-        self.values: dict[str, dict[str, object]] = {c.id: {} for c in table.columns}
+        self.values: dict[str, dict[str, Value | ValueParseError]] = {
+            c.id: {} for c in table.columns
+        }
         self.tokens: dict[str, tuple[str, object, bool]] = {}
         for line in table.lines:
             for key in line.keys:

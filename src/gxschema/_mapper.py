@@ -41,7 +41,7 @@ from gxschema._tablestate import (
     parsed,
     row_extra,
 )
-from gxschema._values import Blank, Number, ValueParseError
+from gxschema._values import ValueParseError
 from gxschema.exceptions import ParseError
 
 __all__ = ["UnreadableCells", "map_grid"]
@@ -233,7 +233,10 @@ class _Mapper:
         table = st.spec
         if table.layout == "flat":
             return self.try_flat(st, row)
-        if not any(c.text.strip() for c in row.cells):
+        for c in row.cells:
+            if c.text.strip():
+                break
+        else:
             return False
         self.resolve_layout(st)
         assert st.layout is not None
@@ -432,7 +435,6 @@ class _Mapper:
             if len(known) >= VALUES_PER_COLUMN:
                 known.clear()
             value = known[cell.text] = parsed(cell.text, column.kind, column.unit)
-        assert isinstance(value, (Number, Blank, ValueParseError))
         read = (column, cell, value, inferred)
         if isinstance(value, ValueParseError):
             st.unreadable.append((next(self.seq), line, read))

@@ -578,7 +578,8 @@ class _Reader:
                 x += colspan
             covers = [c for c in above if c.last > r] + fresh
             if placed:
-                placed.sort(key=lambda p: (p[0], p[1]))
+                if above:  # else the cells are in column order already
+                    placed.sort(key=lambda p: (p[0], p[1]))
                 self.rows.add(GridRow(cells=tuple(p[2] for p in placed), location=where))
 
 
