@@ -86,15 +86,18 @@ def _ordered(items: Sequence[T_], declared: Sequence[T_], rows: Sequence[Sequenc
     """Order items as the header rows show them.
 
     Pairs never named in one row keep the declared order: a row's cells give positions
-    only relative to each other.
+    only relative to each other.  Items are the declaration's own objects, told apart
+    by identity (comparing them field by field is slow).
     """
-    positions = [{item: i for i, item in enumerate(row)} for row in rows]
+    positions = [{id(item): i for i, item in enumerate(row)} for row in rows]
+    declared_at = {id(item): i for i, item in enumerate(declared)}
 
     def cmp(a: T_, b: T_) -> int:
+        ia, ib = id(a), id(b)
         for pos in positions:
-            if a in pos and b in pos:
-                return pos[a] - pos[b]
-        return declared.index(a) - declared.index(b)
+            if ia in pos and ib in pos:
+                return pos[ia] - pos[ib]
+        return declared_at[ia] - declared_at[ib]
 
     return sorted(items, key=functools.cmp_to_key(cmp))
 
@@ -168,24 +171,21 @@ def resolve_columns(
             if fuzzy and isinstance(item, (ColumnSpec, LineSpec)):
                 notes.append(f"header {text.strip()!r} read as {item.label!r}")
             if isinstance(item, ColumnSpec):
-                if item not in cols:
+                if all(t is not item for t in cols):
                     cols.append(item)
-            elif isinstance(item, LineSpec) and item not in lines:
+            elif isinstance(item, LineSpec) and all(t is not item for t in lines):
                 lines.append(item)
         col_rows.append(cols)
         line_rows.append(lines)
-    present = [c for c in table.columns if any(c in row for row in col_rows)]
+    named = {id(t) for row in col_rows for t in row if not isinstance(t, str)}
+    present = [c for c in table.columns if id(c) in named]
     unknown = list(dict.fromkeys(t for row in col_rows for t in row if isinstance(t, str)))
-    missing = [c for c in table.columns if c not in present]
+    missing = [c for c in table.columns if id(c) not in named]
     if present and len(missing) == 1 and len(unknown) == 1:
         # One label where one declared column is missing: a variant spelling of it.
         notes.append(f"header {unknown[0].strip()!r} read as {missing[0].label!r} by position")
         col_rows = [[missing[0] if t == unknown[0] else t for t in row] for row in col_rows]
-        present, unknown, missing = (
-            [c for c in table.columns if any(c in row for row in col_rows)],
-            [],
-            [],
-        )
+        present, unknown, missing = list(table.columns), [], []
         misses -= 1
     if not present:
         order: list[ColumnSpec | str] = list(table.columns)
@@ -209,9 +209,10 @@ def resolve_columns(
             for c in order
         ]
         return Resolved(layout, note, hits, misses)
-    seen_lines = [ln for ln in table.lines if any(ln in row for row in line_rows)]
+    named = {id(ln) for row in line_rows for ln in row}
+    seen_lines = [ln for ln in table.lines if id(ln) in named]
     line_order = _ordered(seen_lines, table.lines, line_rows) if seen_lines else []
-    line_order += [ln for ln in table.lines if ln not in line_order]
+    line_order += [ln for ln in table.lines if id(ln) not in named]
     if len(seen_lines) < len(table.lines):
         note += "; lines not named in the header taken in the template's order"
     layout = [
