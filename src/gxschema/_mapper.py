@@ -39,6 +39,7 @@ from gxschema._tablestate import (
     UnreadableCells,
     build_report,
     parsed,
+    printed_row,
     row_extra,
 )
 from gxschema._values import ValueParseError
@@ -288,7 +289,7 @@ class _Mapper:
         for n in (1, 2, 3):
             if n > len(labels):
                 break
-            text = "".join(c.text for c in labels[-n:])
+            text = labels[-1].text if n == 1 else "".join(c.text for c in labels[-n:])
             line, fuzzy = self.match_line(st, text)
             if line is not None:
                 path = st.labels.paths[line.id]
@@ -310,19 +311,15 @@ class _Mapper:
         *,
         inferred: bool = False,
     ) -> bool:
-        table = st.spec
         assert st.layout is not None
-        printed = Extra(
-            table.id, "row", label.text, tuple(c.text for c in value_cells), label.location
-        )
         if line.id in st.cells:
-            self.keep(st, printed)
+            self.keep(st, printed_row(st.spec.id, label, value_cells))
             return True
         st.matched += 1
         st.layout_fixed = True
         if fuzzy:
             st.fuzzy.append(f"{label.text!r} read as {line.label!r}")
-        st.rows.append((next(self.seq), printed))
+        st.rows.append((next(self.seq), label, tuple(value_cells)))
         st.cells[line.id] = self.parse_cells(st, line, st.layout, value_cells, inferred)
         return True
 
@@ -398,19 +395,12 @@ class _Mapper:
         if len(values) < len(st.layout):
             return False
         label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
-        printed = Extra(
-            st.spec.id,
-            "row",
-            label.text if label else "",
-            tuple(c.text for c in values),
-            (label or values[0]).location,
-        )
         if st.cells or len(values) > len(st.layout):
             # A second data row, or more values than the header has columns: which value
             # belongs where cannot be known, so keep the row whole rather than guess.
-            self.keep(st, printed)
+            self.keep(st, printed_row(st.spec.id, label, values))
             return True
-        st.rows.append((next(self.seq), printed))
+        st.rows.append((next(self.seq), label, tuple(values)))
         for placed, cell in zip(st.layout, values, strict=True):
             assert placed.line is not None
             assert placed.column is not None
@@ -448,14 +438,19 @@ class _Mapper:
         cells: Sequence[GridCell],
         inferred: bool,
     ) -> dict[str, Read]:
-        table = st.spec
         out: dict[str, Read] = {}
+        columns, values = st.labels.columns, st.labels.values
         for placed, cell in zip(layout, cells, strict=True):
-            if placed.column is None:
-                self.keep(st, Extra(table.id, "column", placed.label, (cell.text,), cell.location))
+            column_id = placed.column
+            if column_id is None:
+                extra = Extra(st.spec.id, "column", placed.label, (cell.text,), cell.location)
+                self.keep(st, extra)
                 continue
-            column = st.labels.columns[placed.column]
-            out[placed.column] = self.read_cell(st, line, column, cell, inferred)
+            value = values[column_id].get(cell.text)
+            if value is None or isinstance(value, ValueParseError):  # read it, or say why not
+                out[column_id] = self.read_cell(st, line, columns[column_id], cell, inferred)
+            else:
+                out[column_id] = (columns[column_id], cell, value, inferred)
         return out
 
 

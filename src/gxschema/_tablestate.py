@@ -29,6 +29,7 @@ __all__ = [
     "UnreadableCells",
     "build_report",
     "parsed",
+    "printed_row",
     "row_extra",
     "to_cell",
 ]
@@ -85,6 +86,17 @@ def to_cell(read: Read) -> Cell:
     return Cell(value=value, raw=cell.text, source=cell.location, inferred=inferred)
 
 
+def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
+    """A row as printed, kept whole as an extra: its label and its values' texts."""
+    return Extra(
+        table,
+        "row",
+        label.text if label is not None else "",
+        tuple(c.text for c in values),
+        (label or values[0]).location,
+    )
+
+
 def row_extra(table: str, row: GridRow) -> Extra | None:
     """A row that holds values but matched no line, whole, as an extra; else None."""
     cells = row.cells
@@ -119,7 +131,8 @@ class TableState:
     layout_rows: int = -1  # how many header rows the layout was resolved from
     layout_note: str = ""
     cells: dict[str, dict[str, Read]] = attrs.field(factory=dict)
-    rows: list[tuple[int, Extra]] = attrs.field(factory=list)  # accepted lines, as printed
+    # Accepted lines as printed (sequence number, label cell, value cells).
+    rows: list[tuple[int, GridCell | None, tuple[GridCell, ...]]] = attrs.field(factory=list)
     matched: int = 0
     fuzzy: list[str] = attrs.field(factory=list)
     header_hits: int = 0
@@ -212,7 +225,10 @@ def build_report(
         detection.append(Detection(table.id, spec.id, choice.reasons[table.id]))
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole
-            kept += states[0].rows + states[0].extras
+            kept += [
+                (n, printed_row(table_id, label, values)) for n, label, values in states[0].rows
+            ]
+            kept += states[0].extras
     if unreadable:
         unreadable.sort(key=lambda e: e[0])
         raise UnreadableCells([e for _, e in unreadable])
