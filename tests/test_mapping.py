@@ -185,3 +185,24 @@ _BREAKS = re.compile(" ?\ufdd0[ \ufdd0]*")
 def test_cell_lines_are_gathered_as_by_the_two_substitutions(raw: str) -> None:
     """White space collapsed, lines trimmed, empty lines dropped: as the regexes define it."""
     assert _html._lines(raw) == _BREAKS.sub("\n", _WS.sub(" ", raw)).strip(" \n")
+
+
+def test_header_rows_seen_before_are_not_resolved_again(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second read of a report resolves no header: the header texts are remembered."""
+    import gxschema._mapper as mapper
+
+    calls: list[str] = []
+    resolve = mapper.resolve_columns
+
+    def counting(table: gx.TableSpec, *args: object) -> object:
+        calls.append(table.id)
+        return resolve(table, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mapper, "resolve_columns", counting)
+    first = gx.read(EXAMPLE)
+    assert calls
+    calls.clear()
+    assert gx.read(EXAMPLE) == first
+    assert calls == []

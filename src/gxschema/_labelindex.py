@@ -16,15 +16,25 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from gxschema._columns import Resolved
 from gxschema._labels import enumerator, normalize_label
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import Value, ValueParseError
 
-__all__ = ["VALUES_PER_COLUMN", "LabelIndex", "TableLabels", "forget_indexes", "label_index"]
+__all__ = [
+    "HEADERS_KEPT",
+    "VALUES_PER_COLUMN",
+    "LabelIndex",
+    "TableLabels",
+    "forget_indexes",
+    "label_index",
+]
 
 Shape = tuple[frozenset[str], frozenset[str]]
 VALUES_PER_COLUMN = 1024
 """Cell texts remembered per column of an indexed declaration (then forgotten)."""
+HEADERS_KEPT = 256
+"""Header row texts whose column resolution is remembered per declaration."""
 
 
 def _shape(table: TableSpec) -> Shape:
@@ -40,12 +50,9 @@ class TableLabels:
 
     Args:
         table: the declaration.
-        header_key: equal for declarations whose headers read alike (same caption,
-            corner, section, layout and columns; for flat tables, same lines too).
 
     Attributes:
         table: the declaration.
-        header_key: see above.
         by_key: normalised label or alias → the lines it names, in declared order.
         paths: line id → its headings, normalised.
         numbered: item number (``"2."``, ``"(三)"``) → (normalised label, line), for
@@ -56,11 +63,12 @@ class TableLabels:
             reads (up to :data:`VALUES_PER_COLUMN` texts per column).
         tokens: header text → how column resolution classified it, remembered the
             same way.
+        headers: the texts of the header rows → their column resolution (up to
+            :data:`HEADERS_KEPT`): exact, as it depends on the texts alone.
     """
 
-    def __init__(self, table: TableSpec, header_key: int) -> None:
+    def __init__(self, table: TableSpec) -> None:
         self.table = table
-        self.header_key = header_key
         self.by_key: dict[str, list[LineSpec]] = {}
         self.paths: dict[str, tuple[str, ...]] = {}
         self.numbered: dict[str, list[tuple[str, LineSpec]]] = {}
@@ -70,6 +78,7 @@ class TableLabels:
             c.id: {} for c in table.columns
         }
         self.tokens: dict[str, tuple[str, object, bool]] = {}
+        self.headers: dict[tuple[tuple[str, ...], ...], Resolved] = {}
         for line in table.lines:
             for key in line.keys:
                 self.by_key.setdefault(key, []).append(line)
@@ -78,20 +87,6 @@ class TableLabels:
             number = enumerator(key)
             if number is not None:
                 self.numbered.setdefault(number, []).append((key, line))
-
-
-def _header_shape(table: TableSpec) -> object:
-    """What column resolution reads of a declaration."""
-    flat = table.lines if table.layout == "flat" else ()
-    return (
-        table.label,
-        table.corner,
-        table.header,
-        table.section,
-        table.layout,
-        table.columns,
-        flat,
-    )
 
 
 class LabelIndex:
@@ -121,7 +116,6 @@ class LabelIndex:
         self.declarations: dict[str, list[TableSpec]] = {}
         self.shapes: dict[str, list[Shape]] = {}
         self.labels: dict[str, list[TableLabels]] = {}
-        self._headers: list[object] = []
         self.choice: list[dict[str, int]] = []
         for spec in self.specs:
             chosen: dict[str, int] = {}
@@ -136,10 +130,7 @@ class LabelIndex:
             if known is table or known == table:
                 return number
         decls.append(table)
-        header = _header_shape(table)
-        if header not in self._headers:
-            self._headers.append(header)
-        self.labels.setdefault(table.id, []).append(TableLabels(table, self._headers.index(header)))
+        self.labels.setdefault(table.id, []).append(TableLabels(table))
         self.shapes.setdefault(table.id, []).append(_shape(table))
         self.captions.setdefault(normalize_label(table.label), table.id)
         if table.section:

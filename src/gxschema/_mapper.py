@@ -26,10 +26,10 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from gxschema._columns import HEADER_ROWS, STRIP, Placed, Resolved, resolve_columns, value_like
+from gxschema._columns import HEADER_ROWS, STRIP, Placed, resolve_columns, value_like
 from gxschema._detection import choose, grid_year
 from gxschema._grid import Grid, GridCell, GridRow
-from gxschema._labelindex import VALUES_PER_COLUMN, LabelIndex, label_index
+from gxschema._labelindex import HEADERS_KEPT, VALUES_PER_COLUMN, LabelIndex, label_index
 from gxschema._labels import enumerator, normalize_label, similarity_at_least
 from gxschema._report import Extra, Location, Report
 from gxschema._spec import ColumnSpec, Constraint, LineSpec, TemplateSpec
@@ -63,7 +63,6 @@ class _Mapper:
         self.pending: list[GridRow] = []
         self.section: str | None = None
         self.seq = itertools.count()  # orders extras and errors as the document does
-        self.resolved: dict[tuple[int, tuple[int, ...]], Resolved] = {}
 
     # -- table tracking ------------------------------------------------------------
 
@@ -196,10 +195,14 @@ class _Mapper:
             return
         st.layout_rows = len(st.header_rows)
         rows = st.header_rows[-HEADER_ROWS:]
-        key = (st.labels.header_key, tuple(map(id, rows)))
-        resolved = self.resolved.get(key)
+        # Header rows repeat the template's labels from report to report: remembered.
+        known = st.labels.headers
+        key = tuple(row.texts for row in rows)
+        resolved = known.get(key)
         if resolved is None:
-            resolved = self.resolved[key] = resolve_columns(st.spec, rows, st.labels.tokens)
+            if len(known) >= HEADERS_KEPT:
+                known.clear()
+            resolved = known[key] = resolve_columns(st.spec, rows, st.labels.tokens)
         st.layout = resolved.layout
         st.layout_note = resolved.note
         st.header_hits, st.header_misses = resolved.hits, resolved.misses
