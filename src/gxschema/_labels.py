@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["enumerator", "normalize_label", "similarity"]
+__all__ = ["enumerator", "normalize_label", "similarity", "similarity_at_least"]
 
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』〝〞")
@@ -112,3 +112,28 @@ def similarity(a: str, b: str) -> float:
         The ratio of matching characters (``difflib``).
     """
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def similarity_at_least(a: str, b: str, floor: float) -> float:
+    """Return :func:`similarity` when it can reach ``floor``, else 0.0, cheaply.
+
+    The exact ratio takes time quadratic in the lengths; two upper bounds that take
+    linear time (from the lengths, then from the characters shared) rule out most
+    pairs first, so a long text compared with short labels costs little.
+
+    Args:
+        a: one key.
+        b: the other.
+        floor: the least ratio of interest.
+
+    Returns:
+        The ratio, or 0.0 when it is below ``floor``.
+    """
+    total = len(a) + len(b)
+    if total and 2 * min(len(a), len(b)) < floor * total:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.quick_ratio() < floor:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= floor else 0.0

@@ -1,186 +1,117 @@
-"""From a neutral grid to a report, by matching labels against a template's spec.
+"""From a neutral grid to a report, by matching labels against the candidate templates.
 
-The mapper knows nothing of input forms.  It walks the grid's rows in order and, for
-one template spec at a time:
+The mapper knows nothing of input forms.  It walks the grid's rows once, following the
+tables by the labels of every candidate template at once (:mod:`gxschema._labelindex`):
 
-* follows the tables: a caption row (``第二十条第（一）项``), a section heading, or a row
-  whose label belongs to another table's lines switches the current table;
-* resolves the value columns from the header rows above the first data row, by their
-  labels (a group label such as ``法人或其他组织`` stands for its members), and falls
-  back to the declared order only when the header says nothing, saying so;
-* matches each data row by its last non-empty label cell — exactly after
+* a caption row (``第二十条第（一）项``), a section heading, or a row whose label
+  belongs to another table's lines switches the current table;
+* each row of a table is tried against each distinct declaration of that table among
+  the candidates (one, unless the candidates disagree about the table);
+* the value columns are resolved from the header rows above the first data row, by
+  their labels (:mod:`gxschema._columns`);
+* each data row is matched by its last non-empty label cell — exactly after
   normalisation, or by item number and likeness within the current heading when the
   printed label is damaged — never by position;
-* keeps rows and columns the template does not know as extras.
+* rows and columns the template does not know are kept as extras.
 
-:func:`map_grid` tries every candidate template and keeps the one whose labels fit
-best, recording per table why.
+Then :func:`map_grid` keeps the template whose labels fit best, table by table
+(:mod:`gxschema._detection`), and builds the report from the declarations chosen.
+Values are parsed once per distinct text, kind and unit; cells are built only for the
+declarations kept.
 """
 
 from __future__ import annotations
 
-import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
 
-import attrs
-
+from gxschema._columns import HEADER_ROWS, STRIP, Placed, resolve_columns, value_like
+from gxschema._detection import choose, grid_year
 from gxschema._grid import Grid, GridCell, GridRow
-from gxschema._labels import enumerator, normalize_label, similarity
+from gxschema._labelindex import HEADERS_KEPT, VALUES_PER_COLUMN, LabelIndex, label_index
+from gxschema._labels import enumerator, normalize_label, similarity_at_least
 from gxschema._model import Intervals, Row, TableModel, status, table_model
-from gxschema._report import Cell, Detection, Extra, Location, Report
-from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
-from gxschema._values import _BLANKS, ValueParseError, parse_value
+from gxschema._report import Extra, Location, Report
+from gxschema._spec import ColumnSpec, LineSpec, TemplateSpec
+from gxschema._tablestate import (
+    Read,
+    TableState,
+    UnreadableCells,
+    build_report,
+    parsed,
+    printed_row,
+    row_extra,
+)
+from gxschema._values import ValueParseError
 from gxschema.exceptions import ParseError
 
-__all__ = ["map_grid"]
+__all__ = ["UnreadableCells", "map_grid"]
 
-_VALUE_LIKE = re.compile(
-    r"([+\-−－]|增加|减少|增|减)?\s*[0-9０-９][0-9０-９,，.．]*\s*(万元|亿元|万|亿|元|件|项|个|次|人|家)?"
-)
-_STRIP = " \t\r\n\u00a0\u3000"
-_MAX_VALUE_TEXT = 40  # no value is written longer; also keeps the check linear
-_BLANK_LIKE = _BLANKS | {"－", "／"}  # the value parser's blanks, full-width forms too
-_YEAR = re.compile(r"(20[1-9]\d)\s*年")
 _FUZZY_MIN = 0.6
-T_ = TypeVar("T_", ColumnSpec, LineSpec)
-_HEADER_ROWS = 6  # header rows considered when resolving columns
-
-
-def _value_like(text: str) -> bool:
-    """Whether a cell's text looks like a value (or a blank) rather than a label."""
-    stripped = text.strip(_STRIP)
-    if len(stripped) > _MAX_VALUE_TEXT:
-        return False
-    return stripped in _BLANK_LIKE or _VALUE_LIKE.fullmatch(stripped) is not None
-
-
-@attrs.define
-class _Placed:
-    """A physical value column: a declared (line, column), or an unknown header."""
-
-    line: str | None
-    column: str | None
-    label: str = ""
-
-
-@attrs.define
-class _TableState:
-    spec: TableSpec
-    header_rows: list[GridRow] = attrs.field(factory=list)
-    layout: list[_Placed] | None = None
-    layout_fixed: bool = False  # set once a data row was read with the layout
-    layout_rows: int = -1  # how many header rows the layout was resolved from
-    layout_note: str = ""
-    cells: dict[str, dict[str, Cell]] = attrs.field(factory=dict)
-    matched: int = 0
-    fuzzy: list[str] = attrs.field(factory=list)
-    header_hits: int = 0
-    header_misses: int = 0
-    errors: int = 0
-    notes: list[str] = attrs.field(factory=list)
-    context: tuple[str, ...] = ()
-
-
-@attrs.define
-class _Outcome:
-    spec: TemplateSpec
-    tables: dict[str, _TableState]
-    extras: list[Extra]
-    errors: list[ParseError]
-
-    def table_score(self, table_id: str) -> float | None:
-        """How well one table's labels fit; None when the table was not found."""
-        state = self.tables.get(table_id)
-        if state is None or not state.cells:
-            return None
-        missing = len(state.spec.lines) - len(state.cells)
-        extras = sum(1 for e in self.extras if e.table == table_id and e.axis == "row")
-        return (
-            state.matched
-            - 0.5 * len(state.fuzzy)
-            - 2 * missing
-            # A header whose labels the declaration does not know is strong evidence
-            # against it: weigh misses above hits.
-            + state.header_hits
-            - 2 * state.header_misses
-            - 2 * extras
-            - 2 * state.errors
-        )
-
-    def score(self) -> float:
-        return sum(self.table_score(t) or 0.0 for t in self.tables)
-
-
-def _norm(text: str) -> str:
-    return normalize_label(text)
 
 
 class _Mapper:
-    def __init__(self, grid: Grid, spec: TemplateSpec) -> None:
+    """One pass over a grid: the rows routed to tables, each table's declarations fed."""
+
+    def __init__(self, grid: Grid, index: LabelIndex) -> None:
         self.grid = grid
-        self.spec = spec
-        self.states: dict[str, _TableState] = {}
-        self.extras: list[Extra] = []
-        self.errors: list[ParseError] = []
-        self.current: _TableState | None = None
+        self.index = index
+        self.slots: dict[str, list[TableState]] = {}  # table id → one per declaration
+        self.extras: list[tuple[int, Extra]] = []  # rows of no declaration's own
+        self.row_extras: dict[str, int] = {}
+        self.current: str | None = None
         self.pending: list[GridRow] = []
         self.section: str | None = None
-        self.captions = {_norm(t.label): t for t in spec.tables}
-        self.sections: dict[str, list[TableSpec]] = {}
-        for t in spec.tables:
-            if t.section:
-                self.sections.setdefault(_norm(t.section), []).append(t)
-        self.line_keys: dict[str, list[tuple[TableSpec, LineSpec]]] = {}
-        for t in spec.tables:
-            for ln in t.lines:
-                for key in ln.keys:
-                    self.line_keys.setdefault(key, []).append((t, ln))
+        self.seq = itertools.count()  # orders extras and errors as the document does
 
     # -- table tracking ------------------------------------------------------------
 
-    def state(self, table: TableSpec) -> _TableState:
-        if table.id not in self.states:
-            self.states[table.id] = _TableState(spec=table)
-        return self.states[table.id]
+    def states(self, table_id: str) -> list[TableState]:
+        slot = self.slots.get(table_id)
+        if slot is None:
+            slot = [TableState(labels) for labels in self.index.labels[table_id]]
+            self.slots[table_id] = slot
+        return slot
 
-    def switch(self, table: TableSpec, carry: bool) -> None:
-        st = self.state(table)
-        if st is not self.current:
-            self.current = st
+    def switch(self, table_id: str, carry: bool) -> None:
+        if table_id != self.current:
+            self.current = table_id
             if carry:
-                st.header_rows.extend(self.pending)
+                for st in self.states(table_id):
+                    st.header_rows.extend(self.pending)
+            else:
+                self.states(table_id)
         self.pending = []
 
-    def section_of(self, text: str) -> str | None:
-        key = _norm(text)
-        for sec in self.sections:
-            # Headings vary in length (五、… 存在的主要问题…); match on the prefix.
-            if key == sec or key.startswith(sec) or (len(key) >= 6 and sec.startswith(key)):
-                return sec
-        return None
+    def keep(self, st: TableState | None, extra: Extra) -> None:
+        """Keep an extra: one declaration's (``st``), or whichever is chosen (None)."""
+        if st is not None:
+            st.extras.append((next(self.seq), extra))
+            return
+        self.extras.append((next(self.seq), extra))
+        if extra.axis == "row" and extra.table:
+            self.row_extras[extra.table] = self.row_extras.get(extra.table, 0) + 1
 
     # -- the walk ----------------------------------------------------------------------
 
-    def run(self) -> _Outcome:
+    def run(self) -> None:
         for row in self.grid.rows:
             if row.heading:
                 self.heading(row)
             else:
                 self.table_row(row)
-        return _Outcome(self.spec, self.states, self.extras, self.errors)
 
     def heading(self, row: GridRow) -> None:
         text = row.cells[0].text
-        key = _norm(text)
-        if key in self.captions:
-            self.switch(self.captions[key], carry=False)
+        key = normalize_label(text)
+        if key in self.index.captions:
+            self.switch(self.index.captions[key], carry=False)
             return
-        sec = self.section_of(text)
+        sec = self.index.section_of(text)
         if sec is not None:
             self.section = sec
-            tables = self.sections[sec]
+            tables = self.index.sections[sec]
             if len(tables) == 1:
                 self.switch(tables[0], carry=False)
             else:
@@ -188,93 +119,129 @@ class _Mapper:
                 self.pending = []
 
     def table_row(self, row: GridRow) -> None:
-        texts = [c.text for c in row.cells]
+        texts = row.texts
         nonempty = [t for t in texts if t.strip()]
-        if len(nonempty) == 1 and _norm(nonempty[0]) in self.captions:
-            self.switch(self.captions[_norm(nonempty[0])], carry=False)
+        if len(nonempty) == 1 and normalize_label(nonempty[0]) in self.index.captions:
+            self.switch(self.index.captions[normalize_label(nonempty[0])], carry=False)
             return
-        if self.current is not None and self.try_data(self.current, row):
+        if self.current is not None and self.offer(self.current, row):
             return
         # A row whose label belongs to another table moves us there.
-        for table in self.candidates_for(row):
-            if self.current is not None and table.id == self.current.spec.id:
+        for table_id in self.candidates_for(texts):
+            if table_id == self.current:
                 continue
-            st = self.state(table)
-            previous, self.current = self.current, st
-            st.header_rows.extend(self.pending)
-            if self.try_data(st, row):
+            states = self.states(table_id)
+            carried = len(self.pending)
+            for st in states:
+                st.header_rows.extend(self.pending)
+            if self.offer(table_id, row):
+                self.current = table_id
                 self.pending = []
                 return
-            self.current = previous
-            del st.header_rows[len(st.header_rows) - len(self.pending) :]
-        flat = self.flat_table_named_in(row)
-        if flat is not None and (self.current is None or self.current.spec.id != flat.id):
+            for st in states:
+                del st.header_rows[len(st.header_rows) - carried :]
+        flat = self.flat_table_named_in(texts)
+        if flat is not None and self.current != flat:
             self.switch(flat, carry=True)
-        if self.extra_row(row):
+        extra = row_extra(self.current or "", row)
+        if extra is not None:
+            self.keep(None, extra)
             return
-        self.pending = [*self.pending[-_HEADER_ROWS:], row]
+        self.pending = [*self.pending[-HEADER_ROWS:], row]
         if self.current is not None:
-            self.current.header_rows.append(row)
+            for st in self.states(self.current):
+                st.header_rows.append(row)
 
-    def flat_table_named_in(self, row: GridRow) -> TableSpec | None:
-        keys = {_norm(t) for t in row.texts if t.strip()}
-        for t in self.spec.tables:
-            if t.layout == "flat" and any(k in ln.keys for ln in t.lines for k in keys):
-                return t
-        return None
+    def offer(self, table_id: str, row: GridRow) -> bool:
+        """Try a row as data of each declaration of a table; True when one takes it.
 
-    def candidates_for(self, row: GridRow) -> list[TableSpec]:
-        found: list[TableSpec] = []
-        for text in row.texts:
-            for table, _line in self.line_keys.get(_norm(text), ()):
-                if table.layout == "grid" and table not in found:
-                    found.append(table)
+        A declaration that does not take a row another one takes keeps it as the mapper
+        would keep it without that other declaration: as an extra when it holds values,
+        else as a header row.
+        """
+        states = self.states(table_id)
+        if len(states) == 1:
+            return self.try_data(states[0], row)
+        taken = [self.try_data(st, row) for st in states]
+        if not any(taken):
+            return False
+        for st, took in zip(states, taken, strict=True):
+            if not took:
+                extra = row_extra(table_id, row)
+                if extra is not None:
+                    self.keep(st, extra)
+                else:
+                    st.header_rows.append(row)
+        return True
+
+    def flat_table_named_in(self, texts: Sequence[str]) -> str | None:
+        found: list[str] = []
+        for text in texts:
+            if text.strip():
+                found += self.index.flat_keys.get(normalize_label(text), ())
+        return found[0] if found else None
+
+    def candidates_for(self, texts: Sequence[str]) -> list[str]:
+        found: list[str] = []
+        for text in texts:
+            for table_id in self.index.line_keys.get(normalize_label(text), ()):
+                if table_id not in found:
+                    found.append(table_id)
         return found
 
     # -- columns -------------------------------------------------------------------
 
-    def resolve_layout(self, st: _TableState) -> None:
+    def resolve_layout(self, st: TableState) -> None:
         if st.layout_fixed or st.layout_rows == len(st.header_rows):
             return
         st.layout_rows = len(st.header_rows)
-        resolved = resolve_columns(st.spec, st.header_rows[-_HEADER_ROWS:])
+        rows = st.header_rows[-HEADER_ROWS:]
+        # Header rows repeat the template's labels from report to report: remembered.
+        known = st.labels.headers
+        key = tuple(row.texts for row in rows)
+        resolved = known.get(key)
+        if resolved is None:
+            if len(known) >= HEADERS_KEPT:
+                known.clear()
+            resolved = known[key] = resolve_columns(st.spec, rows, st.labels.tokens)
         st.layout = resolved.layout
         st.layout_note = resolved.note
         st.header_hits, st.header_misses = resolved.hits, resolved.misses
 
     # -- rows ----------------------------------------------------------------------
 
-    def match_line(self, st: _TableState, label: str) -> tuple[LineSpec | None, bool]:
-        key = _norm(label)
+    def match_line(self, st: TableState, label: str) -> tuple[LineSpec | None, bool]:
+        key = normalize_label(label)
         if not key:
             return None, False
-        exact = [ln for ln in st.spec.lines if key in ln.keys]
+        paths = st.labels.paths
+        exact = st.labels.by_key.get(key, ())
         if len(exact) > 1 and st.context:
-            exact = [ln for ln in exact if _norm_path(ln.path)[-len(st.context) :] == st.context]
+            exact = [ln for ln in exact if paths[ln.id][-len(st.context) :] == st.context]
         if exact:
             return exact[0], False
         number = enumerator(key)
         if number is None:
             return None, False
         best: tuple[float, LineSpec | None] = (0.0, None)
-        for ln in st.spec.lines:
-            lkey = _norm(ln.label)
-            if enumerator(lkey) != number:
+        for lkey, ln in st.labels.numbered.get(number, ()):
+            if st.context and paths[ln.id][-len(st.context) :] != st.context:
                 continue
-            if st.context and _norm_path(ln.path)[-len(st.context) :] != st.context:
-                continue
-            score = similarity(key, lkey)
+            score = similarity_at_least(key, lkey, _FUZZY_MIN)
             if score > best[0]:
                 best = (score, ln)
         if best[1] is not None and best[0] >= _FUZZY_MIN:
             return best[1], True
         return None, False
 
-    def try_data(self, st: _TableState, row: GridRow) -> bool:
+    def try_data(self, st: TableState, row: GridRow) -> bool:
         table = st.spec
         if table.layout == "flat":
             return self.try_flat(st, row)
-        if not any(c.text.strip() for c in row.cells):
+        for c in row.cells:
+            if c.text.strip():
+                break
+        else:
             return False
         self.resolve_layout(st)
         assert st.layout is not None
@@ -293,13 +260,13 @@ class _Mapper:
         return self.accept(st, line, label, value_cells, fuzzy)
 
     def split_row(
-        self, st: _TableState, cells: list[GridCell], width: int
+        self, st: TableState, cells: list[GridCell], width: int
     ) -> tuple[LineSpec, GridCell, list[GridCell], bool] | None:
         """Match a row whose last ``width`` cells are its values; None when it is not one."""
         if len(cells) <= width:
             return None
         labels = [c for c in cells[: len(cells) - width] if c.text.strip()]
-        if not labels or any(_value_like(c.text) for c in labels):
+        if not labels or any(value_like(c.text) for c in labels):
             return None  # a number among the labels: the values start elsewhere
         matched = self.match_labels(st, labels)
         if matched is None:
@@ -308,7 +275,7 @@ class _Mapper:
         return line, label, cells[len(cells) - width :], fuzzy
 
     def match_labels(
-        self, st: _TableState, labels: list[GridCell]
+        self, st: TableState, labels: list[GridCell]
     ) -> tuple[LineSpec, GridCell, bool] | None:
         """Match a row's label cells to a line; heading cells before it set the context.
 
@@ -318,19 +285,20 @@ class _Mapper:
         table = st.spec
         context = list(st.context)
         for c in labels[:-1]:
-            key = _norm(c.text)
+            key = normalize_label(c.text)
             if key in table.headings:
-                context = self.context_for(table, key)
+                context = self.context_for(st, key)
         saved = st.context
         st.context = tuple(context)
         for n in (1, 2, 3):
             if n > len(labels):
                 break
-            text = "".join(c.text for c in labels[-n:])
+            text = labels[-1].text if n == 1 else "".join(c.text for c in labels[-n:])
             line, fuzzy = self.match_line(st, text)
             if line is not None:
-                if len(labels) > n or _norm_path(line.path) != st.context:
-                    st.context = _norm_path(line.path)
+                path = st.labels.paths[line.id]
+                if len(labels) > n or path != st.context:
+                    st.context = path
                 if n > 1:
                     st.notes.append(f"label {text!r} joined from {n} cells")
                 return line, labels[-1], fuzzy
@@ -339,7 +307,7 @@ class _Mapper:
 
     def accept(
         self,
-        st: _TableState,
+        st: TableState,
         line: LineSpec,
         label: GridCell,
         value_cells: Sequence[GridCell],
@@ -347,26 +315,19 @@ class _Mapper:
         *,
         inferred: bool = False,
     ) -> bool:
-        table = st.spec
         assert st.layout is not None
         if line.id in st.cells:
-            self.extras.append(
-                Extra(
-                    table.id, "row", label.text, tuple(c.text for c in value_cells), label.location
-                )
-            )
+            self.keep(st, printed_row(st.spec.id, label, value_cells))
             return True
         st.matched += 1
         st.layout_fixed = True
         if fuzzy:
             st.fuzzy.append(f"{label.text!r} read as {line.label!r}")
-        cells = self.parse_cells(table, line, st.layout, value_cells)
-        if inferred:
-            cells = {k: attrs.evolve(c, inferred=True) for k, c in cells.items()}
-        st.cells[line.id] = cells
+        st.rows.append((next(self.seq), label, tuple(value_cells)))
+        st.cells[line.id] = self.parse_cells(st, line, st.layout, value_cells, inferred)
         return True
 
-    def try_ran_together(self, st: _TableState, cells: list[GridCell], width: int) -> bool:
+    def try_ran_together(self, st: TableState, cells: list[GridCell], width: int) -> bool:
         """Split values that ran together (``230 000023``) when exactly one split fits.
 
         Only the split that satisfies every error-severity rule of the line (in section
@@ -374,7 +335,7 @@ class _Mapper:
         when several splits fit, or none does, the row is kept whole as an extra.
         """
         start = len(cells)
-        while start > 0 and _DIGITS.fullmatch(cells[start - 1].text.strip(_STRIP) or "x"):
+        while start > 0 and _DIGITS.fullmatch(cells[start - 1].text.strip(STRIP) or "x"):
             start -= 1
         values = cells[start:]
         labels = [c for c in cells[:start] if c.text.strip()]
@@ -385,7 +346,7 @@ class _Mapper:
             return False
         line, label, fuzzy = matched
         assert st.layout is not None
-        digits = [_fold_digits(c.text.strip(_STRIP)) for c in values]
+        digits = [_fold_digits(c.text.strip(STRIP)) for c in values]
         tm = table_model(st.spec)
         columns = [
             tm.index[(line.id, p.column)] if p.column is not None else None for p in st.layout
@@ -409,22 +370,21 @@ class _Mapper:
         st.notes.append(
             f"{label.text.strip()!r}: values {shown!r} ran together and {why}; kept as an extra"
         )
-        self.extras.append(
-            Extra(st.spec.id, "row", label.text, tuple(c.text for c in values), label.location)
+        self.keep(
+            st, Extra(st.spec.id, "row", label.text, tuple(c.text for c in values), label.location)
         )
         return True
 
-    def context_for(self, table: TableSpec, key: str) -> list[str]:
-        for ln in table.lines:
-            path = _norm_path(ln.path)
+    def context_for(self, st: TableState, key: str) -> list[str]:
+        for path in st.labels.paths.values():
             if key in path:
                 return list(path[: path.index(key) + 1])
         return [key]
 
-    def try_flat(self, st: _TableState, row: GridRow) -> bool:
+    def try_flat(self, st: TableState, row: GridRow) -> bool:
         cells = list(row.cells)
         start = len(cells)
-        while start > 0 and _value_like(cells[start - 1].text):
+        while start > 0 and value_like(cells[start - 1].text):
             start -= 1
         values = cells[start:]
         self.resolve_layout(st)
@@ -440,223 +400,60 @@ class _Mapper:
         if st.cells or len(values) > len(st.layout):
             # A second data row, or more values than the header has columns: which value
             # belongs where cannot be known, so keep the row whole rather than guess.
-            self.extras.append(
-                Extra(
-                    st.spec.id,
-                    "row",
-                    label.text if label else "",
-                    tuple(c.text for c in values),
-                    (label or values[0]).location,
-                )
-            )
+            self.keep(st, printed_row(st.spec.id, label, values))
             return True
+        st.rows.append((next(self.seq), label, tuple(values)))
         for placed, cell in zip(st.layout, values, strict=True):
             assert placed.line is not None
             assert placed.column is not None
-            line = st.spec.line(placed.line)
-            column = st.spec.column(placed.column)
-            st.cells.setdefault(line.id, {})[column.id] = self.parse_one(
-                st.spec, line, column, cell
-            )
+            line = st.labels.lines[placed.line]
+            column = st.labels.columns[placed.column]
+            st.cells.setdefault(line.id, {})[column.id] = self.read_cell(st, line, column, cell)
         st.matched += len({p.line for p in st.layout})
         st.layout_fixed = True
         return True
 
-    def parse_one(
-        self, table: TableSpec, line: LineSpec, column: ColumnSpec, cell: GridCell
-    ) -> Cell:
-        try:
-            value = parse_value(cell.text, column.kind, unit=column.unit)
-        except ValueParseError as exc:
-            self.state(table).errors += 1
-            self.errors.append(
-                ParseError(
-                    f"table {table.id}, line {line.label!r}, column {column.label!r}: {exc}",
-                    source=self.grid.source,
-                    location=cell.location,
-                )
-            )
-            return Cell(raw=cell.text, source=cell.location)
-        return Cell(value=value, raw=cell.text, source=cell.location)
+    def read_cell(
+        self,
+        st: TableState,
+        line: LineSpec,
+        column: ColumnSpec,
+        cell: GridCell,
+        inferred: bool = False,
+    ) -> Read:
+        known = st.labels.values[column.id]
+        value = known.get(cell.text)
+        if value is None:
+            if len(known) >= VALUES_PER_COLUMN:
+                known.clear()
+            value = known[cell.text] = parsed(cell.text, column.kind, column.unit)
+        read = (column, cell, value, inferred)
+        if isinstance(value, ValueParseError):
+            st.unreadable.append((next(self.seq), line, read))
+        return read
 
     def parse_cells(
         self,
-        table: TableSpec,
+        st: TableState,
         line: LineSpec,
-        layout: Sequence[_Placed],
+        layout: Sequence[Placed],
         cells: Sequence[GridCell],
-    ) -> dict[str, Cell]:
-        out: dict[str, Cell] = {}
+        inferred: bool,
+    ) -> dict[str, Read]:
+        out: dict[str, Read] = {}
+        columns, values = st.labels.columns, st.labels.values
         for placed, cell in zip(layout, cells, strict=True):
-            if placed.column is None:
-                self.extras.append(
-                    Extra(table.id, "column", placed.label, (cell.text,), cell.location)
-                )
+            column_id = placed.column
+            if column_id is None:
+                extra = Extra(st.spec.id, "column", placed.label, (cell.text,), cell.location)
+                self.keep(st, extra)
                 continue
-            out[placed.column] = self.parse_one(table, line, table.column(placed.column), cell)
+            value = values[column_id].get(cell.text)
+            if value is None or isinstance(value, ValueParseError):  # read it, or say why not
+                out[column_id] = self.read_cell(st, line, columns[column_id], cell, inferred)
+            else:
+                out[column_id] = (columns[column_id], cell, value, inferred)
         return out
-
-    def extra_row(self, row: GridRow) -> bool:
-        """Keep a row that holds values but matched no line, whole, as an extra."""
-        cells = list(row.cells)
-        if not any(c.text.strip() and _value_like(c.text) for c in cells):
-            return False
-        start = len(cells)
-        while start > 0 and _value_like(cells[start - 1].text):
-            start -= 1
-        label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
-        rest = cells[start:] if label is not None else cells
-        self.extras.append(
-            Extra(
-                self.current.spec.id if self.current is not None else "",
-                "row",
-                label.text if label is not None else "",
-                tuple(c.text for c in rest),
-                (label or rest[0]).location,
-            )
-        )
-        return True
-
-
-@attrs.frozen
-class _Resolved:
-    layout: list[_Placed]
-    note: str
-    hits: int
-    misses: int
-
-
-_FUZZY_HEADER = 0.8
-
-
-def _token(
-    text: str, table: TableSpec, candidates: Sequence[tuple[str, object]]
-) -> tuple[str, object, bool]:
-    """Classify a header text as ("item", spec, fuzzy), ("head", key, fuzzy) or "unknown"."""
-    key = _norm(text)
-    best: tuple[float, str, object] = (0.0, "", None)
-    for cand_key, item in candidates:
-        if cand_key == key:
-            return ("head" if isinstance(item, str) else "item", item, False)
-    for cand_key, item in candidates:
-        score = similarity(key, cand_key)
-        if score > best[0]:
-            best = (score, cand_key, item)
-    if best[0] >= _FUZZY_HEADER:
-        return ("head" if isinstance(best[2], str) else "item", best[2], True)
-    return ("unknown", text, False)
-
-
-def _ordered(items: Sequence[T_], declared: Sequence[T_], rows: Sequence[Sequence[T_]]) -> list[T_]:
-    """Order items as the header rows show them.
-
-    Pairs never named in one row keep the declared order: a row's cells give positions
-    only relative to each other.
-    """
-    positions = [{item: i for i, item in enumerate(row)} for row in rows]
-
-    def cmp(a: T_, b: T_) -> int:
-        for pos in positions:
-            if a in pos and b in pos:
-                return pos[a] - pos[b]
-        return declared.index(a) - declared.index(b)
-
-    return sorted(items, key=functools.cmp_to_key(cmp))
-
-
-def resolve_columns(table: TableSpec, header_rows: Sequence[GridRow]) -> _Resolved:
-    """Work out which value column is which from the header rows' labels.
-
-    Labels are matched exactly after normalisation, or when nearly equal (a variant
-    spelling of a label or group heading).  The order comes from the header rows: two
-    columns named in the same row are ordered as that row orders them; columns never
-    named together keep the declared order.  One unknown label where exactly one
-    declared column is missing is read as that column, by position; other unknown
-    labels right of a known one are extra columns.
-    """
-    skip = {_norm(t) for t in (table.label, table.corner, table.header, table.section) if t}
-    candidates: list[tuple[str, object]] = []
-    for c in table.columns:
-        candidates += [(k, c) for k in c.keys]
-        candidates += [(_norm(p), _norm(p)) for p in c.path]
-    if table.layout == "flat":
-        for ln in table.lines:
-            candidates += [(k, ln) for k in ln.keys]
-            candidates += [(_norm(p), _norm(p)) for p in ln.path]
-    hits = misses = 0
-    col_rows: list[list[ColumnSpec | str]] = []
-    line_rows: list[list[LineSpec]] = []
-    notes: list[str] = []
-    for hrow in header_rows:
-        cols: list[ColumnSpec | str] = []
-        lines: list[LineSpec] = []
-        for text in hrow.texts:
-            key = _norm(text)
-            if not key or key in skip or _value_like(text):
-                continue
-            kind, item, fuzzy = _token(text, table, candidates)
-            if kind == "unknown":
-                misses += 1
-                if cols:  # right of a known column: an extra, or a variant spelling
-                    cols.append(text)
-                continue
-            hits += 1
-            if fuzzy and isinstance(item, (ColumnSpec, LineSpec)):
-                notes.append(f"header {text.strip()!r} read as {item.label!r}")
-            if isinstance(item, ColumnSpec):
-                if item not in cols:
-                    cols.append(item)
-            elif isinstance(item, LineSpec) and item not in lines:
-                lines.append(item)
-        col_rows.append(cols)
-        line_rows.append(lines)
-    present = [c for c in table.columns if any(c in row for row in col_rows)]
-    unknown = list(dict.fromkeys(t for row in col_rows for t in row if isinstance(t, str)))
-    missing = [c for c in table.columns if c not in present]
-    if present and len(missing) == 1 and len(unknown) == 1:
-        # One label where one declared column is missing: a variant spelling of it.
-        notes.append(f"header {unknown[0].strip()!r} read as {missing[0].label!r} by position")
-        col_rows = [[missing[0] if t == unknown[0] else t for t in row] for row in col_rows]
-        present, unknown, missing = (
-            [c for c in table.columns if any(c in row for row in col_rows)],
-            [],
-            [],
-        )
-        misses -= 1
-    if not present:
-        order: list[ColumnSpec | str] = list(table.columns)
-        note = "no column header recognised: columns taken in the template's order"
-    else:
-        known_rows = [[t for t in row if isinstance(t, ColumnSpec)] for row in col_rows]
-        order = list(_ordered(present, table.columns, known_rows))
-        if table.layout == "grid":
-            for text in unknown:  # after the known column left of it
-                row = next(r for r in col_rows if text in r)
-                anchor = row[: row.index(text)]
-                left = next(t for t in reversed(anchor) if isinstance(t, ColumnSpec))
-                order.insert(order.index(left) + 1, text)
-        note = "columns matched by header labels"
-        if missing:
-            note += "; header lacks " + ", ".join(c.label for c in missing)
-    note = "; ".join([note, *notes])
-    if table.layout == "grid":
-        layout = [
-            _Placed(None, c.id, c.label) if isinstance(c, ColumnSpec) else _Placed(None, None, c)
-            for c in order
-        ]
-        return _Resolved(layout, note, hits, misses)
-    seen_lines = [ln for ln in table.lines if any(ln in row for row in line_rows)]
-    line_order = _ordered(seen_lines, table.lines, line_rows) if seen_lines else []
-    line_order += [ln for ln in table.lines if ln not in line_order]
-    if len(seen_lines) < len(table.lines):
-        note += "; lines not named in the header taken in the template's order"
-    layout = [
-        _Placed(ln.id, c.id, c.label)
-        for ln in line_order
-        for c in order
-        if isinstance(c, ColumnSpec)
-    ]
-    return _Resolved(layout, note, hits, misses)
 
 
 _DIGITS = re.compile(r"[0-9０-９]+")
@@ -732,82 +529,6 @@ def _splits(
     return found
 
 
-def _norm_path(path: Sequence[str]) -> tuple[str, ...]:
-    return tuple(_norm(p) for p in path)
-
-
-def _year(grid: Grid) -> int | None:
-    for row in grid.rows[:40]:
-        if row.heading:
-            m = _YEAR.search(row.cells[0].text)
-            if m:
-                return int(m.group(1))
-    return None
-
-
-def _in_years(spec: TemplateSpec, year: int | None) -> bool:
-    if year is None:
-        return False
-    return (spec.first_year is None or spec.first_year <= year) and (
-        spec.last_year is None or year <= spec.last_year
-    )
-
-
-def _shape(table: TableSpec) -> tuple[frozenset[str], frozenset[str]]:
-    return (
-        frozenset(k for ln in table.lines for k in ln.keys),
-        frozenset(k for c in table.columns for k in c.keys),
-    )
-
-
-def _reason(state: _TableState, others: Sequence[_Outcome]) -> str:
-    table = state.spec
-    parts = [f"{state.matched} of {len(table.lines)} lines matched by label"]
-    missing = [ln.label for ln in table.lines if ln.id not in state.cells]
-    if missing:
-        parts.append("missing: " + ", ".join(missing))
-    if state.fuzzy:
-        parts.append("damaged labels: " + "; ".join(state.fuzzy))
-    if state.layout_note:
-        parts.append(state.layout_note)
-    parts.extend(state.notes)
-    # Name the best template whose declaration of this table differs from the chosen one.
-    for outcome in others:
-        other = outcome.tables.get(table.id)
-        if other is None or _shape(other.spec) == _shape(table):
-            continue
-        parts.append(
-            f"rather than {outcome.spec.id}, which matched {other.matched} of "
-            f"{len(other.spec.lines)} lines"
-            + (
-                f" and left {other.header_misses} header label(s) unknown"
-                if other.header_misses
-                else ""
-            )
-        )
-        break
-    return "; ".join(parts)
-
-
-def _better_tables(best: _Outcome, others: Sequence[_Outcome]) -> dict[str, str]:
-    """Tables another template declares differently and whose labels fit it better."""
-    out: dict[str, str] = {}
-    ids = list(dict.fromkeys(t for o in (best, *others) for t in o.tables))
-    for table_id in ids:
-        mine = best.table_score(table_id)
-        in_base = any(t.id == table_id for t in best.spec.tables)
-        base_shape = _shape(best.spec.table(table_id)) if in_base else None
-        top = mine if mine is not None else 0.0
-        for other in others:
-            score = other.table_score(table_id)
-            if score is None or score <= top:
-                continue
-            if _shape(other.spec.table(table_id)) == base_shape:
-                continue
-            out[table_id], top = other.spec.id, score
-    return out
-
-
 def map_grid(
     grid: Grid,
     candidates: Sequence[TemplateSpec],
@@ -815,6 +536,9 @@ def map_grid(
     compose: Callable[[str, Mapping[str, str]], TemplateSpec] | None = None,
 ) -> Report:
     """Map a grid to a report with the best-fitting of the candidate templates.
+
+    The grid is walked once, with one index of the labels of all candidates; a table
+    the candidates declare differently is read with each of its declarations.
 
     Args:
         grid: what the reader found.
@@ -828,63 +552,18 @@ def map_grid(
         row or column kept as an extra.
 
     Raises:
-        ParseError: no table of any candidate was found, or a cell of the chosen
-            template's tables cannot be read (the first such cell is named; the message
-            counts the others).
+        ParseError: no table of any candidate was found.
+        UnreadableCells: cells of the chosen template's tables cannot be read (a
+            :class:`ParseError` whose ``errors`` holds one error per cell).
     """
-    year = _year(grid)
-    outcomes = [_Mapper(grid, spec).run() for spec in candidates]
-    ranked = sorted(
-        enumerate(outcomes),
-        key=lambda io: (io[1].score(), _in_years(io[1].spec, year), -io[0]),
-        reverse=True,
-    )
-    best = ranked[0][1]
-    others = [o for _, o in ranked[1:]]
-    replacements: dict[str, str] = {}
-    if compose is not None and others:
-        replacements = _better_tables(best, others)
-        if replacements:
-            base_id = best.spec.id
-            best = _Mapper(grid, compose(base_id, replacements)).run()
-            replacements = {
-                t: f"its labels fit {tpl}'s declaration better than {base_id}'s"
-                for t, tpl in replacements.items()
-            }
-    found = {tid: st for tid, st in best.tables.items() if st.cells}
-    if not found:
+    index = label_index(candidates)
+    mapper = _Mapper(grid, index)
+    mapper.run()
+    choice = choose(index, mapper.slots, mapper.row_extras, grid_year(grid), compose)
+    if not any(st.cells for st in choice.states.values()):
         raise ParseError(
             f"no table of a known template was found (tried {', '.join(c.id for c in candidates)})",
             source=grid.source,
             location=Location(line=1) if grid.form == "text" else None,
         )
-    if best.errors:
-        first = best.errors[0]
-        more = len(best.errors) - 1
-        if more:
-            raise ParseError(
-                f"{first.message} (and {more} more unreadable cell{'s' if more > 1 else ''})",
-                source=first.source,
-                location=first.location,
-            )
-        raise first
-    detection = []
-    tables: dict[str, dict[str, dict[str, Cell]]] = {}
-    for table in best.spec.tables:
-        state = best.tables.get(table.id)
-        if state is None or not state.cells:
-            detection.append(Detection(table.id, best.spec.id, "not found in the input"))
-            continue
-        ordered = {ln.id: state.cells[ln.id] for ln in table.lines if ln.id in state.cells}
-        tables[table.id] = ordered
-        reason = _reason(state, others)
-        if table.id in replacements:
-            reason = f"{replacements[table.id]}; {reason}"
-        detection.append(Detection(table.id, best.spec.id, reason))
-    return Report(
-        template=best.spec.id,
-        tables=tables,
-        source=grid.source,
-        detection=tuple(detection),
-        extras=tuple(best.extras),
-    )
+    return build_report(grid, choice, mapper.slots, mapper.extras)

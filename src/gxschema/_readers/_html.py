@@ -218,6 +218,23 @@ _INLINE_TAG = re.compile(
     r"""(?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+>""",  # attributes; a quoted < or > keeps the tag
     re.I,
 )
+# The same without IGNORECASE, which makes the search several times slower: used when
+# every tag name in the page is lower-case ASCII, where the two match alike.
+_INLINE_TAG_LOWER = re.compile(_INLINE_TAG.pattern)
+# A "<" or "</" followed by name characters and then anything but lower-case ASCII name
+# characters or the end of a name (an upper-case letter, or a letter IGNORECASE folds,
+# such as U+017F).  The classes exclude "<", so the runs scanned from different "<"
+# never overlap: the search is linear.
+_NOT_LOWER_NAME = re.compile(r"</?[a-z0-9:._-]*[^a-z0-9:._\-\s/>!?<]")
+
+
+def _strip_inline(text: str) -> str:
+    """Remove the inline tags (see :data:`_INLINE_TAG`), quickly when names are lower-case."""
+    if _NOT_LOWER_NAME.search(text) is None:
+        return _INLINE_TAG_LOWER.sub("", text)
+    return _INLINE_TAG.sub("", text)
+
+
 # Comments (an unclosed one runs to the end, as in HTML), Word's <![if …]> markers and
 # <?…?> instructions.  Gone before parsing, they cannot part a line's text in two.
 _COMMENT = re.compile(
@@ -332,7 +349,7 @@ def _check_nesting(text: str) -> int | None:
 # -- text ----------------------------------------------------------------------------
 
 _WS = re.compile(r"[ \t\n\r\f]+")
-_LINE_BREAKS = re.compile(" ?\ufdd0[ \ufdd0]*")  # once _WS has run
+_HTML_SPACE = " \t\n\r\f"
 # Lexbor joins the text nodes under an element with this between them.  Once the inline
 # tags are gone, text nodes part only at <br>, blocks and the odd void element, so it
 # marks the line breaks.  (A U+FDD0, a noncharacter, in the page itself breaks a line.)
@@ -355,7 +372,14 @@ _BLOCK = frozenset(
 
 def _lines(raw: str) -> str:
     """Gathered text as lines: white-space runs collapsed, lines trimmed, empty ones gone."""
-    return _LINE_BREAKS.sub("\n", _WS.sub(" ", raw)).strip(" \n")
+    out = []
+    for piece in raw.split(_BREAK):
+        piece = piece.strip(_HTML_SPACE)
+        if piece:
+            if "  " in piece or not piece.isprintable():  # maybe a run to collapse
+                piece = _WS.sub(" ", piece)
+            out.append(piece)
+    return "\n".join(out)
 
 
 def _text(node: LexborNode) -> str:
@@ -554,7 +578,8 @@ class _Reader:
                 x += colspan
             covers = [c for c in above if c.last > r] + fresh
             if placed:
-                placed.sort(key=lambda p: (p[0], p[1]))
+                if above:  # else the cells are in column order already
+                    placed.sort(key=lambda p: (p[0], p[1]))
                 self.rows.add(GridRow(cells=tuple(p[2] for p in placed), location=where))
 
 
@@ -598,7 +623,7 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
                 f"the input has over {MAX_TAGS} tags; a report page has a few thousand",
                 source=source,
             )
-        markup = _INLINE_TAG.sub("", _COMMENT.sub("", text))
+        markup = _strip_inline(_COMMENT.sub("", text))
         if markup.count("<") > _SCAN_FROM_TAGS:
             too_deep = _check_nesting(markup)
             if too_deep is not None:

@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Callable, Mapping
 
 from gxschema._dsl import table_decl
+from gxschema._labelindex import forget_indexes
 from gxschema._spec import Template, TemplateSpec
 from gxschema.exceptions import DeclarationError
 from gxschema.templates._national import (
@@ -176,6 +177,7 @@ def on_change(listener: Callable[[], None]) -> None:
 
 def _changed() -> None:
     _COMPOSED.clear()
+    forget_indexes()
     for listener in _LISTENERS:
         listener()
 

@@ -1,0 +1,193 @@
+"""One index of the labels of every candidate template, built once per set of templates.
+
+The mapper (:mod:`gxschema._mapper`) follows a grid's tables with it in one pass: the
+captions, section headings and line labels of all candidates say which table a row
+belongs to, by table id.  Each table id keeps its distinct declarations (national-2019
+and hubei-2019 share the declaration of ``s3``; national-2021 declares it otherwise),
+so a table is tried against more than one declaration only when the candidates
+disagree about it.
+
+Indexes are cached by the identity of the candidate specs; the template registry
+calls :func:`forget_indexes` whenever a template is registered or unregistered.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from gxschema._columns import Resolved
+from gxschema._labels import enumerator, normalize_label
+from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
+from gxschema._values import Value, ValueParseError
+
+__all__ = [
+    "HEADERS_KEPT",
+    "VALUES_PER_COLUMN",
+    "LabelIndex",
+    "TableLabels",
+    "forget_indexes",
+    "label_index",
+]
+
+Shape = tuple[frozenset[str], frozenset[str]]
+VALUES_PER_COLUMN = 1024
+"""Cell texts remembered per column of an indexed declaration (then forgotten)."""
+HEADERS_KEPT = 256
+"""Header row texts whose column resolution is remembered per declaration."""
+
+
+def _shape(table: TableSpec) -> Shape:
+    """A table's line and column keys: two declarations of one shape read alike."""
+    return (
+        frozenset(k for ln in table.lines for k in ln.keys),
+        frozenset(k for c in table.columns for k in c.keys),
+    )
+
+
+class TableLabels:
+    """One declaration of a table, indexed for matching its rows.
+
+    Args:
+        table: the declaration.
+
+    Attributes:
+        table: the declaration.
+        by_key: normalised label or alias → the lines it names, in declared order.
+        paths: line id → its headings, normalised.
+        numbered: item number (``"2."``, ``"(三)"``) → (normalised label, line), for
+            reading damaged labels.
+        lines: line id → line.
+        columns: column id → column.
+        values: column id → cell text → its value or error, remembered across
+            reads (up to :data:`VALUES_PER_COLUMN` texts per column).
+        tokens: header text → how column resolution classified it, remembered the
+            same way.
+        headers: the texts of the header rows → their column resolution (up to
+            :data:`HEADERS_KEPT`): exact, as it depends on the texts alone.
+    """
+
+    def __init__(self, table: TableSpec) -> None:
+        self.table = table
+        self.by_key: dict[str, list[LineSpec]] = {}
+        self.paths: dict[str, tuple[str, ...]] = {}
+        self.numbered: dict[str, list[tuple[str, LineSpec]]] = {}
+        self.lines: dict[str, LineSpec] = {ln.id: ln for ln in table.lines}
+        self.columns: dict[str, ColumnSpec] = {c.id: c for c in table.columns}
+        self.values: dict[str, dict[str, Value | ValueParseError]] = {
+            c.id: {} for c in table.columns
+        }
+        self.tokens: dict[str, tuple[str, object, bool]] = {}
+        self.headers: dict[tuple[tuple[str, ...], ...], Resolved] = {}
+        for line in table.lines:
+            for key in line.keys:
+                self.by_key.setdefault(key, []).append(line)
+            self.paths[line.id] = tuple(normalize_label(p) for p in line.path)
+            key = normalize_label(line.label)
+            number = enumerator(key)
+            if number is not None:
+                self.numbered.setdefault(number, []).append((key, line))
+
+
+class LabelIndex:
+    """The labels of a set of candidate templates, by table id.
+
+    Args:
+        specs: the candidates, in order of preference.
+
+    Attributes:
+        specs: the candidates.
+        captions: normalised table caption → table id.
+        sections: normalised section heading → the ids of the tables in it, in order.
+        line_keys: normalised line label → ids of the ``grid`` tables declaring it.
+        flat_keys: normalised line label → ids of the ``flat`` tables declaring it.
+        declarations: table id → its distinct declarations.
+        labels: table id → each declaration indexed for matching (:class:`TableLabels`).
+        shapes: table id → the shape (line keys, column keys) of each declaration.
+        choice: per candidate, table id → which of the table's declarations it uses.
+    """
+
+    def __init__(self, specs: Sequence[TemplateSpec]) -> None:
+        self.specs = tuple(specs)
+        self.captions: dict[str, str] = {}
+        self.sections: dict[str, list[str]] = {}
+        self.line_keys: dict[str, list[str]] = {}
+        self.flat_keys: dict[str, list[str]] = {}
+        self.declarations: dict[str, list[TableSpec]] = {}
+        self.shapes: dict[str, list[Shape]] = {}
+        self.labels: dict[str, list[TableLabels]] = {}
+        self.choice: list[dict[str, int]] = []
+        for spec in self.specs:
+            chosen: dict[str, int] = {}
+            for table in spec.tables:
+                chosen[table.id] = self._add(table)
+            self.choice.append(chosen)
+
+    def _add(self, table: TableSpec) -> int:
+        """Index one table of a candidate; return the number of its declaration."""
+        decls = self.declarations.setdefault(table.id, [])
+        for number, known in enumerate(decls):
+            if known is table or known == table:
+                return number
+        decls.append(table)
+        self.labels.setdefault(table.id, []).append(TableLabels(table))
+        self.shapes.setdefault(table.id, []).append(_shape(table))
+        self.captions.setdefault(normalize_label(table.label), table.id)
+        if table.section:
+            in_section = self.sections.setdefault(normalize_label(table.section), [])
+            if table.id not in in_section:
+                in_section.append(table.id)
+        keys = self.line_keys if table.layout == "grid" else self.flat_keys
+        for line in table.lines:
+            for key in line.keys:
+                ids = keys.setdefault(key, [])
+                if table.id not in ids:
+                    ids.append(table.id)
+        return len(decls) - 1
+
+    def section_of(self, text: str) -> str | None:
+        """The normalised section heading a heading row names, if any."""
+        key = normalize_label(text)
+        if key in self.sections:
+            return key
+        for sec in self.sections:
+            # Headings vary in length (五、… 存在的主要问题…); match on the prefix.
+            if key.startswith(sec) or (len(key) >= 6 and sec.startswith(key)):
+                return sec
+        return None
+
+    def declaration(self, candidate: int, table_id: str) -> int | None:
+        """Which declaration of a table a candidate uses; None when it has no such table."""
+        return self.choice[candidate].get(table_id)
+
+
+_CACHE: dict[tuple[int, ...], LabelIndex] = {}
+_CACHE_SIZE = 8
+_LOCK = threading.Lock()
+
+
+def label_index(specs: Sequence[TemplateSpec]) -> LabelIndex:
+    """Return the index of these candidates, built on first use and then reused.
+
+    Args:
+        specs: the candidate templates, in order of preference.
+
+    Returns:
+        The index.
+    """
+    key = tuple(id(s) for s in specs)
+    index = _CACHE.get(key)
+    if index is not None and all(a is b for a, b in zip(index.specs, specs, strict=True)):
+        return index
+    index = LabelIndex(specs)
+    with _LOCK:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = index
+    return index
+
+
+def forget_indexes() -> None:
+    """Drop every cached index (the registry changed)."""
+    with _LOCK:
+        _CACHE.clear()

@@ -1,0 +1,242 @@
+"""What one declaration of a table makes of the rows the mapper routes to the table.
+
+Part of the mapper (:mod:`gxschema._mapper`).  A value cell is first kept as a
+:data:`Read` (its column, grid cell, value or error, and whether it was inferred);
+the report's :class:`~gxschema.Cell` is built only for the declarations kept, by
+:func:`build_report`, which also gathers the unreadable cells into one
+:class:`UnreadableCells`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from gxschema._columns import Placed, value_like
+from gxschema._detection import Choice
+from gxschema._grid import Grid, GridCell, GridRow
+from gxschema._labelindex import TableLabels
+from gxschema._report import Cell, Detection, Extra, Report
+from gxschema._spec import ColumnSpec, LineSpec, TableSpec
+from gxschema._values import Kind, Value, ValueParseError, parse_value
+from gxschema.exceptions import ParseError
+
+__all__ = [
+    "Read",
+    "TableState",
+    "UnreadableCells",
+    "build_report",
+    "parsed",
+    "printed_row",
+    "row_extra",
+    "to_cell",
+]
+
+_SHOWN_ERRORS = 3  # unreadable cells named in the message; all are in ``errors``
+
+Read = tuple[ColumnSpec, GridCell, "Value | ValueParseError", bool]
+"""A value cell as one declaration reads it: column, grid cell, value or error, inferred."""
+
+
+class UnreadableCells(ParseError):
+    """Cells of the chosen template's tables cannot be read as their columns' kinds.
+
+    Args:
+        errors: one :class:`ParseError` per unreadable cell, in document order.
+
+    Attributes:
+        errors: every cell's error; the message, source and location are the first's
+            (the message names the next few and counts the rest).
+    """
+
+    def __init__(self, errors: Sequence[ParseError]) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        message = first.message
+        if len(self.errors) > 1:
+            shown = [
+                f"{e.location}: {e.message}" if e.location else e.message
+                for e in self.errors[1:_SHOWN_ERRORS]
+            ]
+            rest = len(self.errors) - _SHOWN_ERRORS
+            message = (
+                f"{len(self.errors)} cells cannot be read: {message}; "
+                + "; ".join(shown)
+                + (f"; and {rest} more" if rest > 0 else "")
+            )
+        super().__init__(message, source=first.source, location=first.location)
+
+
+@functools.lru_cache(maxsize=8192)
+def parsed(text: str, kind: Kind, unit: str | None) -> Value | ValueParseError:
+    """A cell text's value (values are immutable, so readings share it), or the error."""
+    try:
+        return parse_value(text, kind, unit=unit)
+    except ValueParseError as exc:
+        return exc.with_traceback(None)
+
+
+def to_cell(read: Read) -> Cell:
+    """The report's cell for a value cell read."""
+    _, cell, value, inferred = read
+    if isinstance(value, ValueParseError):
+        return Cell(raw=cell.text, source=cell.location, inferred=inferred)
+    return Cell(value=value, raw=cell.text, source=cell.location, inferred=inferred)
+
+
+def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
+    """A row as printed, kept whole as an extra: its label and its values' texts."""
+    return Extra(
+        table,
+        "row",
+        label.text if label is not None else "",
+        tuple(c.text for c in values),
+        (label or values[0]).location,
+    )
+
+
+def row_extra(table: str, row: GridRow) -> Extra | None:
+    """A row that holds values but matched no line, whole, as an extra; else None."""
+    cells = row.cells
+    if not any(c.text.strip() and value_like(c.text) for c in cells):
+        return None
+    start = len(cells)
+    while start > 0 and value_like(cells[start - 1].text):
+        start -= 1
+    label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
+    rest = cells[start:] if label is not None else cells
+    return Extra(
+        table,
+        "row",
+        label.text if label is not None else "",
+        tuple(c.text for c in rest),
+        (label or rest[0]).location,
+    )
+
+
+@attrs.define
+class TableState:
+    """What one declaration of a table made of the rows routed to the table.
+
+    Every list of extras, accepted rows and unreadable cells carries the mapper's
+    sequence number, so the report lists them in document order.
+    """
+
+    labels: TableLabels
+    header_rows: list[GridRow] = attrs.field(factory=list)
+    layout: list[Placed] | None = None
+    layout_fixed: bool = False  # set once a data row was read with the layout
+    layout_rows: int = -1  # how many header rows the layout was resolved from
+    layout_note: str = ""
+    cells: dict[str, dict[str, Read]] = attrs.field(factory=dict)
+    # Accepted lines as printed (sequence number, label cell, value cells).
+    rows: list[tuple[int, GridCell | None, tuple[GridCell, ...]]] = attrs.field(factory=list)
+    matched: int = 0
+    fuzzy: list[str] = attrs.field(factory=list)
+    header_hits: int = 0
+    header_misses: int = 0
+    unreadable: list[tuple[int, LineSpec, Read]] = attrs.field(factory=list)
+    extras: list[tuple[int, Extra]] = attrs.field(factory=list)
+    notes: list[str] = attrs.field(factory=list)
+    context: tuple[str, ...] = ()
+
+    @property
+    def spec(self) -> TableSpec:
+        """The declaration."""
+        return self.labels.table
+
+    @property
+    def errors(self) -> int:
+        """How many of its cells cannot be read."""
+        return len(self.unreadable)
+
+    def score(self, row_extras: int) -> float | None:
+        """How well the table's labels fit this declaration; None when it was not found.
+
+        Args:
+            row_extras: rows of the table no declaration of it knows.
+        """
+        if not self.cells:
+            return None
+        missing = len(self.spec.lines) - len(self.cells)
+        extras = row_extras + sum(1 for _, e in self.extras if e.axis == "row")
+        return (
+            self.matched
+            - 0.5 * len(self.fuzzy)
+            - 2 * missing
+            # A header whose labels the declaration does not know is strong evidence
+            # against it: weigh misses above hits.
+            + self.header_hits
+            - 2 * self.header_misses
+            - 2 * extras
+            - 2 * self.errors
+        )
+
+
+def _unreadable(grid: Grid, table: TableSpec, line: LineSpec, read: Read) -> ParseError:
+    column, cell, error, _ = read
+    return ParseError(
+        f"table {table.id}, line {line.label!r}, column {column.label!r}: {error}",
+        source=grid.source,
+        location=cell.location,
+    )
+
+
+def build_report(
+    grid: Grid,
+    choice: Choice[TableState],
+    slots: Mapping[str, Sequence[TableState]],
+    extras: Sequence[tuple[int, Extra]],
+) -> Report:
+    """Build the report from the declarations kept.
+
+    Args:
+        grid: the grid read.
+        choice: the template kept and the table states it uses.
+        slots: every table's states (a table the template lacks is kept as extras).
+        extras: the rows no declaration owns, with their sequence numbers.
+
+    Returns:
+        The report; extras in document order.
+
+    Raises:
+        UnreadableCells: cells of the tables kept cannot be read.
+    """
+    spec = choice.spec
+    kept = list(extras)
+    unreadable: list[tuple[int, ParseError]] = []
+    detection = []
+    tables: dict[str, dict[str, dict[str, Cell]]] = {}
+    for table in spec.tables:
+        state = choice.states.get(table.id)
+        if state is not None:
+            kept += state.extras
+        if state is None or not state.cells:
+            detection.append(Detection(table.id, spec.id, "not found in the input"))
+            continue
+        unreadable += [(n, _unreadable(grid, table, ln, read)) for n, ln, read in state.unreadable]
+        tables[table.id] = {
+            ln.id: {col: to_cell(read) for col, read in state.cells[ln.id].items()}
+            for ln in table.lines
+            if ln.id in state.cells
+        }
+        detection.append(Detection(table.id, spec.id, choice.reasons[table.id]))
+    for table_id, states in slots.items():
+        if table_id not in choice.states:  # a table the chosen template lacks: kept whole
+            kept += [
+                (n, printed_row(table_id, label, values)) for n, label, values in states[0].rows
+            ]
+            kept += states[0].extras
+    if unreadable:
+        unreadable.sort(key=lambda e: e[0])
+        raise UnreadableCells([e for _, e in unreadable])
+    kept.sort(key=lambda e: e[0])
+    return Report(
+        template=spec.id,
+        tables=tables,
+        source=grid.source,
+        detection=tuple(detection),
+        extras=tuple(e for _, e in kept),
+    )
