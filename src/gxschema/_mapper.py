@@ -30,29 +30,19 @@ from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labels import enumerator, normalize_label, similarity
 from gxschema._report import Cell, Detection, Extra, Location, Report
 from gxschema._spec import ColumnSpec, Constraint, LineSpec, TableSpec, TemplateSpec
-from gxschema._values import _BLANKS, ValueParseError, parse_value
+from gxschema._values import ValueParseError, looks_like_value, parse_value
 from gxschema.exceptions import ParseError
 
 __all__ = ["map_grid"]
 
-_VALUE_LIKE = re.compile(
-    r"([+\-−－]|增加|减少|增|减)?\s*[0-9０-９][0-9０-９,，.．]*\s*(万元|亿元|万|亿|元|件|项|个|次|人|家)?"
-)
 _STRIP = " \t\r\n\u00a0\u3000"
-_MAX_VALUE_TEXT = 40  # no value is written longer; also keeps the check linear
-_BLANK_LIKE = _BLANKS | {"－", "／"}  # the value parser's blanks, full-width forms too
 _YEAR = re.compile(r"(20[1-9]\d)\s*年")
 _FUZZY_MIN = 0.6
 T_ = TypeVar("T_", ColumnSpec, LineSpec)
 _HEADER_ROWS = 6  # header rows considered when resolving columns
 
 
-def _value_like(text: str) -> bool:
-    """Whether a cell's text looks like a value (or a blank) rather than a label."""
-    stripped = text.strip(_STRIP)
-    if len(stripped) > _MAX_VALUE_TEXT:
-        return False
-    return stripped in _BLANK_LIKE or _VALUE_LIKE.fullmatch(stripped) is not None
+_value_like = looks_like_value  # the value codec's one test of what a value looks like
 
 
 @attrs.define
