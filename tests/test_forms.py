@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,10 +40,9 @@ def report() -> gx.Report:
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy of the registry, so that a test may register forms of its own."""
     monkeypatch.setattr(_forms, "_REGISTRY", dict(_forms._REGISTRY))
-    yield
 
 
 # -- the registry --------------------------------------------------------------------------
@@ -83,10 +82,8 @@ def test_the_readers_sniffers_are_the_only_ones(monkeypatch: pytest.MonkeyPatch)
         assert gx.detect_form(content) == form
         with monkeypatch.context() as m:
             m.setattr(module, name, lambda *_args: False)
-            try:
+            with contextlib.suppress(gx.ParseError):  # when nothing else claims it
                 assert gx.detect_form(content) != form, form
-            except gx.ParseError:
-                pass  # nothing else claims it
 
 
 def test_render_refuses_a_form_it_does_not_write(report: gx.Report) -> None:
@@ -256,6 +253,6 @@ def test_every_written_value_looks_like_a_value(n: int, kind: Kind, style: Value
     assert looks_like_value(text), text
 
 
-@pytest.mark.parametrize("label", ["1.规章", "（一）本年新收政府信息公开申请数量", "总计", "一千二"])
+@pytest.mark.parametrize("label", ["1.规章", "（一）本年新收申请数量", "总计", "一千二"])
 def test_labels_do_not_look_like_values(label: str) -> None:
     assert not looks_like_value(label)
