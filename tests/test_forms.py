@@ -31,6 +31,7 @@ from gxschema.cli import main
 from tests.conftest import EXAMPLES
 
 EXAMPLE = EXAMPLES / "lucheng-police-2020.txt"
+BUILT_IN = ["text", "html", "markdown", "docx", "plain", "pdf"]
 SRC = Path(__file__).resolve().parents[1] / "src" / "gxschema"
 
 
@@ -41,8 +42,9 @@ def report() -> gx.Report:
 
 @pytest.fixture
 def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A copy of the registry, so that a test may register forms of its own."""
-    monkeypatch.setattr(_forms, "_REGISTRY", dict(_forms._REGISTRY))
+    """The built-in forms alone, so that a test may register forms of its own."""
+    built_in = {name: _forms._REGISTRY[name] for name in BUILT_IN}
+    monkeypatch.setattr(_forms, "_REGISTRY", built_in)
 
 
 # -- the registry --------------------------------------------------------------------------
@@ -50,14 +52,14 @@ def registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_built_in_forms() -> None:
     """Six forms read; four write; PDF and plain text are read only; docx and pdf are bytes."""
-    assert [f.name for f in forms()] == ["text", "html", "markdown", "docx", "plain", "pdf"]
-    assert [f.name for f in forms(writable=True)] == ["text", "html", "markdown", "docx"]
-    assert tuple(f.name for f in forms(readable=True)) == gx.FORMS
+    assert [f.name for f in forms()][:6] == BUILT_IN  # the docs may have registered more
+    assert [f.name for f in forms(writable=True)][:4] == ["text", "html", "markdown", "docx"]
+    assert tuple(f.name for f in forms(readable=True))[:6] == gx.FORMS
     assert {f.name for f in forms() if f.binary} == {"docx", "pdf"}
     assert get_form("pdf").write is None
     assert ".htm" in get_form("html").suffixes
-    with pytest.raises(KeyError, match="unknown form 'csv'"):
-        get_form("csv")
+    with pytest.raises(KeyError, match="unknown form 'odt'"):
+        get_form("odt")
 
 
 def test_no_form_is_reached_by_naming_convention() -> None:
@@ -123,16 +125,17 @@ def _write_csv(grid: Grid) -> str:
 @pytest.mark.usefixtures("registry")
 def test_a_form_of_ones_own_reads_detects_and_renders(report: gx.Report, tmp_path: Path) -> None:
     """A registered form is detected by its sniffer, read, and written by render."""
-    csv = Form(
+    assert "csv" not in [f.name for f in forms()]
+    csv = gx.Form(
         "csv",
         sniff=lambda s: 35 if s.suffix == ".csv" else 0,
         read=_read_csv,
         write=_write_csv,
         suffixes=(".csv",),
     )
-    register_form(csv)
+    gx.register_form(csv)
     with pytest.raises(ValueError, match="registered already"):
-        register_form(csv)
+        gx.register_form(csv)
     written = gx.render(report, "csv")
     assert isinstance(written, str)
     path = tmp_path / "report.csv"
