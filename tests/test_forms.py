@@ -83,6 +83,9 @@ def test_the_readers_sniffers_are_the_only_ones(monkeypatch: pytest.MonkeyPatch)
     for module, name, content, form in cases:
         assert gx.detect_form(content) == form
         with monkeypatch.context() as m:
+            if hasattr(_forms, name):  # imported by the registry itself: the same function
+                assert getattr(_forms, name) is getattr(module, name)
+                m.setattr(_forms, name, lambda *_args: False)
             m.setattr(module, name, lambda *_args: False)
             with contextlib.suppress(gx.ParseError):  # when nothing else claims it
                 assert gx.detect_form(content) != form, form

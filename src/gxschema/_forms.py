@@ -51,6 +51,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from gxschema._readers._markdown import looks_like_markdown, read_markdown
+from gxschema._readers._pdf import looks_like_pdf, read_pdf
+from gxschema._readers._plain import read_plain
+from gxschema._readers._text import looks_like_tab_layout, read_tab_layout
 from gxschema.exceptions import ParseError
 
 if TYPE_CHECKING:
@@ -63,6 +67,7 @@ __all__ = [
     "detect",
     "forms",
     "get_form",
+    "read_grid",
     "register_form",
 ]
 
@@ -184,8 +189,10 @@ class Form:
         suffixes: file-name suffixes of the form (``(".htm", ".html")``); a text input
             whose content names no form is read as the form its suffix names.
         sniff: how strongly an input looks like this form, from a :class:`Sample`: 0
-            when it does not, up to 100 when it surely does (a magic number).  The
-            strongest wins; a tie goes to the form registered first.
+            when it does not, up to 100 when it surely does (a magic number); the
+            built-in forms answer 100 (PDF, .docx), 60 (HTML), 40 (tab layout), 30
+            (Markdown) and 1 (any text: plain).  The strongest wins; a tie goes to the
+            form registered first.
         read: the reader, ``read(content, source) -> Grid``; ``content`` is the text
             (``str``) for a text form, the bytes for a binary one; None when the form
             cannot be read.
@@ -195,6 +202,9 @@ class Form:
             than text.
         decode: for a text form, how its bytes become text (default
             :func:`decode_text`; HTML declares its charset in the page).
+        most: the strongest answer ``sniff`` ever gives; detection does not ask a form
+            that cannot beat the answer it has (so an HTML page is not also decoded and
+            scanned for a tab layout).
     """
 
     name: str
@@ -204,6 +214,7 @@ class Form:
     suffixes: tuple[str, ...] = ()
     binary: bool = False
     decode: Callable[[bytes, str], str] = attrs.field(default=decode_text, repr=False)
+    most: int = attrs.field(default=SURE, repr=False)
 
     def read_content(self, content: bytes | str, source: str) -> Grid:
         """Read an input of this form, given as bytes or text, into a grid.
@@ -225,6 +236,9 @@ class Form:
 
 
 _REGISTRY: dict[str, Form] = {}
+# The readable forms, surest first (see _detect), and the registry they were ranked from.
+_RANKED: list[tuple[int, Form]] = []
+_RANKED_FROM: list[tuple[Form, ...]] = [()]
 
 
 def register_form(form: Form, *, replace: bool = False) -> None:
@@ -279,10 +293,22 @@ def detect(content: bytes | str, name: str = "") -> Form:
     Raises:
         ParseError: no readable form recognises it.
     """
-    sample = Sample(content, name)
+    return _detect(Sample(content, name))
+
+
+def _detect(sample: Sample) -> Form:
+    name = sample.name
     best: Form | None = None
-    strength = 0
-    for form in forms(readable=True):
+    strength = order = 0
+    # The surest forms first, so that the others are asked only when they can still win.
+    registered = tuple(_REGISTRY.values())
+    if registered != _RANKED_FROM[0]:
+        readable = enumerate(forms(readable=True))
+        _RANKED[:] = sorted(readable, key=lambda io: -max(io[1].most, _SUFFIX))
+        _RANKED_FROM[0] = registered
+    for i, form in tuple(_RANKED):
+        if strength > max(form.most, _SUFFIX):
+            continue
         score = form.sniff(sample)
         if (
             score < _SUFFIX
@@ -291,29 +317,50 @@ def detect(content: bytes | str, name: str = "") -> Form:
             and sample.text is not None
         ):
             score = _SUFFIX
-        if score > strength:
-            best, strength = form, score
+        if score > strength or (score == strength and score and i < order):
+            best, strength, order = form, score, i
     if best is None:
         names = ", ".join(f.name for f in forms(readable=True))
         raise ParseError(f"the input is none of the forms gxschema reads ({names})", source=name)
     return best
 
 
+def read_grid(content: bytes | str, name: str, form: str | None = None) -> Grid:
+    """Read an input into a grid, in the form named or detected.
+
+    Args:
+        content: the input's bytes, or its text.
+        name: its name, for errors (and its suffix, for detection).
+        form: the form's name; detected from the content when None.
+
+    Raises:
+        ParseError: an unknown form, or the form's reader fails.
+    """
+    sample = Sample(content, name)
+    if form is None:
+        chosen = _detect(sample)
+    else:
+        try:
+            chosen = get_form(form)
+        except KeyError as exc:
+            raise ParseError(str(exc.args[0]), source=name) from None
+    if isinstance(content, bytes) and not chosen.binary and chosen.decode is decode_text:
+        content = sample.text or content  # decoded once, for sniffing and reading alike
+    return chosen.read_content(content, name)
+
+
 # -- the built-in forms ---------------------------------------------------------------------
-# Readers and writers are imported when first used: reading a PDF needs an optional
-# extra, and a program that reads text need not load an HTML parser.
+# The readers of HTML and Word, and every writer, are imported when first used: a
+# program that reads text need not load an HTML parser.  PDF's reader imports
+# pdfplumber (the optional extra) only when it reads.
 
 
 def _text_sniff(sample: Sample) -> int:
-    from gxschema._readers._text import looks_like_tab_layout
-
     text = sample.text
     return PLAUSIBLE if text is not None and looks_like_tab_layout(text) else 0
 
 
 def _text_read(text: str, source: str) -> Grid:
-    from gxschema._readers._text import read_tab_layout
-
     return read_tab_layout(text, source=source)
 
 
@@ -328,21 +375,15 @@ def _plain_sniff(sample: Sample) -> int:
 
 
 def _plain_read(text: str, source: str) -> Grid:
-    from gxschema._readers._plain import read_plain
-
     return read_plain(text, source=source)
 
 
 def _markdown_sniff(sample: Sample) -> int:
-    from gxschema._readers._markdown import looks_like_markdown
-
     text = sample.text
     return POSSIBLE if text is not None and looks_like_markdown(text) else 0
 
 
 def _markdown_read(text: str, source: str) -> Grid:
-    from gxschema._readers._markdown import read_markdown
-
     return read_markdown(text, source=source)
 
 
@@ -395,21 +436,17 @@ def _docx_write(grid: Grid) -> bytes:
 
 
 def _pdf_sniff(sample: Sample) -> int:
-    from gxschema._readers._pdf import looks_like_pdf
-
     return SURE if looks_like_pdf(sample.head) else 0
 
 
 def _pdf_read(data: bytes, source: str) -> Grid:
-    # The module imports pdfplumber (the 'pdf' extra) only when reading, and says so
-    # clearly when it is missing.
-    from gxschema._readers._pdf import read_pdf
-
+    # read_pdf imports pdfplumber (the 'pdf' extra) only now, and names the extra when
+    # it is missing.
     return read_pdf(data, source=source)
 
 
 for _form in (
-    Form("text", _text_sniff, _text_read, _text_write),
+    Form("text", _text_sniff, _text_read, _text_write, most=PLAUSIBLE),
     Form(
         "html",
         _html_sniff,
@@ -417,10 +454,18 @@ for _form in (
         _html_write,
         (".htm", ".html", ".shtml", ".xhtml"),
         decode=_html_decode,
+        most=LIKELY,
     ),
-    Form("markdown", _markdown_sniff, _markdown_read, _markdown_write, (".md", ".markdown")),
+    Form(
+        "markdown",
+        _markdown_sniff,
+        _markdown_read,
+        _markdown_write,
+        (".md", ".markdown"),
+        most=POSSIBLE,
+    ),
     Form("docx", _docx_sniff, _docx_read, _docx_write, (".docx",), binary=True),
-    Form("plain", _plain_sniff, _plain_read),
+    Form("plain", _plain_sniff, _plain_read, most=FALLBACK),
     Form("pdf", _pdf_sniff, _pdf_read, suffixes=(".pdf",), binary=True),
 ):
     register_form(_form)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gxschema._forms import Form, detect, forms, get_form
+from gxschema._forms import detect, forms, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import map_grid
 from gxschema._report import Report
@@ -82,15 +82,6 @@ def detect_form(content: bytes | str, name: str = "") -> str:
     return detect(content, name).name
 
 
-def _form(content: bytes | str, name: str, form: str | None) -> Form:
-    if form is None:
-        return detect(content, name)
-    try:
-        return get_form(form)
-    except KeyError as exc:
-        raise ParseError(str(exc.args[0]), source=name) from None
-
-
 def _candidates(template: str | Template | TemplateSpec | None) -> list[TemplateSpec]:
     from gxschema import templates
 
@@ -137,6 +128,6 @@ def read(
     from gxschema.templates import compose
 
     content, name = _load(source)
-    grid = _form(content, name, form).read_content(content, name)
+    grid = read_grid(content, name, form)
     candidates = _candidates(template)
     return map_grid(grid, candidates, compose=compose if template is None else None)

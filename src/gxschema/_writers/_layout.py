@@ -41,7 +41,7 @@ columns the template does not declare (``report.extras``) are not written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeAlias, TypeVar
+from typing import NamedTuple, TypeAlias, TypeVar
 
 import attrs
 
@@ -105,6 +105,7 @@ class _Placed:
     colspan: int = 1
     rowspan: int = 1
     ref: tuple[str, str, str] | None = None
+    cell: tuple[LineSpec, ColumnSpec] | None = None  # for a value: its line and column
 
 
 class _Tiling:
@@ -128,12 +129,15 @@ class _Tiling:
             out.place(r + rows, c, cell)
         return out
 
-    def rows(self, width: int, table: int) -> tuple[GridRow, ...]:
-        """The grid's rows: each cell where it starts, a continued cell where it spans down."""
+    def rows(self, width: int, table: int) -> _Skeleton:
+        """The grid's rows: each cell where it starts, a continued cell where it spans down.
+
+        A value cell is left as a :class:`_ValueSlot`, filled in per report.
+        """
         height = 1 + max((r for r, _ in self.owner), default=-1)
-        out: list[GridRow] = []
+        out: list[tuple[tuple[GridCell | _ValueSlot, ...], Location]] = []
         for r in range(height):
-            cells: list[GridCell] = []
+            cells: list[GridCell | _ValueSlot] = []
             for c in range(width):
                 if (r, c) not in self.owner:
                     raise AssertionError(f"layout gap at row {r}, column {c}")
@@ -142,16 +146,29 @@ class _Tiling:
                     continue  # inside a column span
                 p = self.cells[origin]
                 where = Location(table=table, row=r, cell=c)
-                if origin[0] != r:
+                if p.cell is not None:
+                    assert p.ref is not None  # a value cell has both
+                    cells.append(_ValueSlot(p.cell[0], p.cell[1], where, p.ref))
+                elif origin[0] != r:
                     cells.append(
                         GridCell("", where, colspan=p.colspan, continued=True, role=p.role)
                     )
                 else:
-                    cells.append(
-                        GridCell(p.text, where, p.colspan, p.rowspan, False, p.role, p.ref)
-                    )
-            out.append(GridRow(tuple(cells), Location(table=table, row=r)))
+                    cells.append(GridCell(p.text, where, p.colspan, p.rowspan, False, p.role))
+            out.append((tuple(cells), Location(table=table, row=r)))
         return tuple(out)
+
+
+class _ValueSlot(NamedTuple):
+    """Where a value cell goes in a laid-out table, before its text is known."""
+
+    line: LineSpec
+    column: ColumnSpec
+    location: Location
+    ref: tuple[str, str, str]
+
+
+_Skeleton: TypeAlias = tuple[tuple[tuple[GridCell | _ValueSlot, ...], Location], ...]
 
 
 T_ = TypeVar("T_", LineSpec, ColumnSpec)
@@ -197,11 +214,11 @@ def _column_block(
 Values: TypeAlias = Callable[[LineSpec, ColumnSpec], str]
 
 
-def _value(table: TableSpec, line: LineSpec, column: ColumnSpec, values: Values) -> _Placed:
-    return _Placed(values(line, column), "value", ref=(table.id, line.id, column.id))
+def _value(table: TableSpec, line: LineSpec, column: ColumnSpec) -> _Placed:
+    return _Placed("", "value", ref=(table.id, line.id, column.id), cell=(line, column))
 
 
-def _grid_table(table: TableSpec, lines: Sequence[LineSpec], values: Values) -> tuple[_Tiling, int]:
+def _grid_table(table: TableSpec, lines: Sequence[LineSpec]) -> tuple[_Tiling, int]:
     grid = _Tiling()
     columns = table.columns
     labels = _depth(lines)
@@ -218,11 +235,11 @@ def _grid_table(table: TableSpec, lines: Sequence[LineSpec], values: Values) -> 
         depth = len(line.path)
         grid.place(head + i, depth, _Placed(line.label, "line", colspan=labels - depth))
         for j, column in enumerate(columns):
-            grid.place(head + i, labels + j, _value(table, line, column, values))
+            grid.place(head + i, labels + j, _value(table, line, column))
     return grid, head
 
 
-def _flat_table(table: TableSpec, lines: Sequence[LineSpec], values: Values) -> tuple[_Tiling, int]:
+def _flat_table(table: TableSpec, lines: Sequence[LineSpec]) -> tuple[_Tiling, int]:
     grid = _Tiling()
     columns = table.columns
     n = len(columns)
@@ -245,7 +262,7 @@ def _flat_table(table: TableSpec, lines: Sequence[LineSpec], values: Values) -> 
         grid.place(top + depth, x, _Placed(line.label, "line", colspan=n))
         _column_block(grid, columns, top + depth + 1, x, head - (top + depth + 1))
         for j, column in enumerate(columns):
-            grid.place(head, x + j, _value(table, line, column, values))
+            grid.place(head, x + j, _value(table, line, column))
     return grid, head
 
 
@@ -281,13 +298,45 @@ def lay_out_table(
     if not chosen:
         raise ValueError(f"table {table.id!r}: no line to lay out")
     text: Values = values if values is not None else (lambda _line, _column: "")
+    return GridTable(
+        tuple(
+            GridRow(
+                tuple(
+                    GridCell(text(c.line, c.column), c.location, role="value", ref=c.ref)
+                    if isinstance(c, _ValueSlot)
+                    else c
+                    for c in cells
+                ),
+                where,
+            )
+            for cells, where in _skeleton(table, chosen, index)
+        )
+    )
+
+
+# The layout of a table and its chosen lines, without values: the same for every report
+# of a template, so it is made once.  Keyed by the table's identity (kept alive by the
+# entry, so that the id is not reused) and the lines' ids.
+_SKELETONS: dict[tuple[int, tuple[str, ...], int], tuple[TableSpec, _Skeleton]] = {}
+_MAX_SKELETONS = 512
+
+
+def _skeleton(table: TableSpec, lines: tuple[LineSpec, ...], index: int) -> _Skeleton:
+    key = (id(table), tuple(line.id for line in lines), index)
+    hit = _SKELETONS.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
     build = _flat_table if table.layout == "flat" else _grid_table
-    grid, _ = build(table, chosen, text)
+    grid, _ = build(table, lines)
     width = 1 + max(c for _, c in grid.owner)
     if _has_caption(table):
         grid = grid.shifted(1)
         grid.place(0, 0, _Placed(table.label, "caption", colspan=width))
-    return GridTable(grid.rows(width, index))
+    skeleton = grid.rows(width, index)
+    if len(_SKELETONS) >= _MAX_SKELETONS:
+        _SKELETONS.clear()
+    _SKELETONS[key] = (table, skeleton)
+    return skeleton
 
 
 def _values_of(report: Report, table: str) -> Values:
