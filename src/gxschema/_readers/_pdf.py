@@ -62,8 +62,6 @@ __all__ = [
     "read_pdf",
 ]
 
-MAX_PDF_BYTES = 50 * 1024 * 1024
-"""PDFs larger than this are refused before they are opened."""
 MAX_PDF_PAGES = 200
 """PDFs with more pages than this are refused before any page is read."""
 MAX_PDF_SECONDS = 60.0
