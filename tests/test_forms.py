@@ -262,3 +262,20 @@ def test_every_written_value_looks_like_a_value(n: int, kind: Kind, style: Value
 @pytest.mark.parametrize("label", ["1.规章", "（一）本年新收申请数量", "总计", "一千二"])
 def test_labels_do_not_look_like_values(label: str) -> None:
     assert not looks_like_value(label)
+
+
+def test_one_input_cap_one_value_likeness() -> None:
+    """The input cap is written once; the mapper and the PDF reader ask the value codec."""
+    from gxschema import _mapper
+    from gxschema._grid import MAX_INPUT_BYTES
+    from gxschema._readers import _pdf
+
+    caps = [
+        path.relative_to(SRC).as_posix()
+        for path in SRC.rglob("*.py")
+        if "50 * 1024 * 1024" in path.read_text(encoding="utf-8")
+    ]
+    assert caps == ["_grid.py"]
+    assert MAX_INPUT_BYTES == 50 * 1024 * 1024
+    assert _mapper._value_like is looks_like_value
+    assert _pdf._is_value("——") and not _pdf._is_value("")  # the codec's marks, empty aside
