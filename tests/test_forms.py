@@ -278,4 +278,5 @@ def test_one_input_cap_one_value_likeness() -> None:
     assert caps == ["_grid.py"]
     assert MAX_INPUT_BYTES == 50 * 1024 * 1024
     assert _mapper._value_like is looks_like_value
-    assert _pdf._is_value("——") and not _pdf._is_value("")  # the codec's marks, empty aside
+    assert _pdf._is_value("——")  # the codec's blank marks…
+    assert not _pdf._is_value("")  # …but an empty cell says nothing in a PDF
