@@ -51,7 +51,7 @@ from gxschema._report import Cell, Location, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import PLAIN, Number, ValueParseError, parse_value, render_value
 
-__all__ = ["LAYOUT_FORM", "cell_text", "lay_out", "lay_out_table"]
+__all__ = ["LAYOUT_FORM", "cell_text", "lay_out", "lay_out_table", "written"]
 
 LAYOUT_FORM = "layout"
 """The ``form`` of a grid the layout produced (a reader's grid names its input form)."""
@@ -351,6 +351,27 @@ def _heading(text: str, role: Role, line: int) -> GridRow:
     return GridRow((GridCell(text, where, role=role),), where, heading=True)
 
 
+def written(report: Report, spec: TemplateSpec) -> Iterator[tuple[TableSpec, list[LineSpec]]]:
+    """Yield each table the layout writes and the lines it writes, in the spec's order.
+
+    The tables and lines the report holds; a flat table whole; every line of every
+    table when the report holds no table (the blank form).
+
+    Args:
+        report: the report.
+        spec: its template's spec.
+    """
+    blank_form = not report.tables
+    for table in spec.tables:
+        present = report.tables.get(table.id)
+        if present is None and not blank_form:
+            continue
+        whole = blank_form or table.layout == "flat"
+        lines = [ln for ln in table.lines if whole or ln.id in (present or {})]
+        if lines:
+            yield table, lines
+
+
 def lay_out(report: Report, spec: TemplateSpec) -> Grid:
     """Lay out a report as the grid every form's writer writes.
 
@@ -369,25 +390,15 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
     Raises:
         ValueError: a value cannot be written as text (see :func:`cell_text`).
     """
-    blank_form = not report.tables
     rows: list[GridRow] = []
     if spec.title:
         rows.append(_heading(spec.title, "title", 1))
     section: str | None = None
-    index = 0
-    for table in spec.tables:
-        present = report.tables.get(table.id)
-        if present is None and not blank_form:
-            continue
-        whole = blank_form or table.layout == "flat"
-        lines = [ln for ln in table.lines if whole or ln.id in (present or {})]
-        if not lines:
-            continue
+    for index, (table, lines) in enumerate(written(report, spec)):
         if table.section != section:
             section = table.section
             if section:
                 rows.append(_heading(section, "section", len(rows) + 1))
         laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
         rows += laid.rows
-        index += 1
     return Grid(rows=tuple(rows), source="<layout>", form=LAYOUT_FORM)

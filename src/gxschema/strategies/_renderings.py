@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -32,10 +32,10 @@ from hypothesis.errors import InvalidArgument
 from gxschema._forms import forms, get_form
 from gxschema._grid import Grid, GridCell, GridRow, GridTable
 from gxschema._report import Cell, Report
-from gxschema._spec import ColumnSpec, TableSpec, TemplateSpec
+from gxschema._spec import ColumnSpec, TemplateSpec
 from gxschema._values import _BLANK_TEXTS as _STYLE_BLANKS
 from gxschema._values import Kind, Number, ValueStyle, parse_value, render_value
-from gxschema._writers._layout import cell_text, lay_out
+from gxschema._writers._layout import cell_text, lay_out, written
 
 __all__ = ["HTML_NOISE", "LABEL_NOISE", "NOISE", "VALUE_NOISE", "Rendering", "renderings"]
 
@@ -189,23 +189,6 @@ def _renderings(draw: st.DrawFn, report: Report, form: str, spec: TemplateSpec) 
 # -- values ----------------------------------------------------------------------------------
 
 
-def _written(report: Report, spec: TemplateSpec) -> Iterator[tuple[TableSpec, list[str]]]:
-    """Yield each table the layout writes and the ids of the lines it writes.
-
-    This is the layout's rule (see :mod:`gxschema._writers._layout`): the tables and
-    lines the report holds, a flat table whole, every line of every table when the
-    report holds no table.
-    """
-    for table in spec.tables:
-        rows = report.tables.get(table.id)
-        if rows is None and report.tables:
-            continue
-        whole = not report.tables or table.layout == "flat"
-        lines = [ln.id for ln in table.lines if whole or ln.id in (rows or {})]
-        if lines:
-            yield table, lines
-
-
 def _noisy_values(
     draw: st.DrawFn,
     report: Report,
@@ -229,11 +212,11 @@ def _noisy_values(
         options.append(("thousands", {"thousands": draw(st.sampled_from(_SEPARATORS))}))
     styles = _Styles(options)
     tables: dict[str, dict[str, dict[str, Cell]]] = {}
-    for table, line_ids in _written(report, spec):
-        for line_id in line_ids:
-            row = tables.setdefault(table.id, {}).setdefault(line_id, {})
+    for table, lines in written(report, spec):  # the layout's own rule
+        for line in lines:
+            row = tables.setdefault(table.id, {}).setdefault(line.id, {})
             for column in table.columns:
-                cell = report.cell(table.id, line_id, column.id)
+                cell = report.cell(table.id, line.id, column.id)
                 text = _value_text(draw, cell, column, blank, styles, applied)
                 row[column.id] = Cell(parse_value(text, column.kind, unit=column.unit), text)
     return Report(template=spec.id, tables=tables)
