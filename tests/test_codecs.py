@@ -16,6 +16,8 @@ their tables and lines (the layout writes what a report holds).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,8 +48,20 @@ REPORTS = {
 }
 
 
+class Held(tuple[gx.TemplateSpec, gx.Report]):
+    """A drawn (spec, report) that prints short, so that a failing example reads well."""
+
+    def __repr__(self) -> str:
+        spec, report = self
+        lines = sum(len(rows) for rows in report.tables.values())
+        return f"<{spec.id}: {len(report.tables)} tables, {lines} lines>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+
 @st.composite
-def held_reports(draw: st.DrawFn) -> tuple[gx.TemplateSpec, gx.Report]:
+def held_reports(draw: st.DrawFn) -> Held:
     """A drawn report of a drawn template, holding some of its tables and lines.
 
     A flat table is held whole (its lines are blocks of one printed row); a cell absent
@@ -69,7 +83,7 @@ def held_reports(draw: st.DrawFn) -> tuple[gx.TemplateSpec, gx.Report]:
             mask = draw(st.integers(1, 2 ** len(lines) - 1), label=f"lines of {table.id}")
             lines = [ln for j, ln in enumerate(lines) if mask >> j & 1]
         tables[table.id] = {ln: dict(rows[ln]) for ln in lines}
-    return spec, gx.Report(template=spec.id, tables=tables)
+    return Held((spec, gx.Report(template=spec.id, tables=tables)))
 
 
 def _key(text: str) -> str:
