@@ -7,9 +7,9 @@ against a template is the mapper's job (:mod:`gxschema._mapper`), the same for e
 
 The same grid is what the writers' layout produces (:mod:`gxschema._writers._layout`)
 and what each form's writer serialises, so every form is a codec over it: a writer
-turns a grid into a document, a reader a document into a grid.  The layout also says
-what each cell is (its :data:`Role`) and, for a value cell, which report cell it holds;
-readers may leave both unset.
+turns a grid into a document, a reader a document into a grid.  The layout's cells
+also say what they are (a :class:`LaidCell`: its :data:`Role` and, for a value cell,
+which report cell it holds); a reader's cells leave both unset.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
     "GridCell",
     "GridRow",
     "GridTable",
+    "LaidCell",
     "Role",
 ]
 
@@ -71,10 +72,6 @@ class GridCell:
         colspan: how many grid columns it spans.
         rowspan: how many rows it spans.
         continued: True for the empty stand-in of a cell spanning down from above.
-        role: what the cell is (see :data:`Role`), when the grid was laid out from a
-            report; provenance only, readers leave it None.
-        ref: for a laid-out value cell, the report cell it holds:
-            ``(table id, line id, column id)``.
     """
 
     text: str
@@ -82,6 +79,32 @@ class GridCell:
     colspan: int = 1
     rowspan: int = 1
     continued: bool = False
+
+    @property
+    def role(self) -> Role | None:
+        """What the cell is (see :data:`Role`); None for a cell a reader read."""
+        return None
+
+    @property
+    def ref(self) -> tuple[str, str, str] | None:
+        """The report cell a value cell holds, ``(table, line, column)``; None if unknown."""
+        return None
+
+
+@attrs.frozen
+class LaidCell(GridCell):
+    """A grid cell that says what it is: as the writers' layout lays a report out.
+
+    Roles are provenance: a reader's cells are plain :class:`GridCell` (whose ``role``
+    and ``ref`` are None), so reading pays nothing for them, and every consumer of a
+    grid treats both alike.
+
+    Attributes:
+        role: what the cell is (see :data:`Role`).
+        ref: for a value cell, the report cell it holds: ``(table id, line id, column
+            id)``.
+    """
+
     role: Role | None = None
     ref: tuple[str, str, str] | None = None
 

@@ -45,7 +45,7 @@ from typing import NamedTuple, TypeAlias, TypeVar
 
 import attrs
 
-from gxschema._grid import Grid, GridCell, GridRow, GridTable, Role
+from gxschema._grid import Grid, GridCell, GridRow, GridTable, LaidCell, Role
 from gxschema._labels import normalize_label
 from gxschema._report import Cell, Location, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
@@ -151,10 +151,10 @@ class _Tiling:
                     cells.append(_ValueSlot(p.cell[0], p.cell[1], where, p.ref))
                 elif origin[0] != r:
                     cells.append(
-                        GridCell("", where, colspan=p.colspan, continued=True, role=p.role)
+                        LaidCell("", where, colspan=p.colspan, continued=True, role=p.role)
                     )
                 else:
-                    cells.append(GridCell(p.text, where, p.colspan, p.rowspan, False, p.role))
+                    cells.append(LaidCell(p.text, where, p.colspan, p.rowspan, False, p.role))
             out.append((tuple(cells), Location(table=table, row=r)))
         return tuple(out)
 
@@ -302,7 +302,7 @@ def lay_out_table(
         tuple(
             GridRow(
                 tuple(
-                    GridCell(text(c.line, c.column), c.location, role="value", ref=c.ref)
+                    LaidCell(text(c.line, c.column), c.location, role="value", ref=c.ref)
                     if isinstance(c, _ValueSlot)
                     else c
                     for c in cells
@@ -348,7 +348,7 @@ def _values_of(report: Report, table: str) -> Values:
 
 def _heading(text: str, role: Role, line: int) -> GridRow:
     where = Location(line=line)
-    return GridRow((GridCell(text, where, role=role),), where, heading=True)
+    return GridRow((LaidCell(text, where, role=role),), where, heading=True)
 
 
 def written(report: Report, spec: TemplateSpec) -> Iterator[tuple[TableSpec, list[LineSpec]]]:
@@ -384,7 +384,7 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
 
     Returns:
         The grid: the tables and lines the report holds (every one, empty, when it
-        holds none); each cell's :attr:`~gxschema._grid.GridCell.role` says what it is
+        holds none); each cell (a :class:`~gxschema._grid.LaidCell`) says what it is
         and each value cell's ``ref`` which report cell it holds.
 
     Raises:
