@@ -17,10 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gxschema as gx
-from gxschema._grid import Grid, GridRow
+from gxschema._grid import MAX_INPUT_BYTES, Grid, GridRow
 from gxschema._labels import normalize_label
 from gxschema._mapper import map_grid
-from gxschema._readers._html import MAX_HTML_BYTES, MAX_TAGS, looks_like_html, read_html
+from gxschema._readers._html import MAX_TAGS, looks_like_html, read_html
 from gxschema._values import BLANK, parse_value
 from gxschema.exceptions import ParseError
 from tests.fixtures.html.wordpage import FIXTURE, PROSE, fixture_bytes, report_values, word_page
@@ -555,7 +555,7 @@ def test_the_fixture_is_recognised() -> None:
 def test_input_over_50_mb_is_refused_before_parsing() -> None:
     """Bytes or text over the limit are refused at once."""
     with quickly():
-        for data in (b"<p>" + b"x" * MAX_HTML_BYTES, "<p>" + "x" * MAX_HTML_BYTES):
+        for data in (b"<p>" + b"x" * MAX_INPUT_BYTES, "<p>" + "x" * MAX_INPUT_BYTES):
             with pytest.raises(ParseError, match="limit") as info:
                 read_html(data, source="big.html")
             assert info.value.source == "big.html"

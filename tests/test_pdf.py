@@ -154,7 +154,7 @@ def test_missing_extra_is_a_parse_error(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_oversized_input_is_refused_before_it_is_opened(monkeypatch: pytest.MonkeyPatch) -> None:
     """An input over the byte limit is refused at once, extra or not."""
-    monkeypatch.setattr(_pdf, "MAX_PDF_BYTES", 1000)
+    monkeypatch.setattr(_pdf, "MAX_INPUT_BYTES", 1000)
     _refused(b"%PDF-1.4\n" + b"0" * 1000, "over the 1000-byte limit")
 
 

@@ -13,7 +13,7 @@ import pytest
 
 import gxschema as gx
 from gxschema import this
-from gxschema._columns import value_like as _value_like
+from gxschema._values import looks_like_value as _value_like
 from tests.conftest import EXAMPLES
 
 TEXT = (EXAMPLES / "lucheng-police-2020.txt").read_text(encoding="utf-8")

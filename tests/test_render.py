@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gxschema as gx
+from gxschema._grid import GridTable
 from gxschema._mapper import map_grid
 from gxschema._readers._text import read_tab_layout
 from gxschema._writers import FORMS, render
@@ -96,8 +97,9 @@ def test_layout_tiles(template: str) -> None:
     for table in gx.templates.get(template).tables:
         laid = lay_out_table(table)
         for row in laid.rows:
-            assert sum(slot.cell.colspan for slot in row) == laid.width
+            assert sum(cell.colspan for cell in row.cells) == laid.width
         assert laid.header_rows < len(laid.rows)
+        assert laid.id == table.id
 
 
 def test_layout_section3_as_the_official_template() -> None:
@@ -106,31 +108,34 @@ def test_layout_section3_as_the_official_template() -> None:
     laid = lay_out_table(table)
     assert laid.width == 3 + 7
     assert laid.header_rows == 3
-    h1, h2, h3 = laid.rows[:3]
-    assert [(s.cell.text, s.cell.colspan, s.cell.rowspan) for s in h1] == [
-        (table.corner, 3, 3),
-        (table.header, 7, 1),
+    h1, h2, h3 = (row.cells for row in laid.rows[:3])
+    assert [(c.text, c.colspan, c.rowspan, c.role) for c in h1] == [
+        (table.corner, 3, 3, "corner"),
+        (table.header, 7, 1, "column"),
     ]
-    assert [(s.cell.colspan, s.cell.rowspan, s.covered) for s in h2] == [
-        (3, 3, True),
+    assert [(c.colspan, c.rowspan, c.continued) for c in h2] == [
+        (3, 1, True),  # the corner, continued: it carries its colspan
         (1, 2, False),
         (5, 1, False),
         (1, 2, False),
     ]
-    assert h2[2].cell.text == table.column("commercial").path[0]
-    assert [s.covered for s in h3] == [True, True, False, False, False, False, False, True]
-    data = laid.rows[3:]
+    assert h2[2].text == table.column("commercial").path[0]
+    assert [c.continued for c in h3] == [True, True, False, False, False, False, False, True]
+    assert [c.location.cell for c in h3] == [0, 3, 4, 5, 6, 7, 8, 9]
+    data = [row.cells for row in laid.rows[3:]]
     assert len(data) == len(table.lines)
     for line, row in zip(table.lines, data, strict=True):
-        labels = [s for s in row if s.cell.role == "label"]
-        # one slot per heading level and the label; the label spans what is left
+        labels = [c for c in row if c.role == "line"]
+        # one cell per heading level (maybe continued) and the label, which spans what is left
         assert len(labels) == len(line.path) + 1
-        assert labels[-1].cell.text == line.label
-        assert labels[-1].cell.colspan == 3 - len(line.path)
-    results = data[table.lines.index(table.line("r1_open"))][0].cell
+        assert labels[-1].text == line.label
+        assert labels[-1].colspan == 3 - len(line.path)
+        values = [c for c in row if c.role == "value"]
+        assert [c.ref for c in values] == [(table.id, line.id, col.id) for col in table.columns]
+    results = data[table.lines.index(table.line("r1_open"))][0]
     under = [ln for ln in table.lines if ln.path[:1] == table.line("r1_open").path]
     assert results.rowspan == len(under)
-    withheld = data[table.lines.index(table.line("r3_1"))][1].cell
+    withheld = data[table.lines.index(table.line("r3_1"))][1]
     assert withheld.rowspan == 8
 
 
@@ -141,12 +146,12 @@ def test_layout_section4_as_the_official_template() -> None:
     assert laid.width == 15
     assert laid.header_rows == 3
     assert len(laid.rows) == 4
-    h1, h2, h3, data = laid.rows
-    assert [(s.cell.colspan, s.cell.rowspan) for s in h1] == [(5, 1), (10, 1)]
-    assert [(s.cell.colspan, s.cell.rowspan) for s in h2] == [(1, 2)] * 5 + [(5, 1)] * 2
-    assert [s.covered for s in h3] == [True] * 5 + [False] * 10
+    h1, h2, h3, data = (row.cells for row in laid.rows)
+    assert [(c.colspan, c.rowspan, c.role) for c in h1] == [(5, 1, "line"), (10, 1, "line")]
+    assert [(c.colspan, c.rowspan) for c in h2] == [(1, 2)] * 5 + [(5, 1)] * 2
+    assert [c.continued for c in h3] == [True] * 5 + [False] * 10
     assert len(data) == 15
-    assert all(s.cell.role == "value" for s in data)
+    assert all(c.role == "value" for c in data)
 
 
 def test_layout_section2_caption_rows() -> None:
@@ -154,13 +159,15 @@ def test_layout_section2_caption_rows() -> None:
     spec = gx.templates.get("national-2019")
     for table in spec.tables:
         laid = lay_out_table(table)
-        first = laid.rows[0]
+        first = laid.rows[0].cells
         if table.id.startswith("s2."):
-            assert [(s.cell.text, s.cell.colspan) for s in first] == [(table.label, laid.width)]
-            header = [s.cell.text for s in laid.rows[1]]
+            assert [(c.text, c.colspan, c.role) for c in first] == [
+                (table.label, laid.width, "caption")
+            ]
+            header = [c.text for c in laid.rows[1].cells]
             assert header == [table.corner, *(c.label for c in table.columns)]
         else:
-            assert first[0].cell.role != "caption"
+            assert first[0].role != "caption"
 
 
 def test_text_rows_as_the_seed_prints_them() -> None:
@@ -302,7 +309,8 @@ def test_empty_report_is_the_blank_form() -> None:
     spec = gx.templates.get("national-2021")
     empty = gx.Report(template=spec.id)
     laid = lay_out(empty, spec)
-    assert [t.id for sec in laid.sections for t in sec.tables] == [t.id for t in spec.tables]
+    tables = [b.id for b in laid.blocks() if isinstance(b, GridTable)]
+    assert tables == [t.id for t in spec.tables]
     again = gx.read(render(empty, "text"))
     assert again.template == spec.id
     # a grid table's rows are read blank (an all-blank flat row is not taken as data)
@@ -350,7 +358,7 @@ def test_custom_template_laid_out_from_its_spec(form: str) -> None:
     spec = CUSTOM.spec
     report = distinct_report(spec)
     laid = lay_out(report, spec)
-    grid_table = laid.sections[0].tables[0]
+    grid_table = next(b for b in laid.blocks() if isinstance(b, GridTable))
     assert grid_table.header_rows == 1 + 1 + 3  # caption, header, three column levels
     assert grid_table.width == 3 + 5
     out = render(report, form, template=spec)

@@ -12,6 +12,7 @@ from gxschema import templates
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._dsl import Count, Delta, Money, amend, cell, drop, line, row, rule, table
 from gxschema._expr import lines, sum_of, this
+from gxschema._forms import Form, register_form
 from gxschema._read import FORMS, detect_form, read
 from gxschema._report import Cell, Detection, Extra, Location, Report
 from gxschema._serialize import (
@@ -64,6 +65,7 @@ __all__ = [
     "Detection",
     "Explanation",
     "Extra",
+    "Form",
     "GxSchemaError",
     "Kind",
     "LineSpec",
@@ -96,6 +98,7 @@ __all__ = [
     "make_converter",
     "parse_value",
     "read",
+    "register_form",
     "render",
     "render_value",
     "row",

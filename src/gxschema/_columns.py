@@ -9,7 +9,6 @@ tells a value cell from a label cell for every part of the mapper.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import MutableMapping, Sequence
 from typing import TypeVar
 
@@ -18,29 +17,19 @@ import attrs
 from gxschema._grid import GridRow
 from gxschema._labels import normalize_label, similarity_at_least
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec
-from gxschema._values import _BLANKS
+from gxschema._values import looks_like_value
 
 __all__ = ["HEADER_ROWS", "Placed", "Resolved", "resolve_columns", "value_like"]
 
-_VALUE_LIKE = re.compile(
-    r"([+\-−－]|增加|减少|增|减)?\s*[0-9０-９][0-9０-９,，.．]*\s*(万元|亿元|万|亿|元|件|项|个|次|人|家)?"
-)
 STRIP = " \t\r\n\u00a0\u3000"
-_MAX_VALUE_TEXT = 40  # no value is written longer; also keeps the check linear
-_BLANK_LIKE = _BLANKS | {"－", "／"}  # the value parser's blanks, full-width forms too
 _FUZZY_HEADER = 0.8
 HEADER_ROWS = 6  # header rows considered when resolving columns
 _TOKENS_KEPT = 1024
 T_ = TypeVar("T_", ColumnSpec, LineSpec)
 
 
-@functools.lru_cache(maxsize=4096)
-def value_like(text: str) -> bool:
-    """Whether a cell's text looks like a value (or a blank) rather than a label."""
-    stripped = text.strip(STRIP)
-    if len(stripped) > _MAX_VALUE_TEXT:
-        return False
-    return stripped in _BLANK_LIKE or _VALUE_LIKE.fullmatch(stripped) is not None
+value_like = functools.lru_cache(maxsize=4096)(looks_like_value)
+"""The value codec's one test of what a value looks like, remembered for repeated texts."""
 
 
 @attrs.define

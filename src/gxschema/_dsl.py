@@ -25,7 +25,7 @@ import attrs
 from gxschema._cell import Cell
 from gxschema._expr import LineSelector, Relation, linearize
 from gxschema._labels import normalize_label
-from gxschema._values import Kind
+from gxschema._values import MONEY_UNITS, Kind
 from gxschema.exceptions import DeclarationError
 
 __all__ = [
@@ -61,8 +61,6 @@ Layout: TypeAlias = Literal["grid", "flat"]
 T = TypeVar("T", bound=type)
 
 
-MONEY_UNITS = ("元", "万元", "亿元")
-"""The units a money column can be expressed in."""
 MESSAGE_FIELDS = ("where", "lhs", "rhs", "difference", "tolerance", "lhs_expr", "rhs_expr")
 """The placeholders a rule's message templates may use."""
 

@@ -4,23 +4,55 @@ A reader's only job is to turn its input into rows of text cells that remember w
 they came from.  Rows are either table rows (``heading=False``) or free text lines
 outside any table (``heading=True``: section headings, titles, prose).  Matching labels
 against a template is the mapper's job (:mod:`gxschema._mapper`), the same for every form.
+
+The same grid is what the writers' layout produces (:mod:`gxschema._writers._layout`)
+and what each form's writer serialises, so every form is a codec over it: a writer
+turns a grid into a document, a reader a document into a grid.  The layout's cells
+also say what they are (a :class:`LaidCell`: its :data:`Role` and, for a value cell,
+which report cell it holds); a reader's cells leave both unset.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal, TypeAlias
 
 import attrs
 
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
-__all__ = ["MAX_CELLS", "MAX_ROWS", "MAX_ROW_CELLS", "Grid", "GridBuilder", "GridCell", "GridRow"]
+__all__ = [
+    "MAX_CELLS",
+    "MAX_INPUT_BYTES",
+    "MAX_ROWS",
+    "MAX_ROW_CELLS",
+    "Grid",
+    "GridBuilder",
+    "GridCell",
+    "GridRow",
+    "GridTable",
+    "LaidCell",
+    "Role",
+]
 
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+"""Inputs larger than this (bytes, or characters of text) are refused before they are
+read; so is a .docx whose document part inflates past it.  The one input cap of every
+form."""
 MAX_ROWS = 5000
 """More rows than this and the input is refused: a report has a few hundred at most."""
 MAX_ROW_CELLS = 100
 """More cells than this in one row and the input is refused."""
 MAX_CELLS = 50_000
 """More cells than this in all and the input is refused (it also bounds the work)."""
+
+
+Role: TypeAlias = Literal["title", "section", "caption", "corner", "column", "line", "value"]
+"""What a cell is, as the layout wrote it: the document's ``title`` or a ``section``
+heading (heading rows); a table's ``caption`` row, its ``corner`` (over the label
+columns), a ``column`` header (a column's label or group heading, or the header over all
+value columns), a ``line`` label (a line's label or heading), or a ``value``."""
 
 
 @attrs.frozen
@@ -30,7 +62,8 @@ class GridCell:
     Readers follow one convention, the one of the tab layout copied out of Word: a cell
     spanning several columns appears once, at its first column; a position covered by a
     cell of a row above (a rowspan, or Word's vertical merge) appears as one empty cell
-    with ``continued=True`` for each covering cell.  ``location`` gives the cell's
+    with ``continued=True`` for each covering cell (carrying the covering cell's
+    ``colspan`` where the reader knows it).  ``location`` gives the cell's
     position in the source (``cell`` counts grid columns after span expansion).
 
     Attributes:
@@ -46,6 +79,34 @@ class GridCell:
     colspan: int = 1
     rowspan: int = 1
     continued: bool = False
+
+    @property
+    def role(self) -> Role | None:
+        """What the cell is (see :data:`Role`); None for a cell a reader read."""
+        return None
+
+    @property
+    def ref(self) -> tuple[str, str, str] | None:
+        """The report cell a value cell holds, ``(table, line, column)``; None if unknown."""
+        return None
+
+
+@attrs.frozen
+class LaidCell(GridCell):
+    """A grid cell that says what it is: as the writers' layout lays a report out.
+
+    Roles are provenance: a reader's cells are plain :class:`GridCell` (whose ``role``
+    and ``ref`` are None), so reading pays nothing for them, and every consumer of a
+    grid treats both alike.
+
+    Attributes:
+        role: what the cell is (see :data:`Role`).
+        ref: for a value cell, the report cell it holds: ``(table id, line id, column
+            id)``.
+    """
+
+    role: Role | None = None
+    ref: tuple[str, str, str] | None = None
 
 
 @attrs.frozen
@@ -75,6 +136,60 @@ class Grid:
     rows: tuple[GridRow, ...]
     source: str
     form: str
+
+    def blocks(self) -> Iterator[GridRow | GridTable]:
+        """Yield the heading rows and the tables, in document order.
+
+        A table is a run of table rows with the same ``location.table`` (a form that
+        does not number its tables gives one table per run of table rows).
+        """
+        run: list[GridRow] = []
+        for row in self.rows:
+            if run and (row.heading or row.location.table != run[0].location.table):
+                yield GridTable(tuple(run))
+                run = []
+            if row.heading:
+                yield row
+            else:
+                run.append(row)
+        if run:
+            yield GridTable(tuple(run))
+
+
+@attrs.frozen
+class GridTable:
+    """The rows of one table of a grid, and what its cells' roles tell about it.
+
+    Attributes:
+        rows: the table's rows, in order.
+    """
+
+    rows: tuple[GridRow, ...]
+
+    @property
+    def width(self) -> int:
+        """How many grid columns the table covers (the widest row, spans included)."""
+        return max((sum(c.colspan for c in row.cells) for row in self.rows), default=0)
+
+    @property
+    def header_rows(self) -> int:
+        """How many rows (caption and headers) come before the first holding a value.
+
+        0 when the cells have no roles (a grid a reader made).
+        """
+        for n, row in enumerate(self.rows):
+            if any(c.role == "value" for c in row.cells):
+                return n
+        return 0
+
+    @property
+    def id(self) -> str | None:
+        """The table id its value cells refer to, if they do."""
+        for row in self.rows:
+            for cell in row.cells:
+                if cell.ref is not None:
+                    return cell.ref[0]
+        return None
 
 
 class GridBuilder:

@@ -24,6 +24,9 @@ from gxschema.exceptions import ValueParseError
 
 __all__ = [
     "BLANK",
+    "BLANK_MARKS",
+    "COUNT_UNITS",
+    "MONEY_UNITS",
     "PLAIN",
     "Blank",
     "Kind",
@@ -31,9 +34,20 @@ __all__ = [
     "Value",
     "ValueParseError",
     "ValueStyle",
+    "looks_like_value",
     "parse_value",
     "render_value",
 ]
+
+MONEY_UNITS: Final = ("元", "万元", "亿元")
+"""The units of money a column is expressed in and a cell may carry (``974.20万元``)."""
+COUNT_UNITS: Final = ("件", "项", "个", "次", "人", "家")
+"""The units a count or a change may carry (``12件``)."""
+BLANK_MARKS: Final = frozenset({"", "—", "——", "–", "-", "/", "无", "空"})
+"""Texts that alone mean a cell is :data:`BLANK`, once full-width forms are folded to
+ASCII and white space (NBSP and the ideographic space included) is stripped: empty,
+the dashes (``——`` is the Chinese dash, two em dashes), ``/``, ``无`` and ``空``.  The
+one set every part of gxschema asks."""
 
 
 class Kind(enum.Enum):
@@ -124,10 +138,11 @@ Value: TypeAlias = Number | Blank
 
 # --- the style a value is written in -------------------------------------------------
 
+# How a style may write BLANK: the blank marks (most common first), and NBSP alone.
 _BLANK_TEXTS: Final = ("", "—", "–", "/", "无", "-", "空", "\xa0")
 _THOUSANDS: Final = ("", ",", "，")
 _SIGN_WORDS: Final = ("", "增减", "增加减少")
-_STYLE_MONEY_UNITS: Final = (None, "元", "万元")
+_STYLE_MONEY_UNITS: Final = (None, *MONEY_UNITS[:2])  # 亿元 would round most amounts
 
 
 def _is_padding(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -182,9 +197,6 @@ PLAIN: Final[ValueStyle] = ValueStyle()
 # circled digits, so that a footnote mark in "12¹" would silently read as 121.
 _FOLD: Final = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
-# After folding and stripping, these alone mean the cell is blank.  "——" is the
-# Chinese dash (破折号), two em dashes.
-_BLANKS: Final = frozenset({"", "—", "——", "–", "-", "/", "无", "空"})
 
 _CN_DIGITS: Final = {
     "零": 0, "〇": 0,
@@ -210,16 +222,60 @@ _PATTERN: Final = re.compile(
         \s*(?P<mult>[万亿])?
       | (?P<cn>[{cn}]+)
     )
-    \s*(?P<unit>[元件项个次人家])?
-    """.replace("{cn}", _CN_CHARS),
+    \s*(?P<unit>[{units}])?
+    """.replace("{cn}", _CN_CHARS).replace("{units}", "".join(("元", *COUNT_UNITS))),
     re.VERBOSE,
 )
 
 _NEGATIVE: Final = frozenset({"-", "−", "减", "减少"})
 _MULT_EXP: Final = {None: 0, "万": 4, "亿": 8}
-_MONEY_UNIT_EXP: Final = {"元": 0, "万元": 4, "亿元": 8}
+_MONEY_UNIT_EXP: Final = dict(zip(MONEY_UNITS, (0, 4, 8), strict=True))
 # Longer than any cell value a report prints; keeps int() far from its digit limit.
 _MAX_LEN: Final = 100
+
+
+# -- what a value looks like ---------------------------------------------------------------
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+# The blank marks as printed: ASCII, or their full-width forms (－, ／), unfolded.
+_BLANK_LIKE: Final = BLANK_MARKS | {_fullwidth(mark) for mark in BLANK_MARKS}
+_VALUE_LIKE: Final = re.compile(
+    r"([+\-−－]|增加|减少|增|减)?\s*[0-9０-９][0-9０-９,，.．]*\s*"
+    rf"({'|'.join((*MONEY_UNITS[::-1], '万', '亿', *COUNT_UNITS))})?"
+)
+_VALUE_LIKE_LEN: Final = 40  # no value is printed longer; also keeps the check linear
+_STRIP: Final = " \t\r\n\u00a0\u3000"
+
+
+def looks_like_value(text: str) -> bool:
+    r"""Tell whether a cell's text looks like a value (or a blank) rather than a label.
+
+    This is the shape, not the reading: a sign (``+``, ``-``, ``增``, ``减少`` …), digits
+    (full-width too) with separators, then an optional multiplier (``万``, ``亿``) or
+    unit (:data:`MONEY_UNITS`, :data:`COUNT_UNITS`); or one of the :data:`BLANK_MARKS`
+    (full-width ``－`` and ``／`` too), empty text included, since an empty cell reads
+    as BLANK.  White space at either end (NBSP and the ideographic space included) is
+    ignored.  Chinese numerals, which :func:`parse_value` reads, do not look like
+    values: labels start with them (``一、``).  Readers and the mapper use this to tell
+    value cells from label cells; use :func:`parse_value` to read one.
+
+    Args:
+        text: the cell's text.
+
+    Returns:
+        True when the text has the shape of a value.
+
+    >>> looks_like_value("\xa0 12 件\u3000"), looks_like_value("——"), looks_like_value("规章")
+    (True, True, False)
+    """
+    stripped = text.strip(_STRIP)
+    if len(stripped) > _VALUE_LIKE_LEN:
+        return False
+    return stripped in _BLANK_LIKE or _VALUE_LIKE.fullmatch(stripped) is not None
 
 
 def parse_value(raw: str, kind: Kind, *, unit: str | None = None) -> Value:
@@ -275,7 +331,7 @@ def _parse(raw: str, kind: Kind, unit: str | None) -> Value:
     if money:
         col_unit = "元" if unit is None else unit
         if col_unit not in _MONEY_UNIT_EXP:
-            raise ValueError(f"unit must be one of 元, 万元, 亿元, not {unit!r}")
+            raise ValueError(f"unit must be one of {', '.join(MONEY_UNITS)}, not {unit!r}")
     # Fast path: plain ASCII digits, which most cells are.
     if raw.isdigit() and raw.isascii() and len(raw) <= _MAX_LEN:
         if money:
@@ -284,7 +340,7 @@ def _parse(raw: str, kind: Kind, unit: str | None) -> Value:
 
     text = raw if raw.isascii() else raw.translate(_FOLD)
     text = text.strip()
-    if text in _BLANKS:
+    if text in BLANK_MARKS:
         return BLANK
     if len(text) > _MAX_LEN:
         raise ValueParseError(raw, "is too long to be a cell value")
@@ -510,7 +566,7 @@ def _render_money(value: Number, unit: str | None, style: ValueStyle) -> str:
     out_unit = style.money_unit or col_unit
     for u in (col_unit, src_unit):
         if u not in _MONEY_UNIT_EXP:
-            raise ValueError(f"unit must be one of 元, 万元, 亿元, not {u!r}")
+            raise ValueError(f"unit must be one of {', '.join(MONEY_UNITS)}, not {u!r}")
     amount = Decimal(value.value)
     if not amount.is_finite():
         raise ValueError(f"{value!r} is not a finite amount")

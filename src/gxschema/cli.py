@@ -18,13 +18,13 @@ import orjson
 
 from gxschema import templates
 from gxschema._diagnose import CellChange, Explanation, diagnose
+from gxschema._forms import forms
 from gxschema._read import read
 from gxschema._report import Report
 from gxschema._resolve import spec_of
 from gxschema._serialize import LONG_COLUMNS, long_rows, make_converter
 from gxschema._serialize import json_schema as _json_schema
 from gxschema._validate import Violation, validate
-from gxschema._writers import FORMS as WRITE_FORMS
 from gxschema._writers import render
 from gxschema.exceptions import ParseError
 
@@ -309,7 +309,7 @@ def extract(files: tuple[str, ...], fmt: str, template: str | None) -> None:
 @click.option(
     "--to",
     "form",
-    type=click.Choice(list(WRITE_FORMS)),
+    type=click.Choice([f.name for f in forms(writable=True)]),
     required=True,
     help="The form to write.",
 )

@@ -26,14 +26,21 @@ from collections.abc import Iterator
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]  # no stubs in the deps
 
-from gxschema._grid import MAX_CELLS, MAX_ROWS, Grid, GridBuilder, GridCell, GridRow
+from gxschema._grid import (
+    MAX_CELLS,
+    MAX_INPUT_BYTES,
+    MAX_ROWS,
+    Grid,
+    GridBuilder,
+    GridCell,
+    GridRow,
+)
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
 __all__ = [
     "DOCUMENT",
     "MAX_CENTRAL_DIRECTORY",
-    "MAX_DOCUMENT_BYTES",
     "MAX_MARKUP",
     "MAX_MEMBERS",
     "MAX_RATIO",
@@ -47,8 +54,6 @@ MAX_MEMBERS = 2000
 """More archive members than this and the input is refused (a .docx has a few dozen)."""
 MAX_CENTRAL_DIRECTORY = 1024 * 1024
 """A larger zip central directory is refused before it is parsed (a .docx's is a few KB)."""
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
-"""A larger (inflated) ``word/document.xml`` is refused; a report's is well under 5 MB."""
 MAX_RATIO = 200
 """A ``word/document.xml`` over 1 MiB that inflates more than this is refused (a bomb)."""
 MAX_MARKUP = 1_000_000
@@ -186,10 +191,10 @@ def _document_bytes(data: bytes, source: str) -> bytes:
             info = archive.getinfo(DOCUMENT)
         except KeyError:
             raise ParseError(f"not a .docx: the archive has no {DOCUMENT}", source=source) from None
-        if info.file_size > MAX_DOCUMENT_BYTES:
+        if info.file_size > MAX_INPUT_BYTES:
             raise ParseError(
                 f"{DOCUMENT} inflates to {info.file_size} bytes, over the "
-                f"{MAX_DOCUMENT_BYTES}-byte limit",
+                f"{MAX_INPUT_BYTES}-byte limit",
                 source=source,
             )
         if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(

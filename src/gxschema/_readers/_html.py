@@ -47,21 +47,19 @@ from collections.abc import Iterator, Sequence
 import attrs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from gxschema._grid import MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow
+from gxschema._grid import MAX_INPUT_BYTES, MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
 __all__ = [
-    "MAX_HTML_BYTES",
     "MAX_NESTING",
     "MAX_SPAN",
     "MAX_TAGS",
+    "decode_html",
     "looks_like_html",
     "read_html",
 ]
 
-MAX_HTML_BYTES = 50 * 1024 * 1024
-"""Larger inputs (bytes, or characters for text) are refused before they are decoded."""
 MAX_TAGS = 200_000
 """More ``<`` than this and the input is refused: a report page has a few thousand tags."""
 MAX_NESTING = 5000
@@ -173,6 +171,19 @@ def _decode(data: bytes) -> str:
     return min(decoded, key=lambda s: s.count("\ufffd"))
 
 
+def decode_html(data: bytes) -> str:
+    """Decode a page's bytes as :func:`read_html` does, without a byte-order mark.
+
+    Args:
+        data: the page's bytes.
+
+    Returns:
+        The page's text; bytes no candidate encoding decodes are U+FFFD.
+    """
+    text = _decode(data)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 # -- sniffing ------------------------------------------------------------------------
 
 _HTML_MARK = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|table)[\s/>]", re.I)
@@ -193,7 +204,9 @@ def looks_like_html(head: bytes) -> bool:
     if head.startswith((b"PK\x03\x04", b"%PDF-")):
         return False
     codec = None
-    if head.startswith((b"\xfe\xff", b"\xff\xfe")):
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    elif head.startswith((b"\xfe\xff", b"\xff\xfe")):
         codec = "utf-16-be" if head.startswith(b"\xfe\xff") else "utf-16-le"
         head = head[2:]
     else:
@@ -610,9 +623,9 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
     """
     if not isinstance(data, (bytes, bytearray, memoryview, str)):
         raise ParseError(f"read_html takes bytes or text, not {type(data).__name__}", source=source)
-    if len(data) > MAX_HTML_BYTES:
+    if len(data) > MAX_INPUT_BYTES:
         raise ParseError(
-            f"the input is over the {MAX_HTML_BYTES}-byte limit for HTML", source=source
+            f"the input is over the {MAX_INPUT_BYTES}-byte limit for HTML", source=source
         )
     try:
         text = data if isinstance(data, str) else _decode(bytes(data))

@@ -1,20 +1,22 @@
 r"""Reader for Markdown pipe tables, as conversion tools and editors write them.
 
 Each pipe-table row becomes a grid row; the delimiter row (``|---|:--:|``) is skipped;
-lines outside tables become free-text rows.  Pipe tables cannot merge cells, so the
+lines outside tables become free-text rows. Pipe tables cannot merge cells, so the
 convention of MultiMarkdown is followed: an empty cell written with nothing between its
-pipes (``||``) continues the cell to its left (a column span) and is dropped, as the
-grid convention wants; a cell holding only ``^^`` continues the cell above (a row
-span) and becomes an empty continued cell; a cell holding only spaces is blank.
-``\|`` is a literal pipe, ``<br>`` a line break inside the cell, and character
-references (``&amp;``, ``&#xa0;``) are decoded, so padding and markup characters
-survive.
+pipes (``||``) continues the cell to its left (a column span: it is dropped, and the
+cell's ``colspan`` counts it, as the grid convention wants); a cell holding only ``^^``
+continues the cell above (a row span) and becomes an empty continued cell; a cell
+holding only spaces is blank. ``\|`` is a literal pipe, ``<br>`` a line break inside the
+cell, and character references (``&amp;``, ``&#xa0;``) are decoded, so padding and
+markup characters survive.
 """
 
 from __future__ import annotations
 
 import html
 import re
+
+import attrs
 
 from gxschema._grid import Grid, GridBuilder, GridCell, GridRow
 from gxschema._report import Location
@@ -95,9 +97,11 @@ def read_markdown(text: str, *, source: str = "<markdown>") -> Grid:
             if not in_table:
                 table += 1
                 in_table = True
-            cells = []
+            cells: list[GridCell] = []
             for column, piece in enumerate(_split(line)):
                 if piece is None:
+                    if cells:  # continues the cell to its left: one more column
+                        cells[-1] = attrs.evolve(cells[-1], colspan=cells[-1].colspan + 1)
                     continue
                 text_ = piece.strip()
                 location = Location(line=number, column=column + 1, table=table)

@@ -36,9 +36,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from gxschema._grid import MAX_CELLS, MAX_ROW_CELLS, MAX_ROWS, Grid, GridBuilder, GridCell, GridRow
+from gxschema._grid import (
+    MAX_CELLS,
+    MAX_INPUT_BYTES,
+    MAX_ROW_CELLS,
+    MAX_ROWS,
+    Grid,
+    GridBuilder,
+    GridCell,
+    GridRow,
+)
 from gxschema._labels import enumerator, normalize_label
 from gxschema._report import Location
+from gxschema._values import looks_like_value
 from gxschema.exceptions import ParseError
 
 if TYPE_CHECKING:  # pragma: no cover - for annotations only
@@ -46,15 +56,12 @@ if TYPE_CHECKING:  # pragma: no cover - for annotations only
     from pdfplumber.table import Table
 
 __all__ = [
-    "MAX_PDF_BYTES",
     "MAX_PDF_PAGES",
     "MAX_PDF_SECONDS",
     "looks_like_pdf",
     "read_pdf",
 ]
 
-MAX_PDF_BYTES = 50 * 1024 * 1024
-"""PDFs larger than this are refused before they are opened."""
 MAX_PDF_PAGES = 200
 """PDFs with more pages than this are refused before any page is read."""
 MAX_PDF_SECONDS = 60.0
@@ -75,11 +82,6 @@ _CLUSTER = 3.0  # points: rules closer than this belong to the same ruled area
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－_·.]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*(共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·.]*$"
 )
-_VALUE = re.compile(
-    r"^([+\-−－]|增加|减少|增|减)?\s*[0-9０-９][0-9０-９,，.．]*\s*"
-    r"(万元|亿元|万|亿|元|件|项|个|次|人|家)?$"
-)
-_BLANK_VALUES = frozenset({"-", "—", "–", "/", "无", "空", "－", "／"})
 _SPACES = " \t\r\n\u00a0\u3000"
 
 
@@ -112,12 +114,12 @@ def read_pdf(data: bytes, *, source: str = "<pdf>") -> Grid:
 
     Raises:
         ParseError: pdfplumber is not installed; the input is not a readable PDF, is
-            encrypted, is over :data:`MAX_PDF_BYTES` or :data:`MAX_PDF_PAGES`, or a
-            page or the whole exceeds a size or time limit.
+            encrypted, is over :data:`~gxschema._grid.MAX_INPUT_BYTES` or
+            :data:`MAX_PDF_PAGES`, or a page or the whole exceeds a size or time limit.
     """
-    if len(data) > MAX_PDF_BYTES:
+    if len(data) > MAX_INPUT_BYTES:
         raise ParseError(
-            f"the PDF is {len(data)} bytes, over the {MAX_PDF_BYTES}-byte limit", source=source
+            f"the PDF is {len(data)} bytes, over the {MAX_INPUT_BYTES}-byte limit", source=source
         )
     try:
         import pdfplumber
@@ -208,11 +210,12 @@ def _is_white(color: Any) -> bool:
 
 
 def _is_value(text: str) -> bool:
-    """Whether a cell's text is a number (or a blank mark) rather than a label."""
-    stripped = text.strip(_SPACES)
-    if not stripped:
-        return False
-    return stripped in _BLANK_VALUES or (len(stripped) <= 40 and _VALUE.match(stripped) is not None)
+    """Whether a cell's text is a number (or a blank mark) rather than a label.
+
+    The value codec's :func:`~gxschema._values.looks_like_value`, except that an empty
+    cell is neither: it says nothing about whether its row holds values.
+    """
+    return bool(text.strip(_SPACES)) and looks_like_value(text)
 
 
 def _is_fragment(text: str) -> bool:

@@ -1,33 +1,34 @@
 """Writers: a report written out as text (the tab layout), HTML, Markdown or Word.
 
-Every form is derived from the template's spec in two steps.  :mod:`._layout` lays each
-table out as the official templates print it: rows of merged cells (caption row, header
-rows, label columns with their row and column spans, values), with each value written
-as its raw text when the report has it.  Each form's writer then only serialises that
-layout (:mod:`._text`, :mod:`._html`, :mod:`._markdown`, :mod:`._docx`); none of them
-spells a label.
+Every form is derived from the template's spec in two steps.  :mod:`._layout` lays the
+report out as the one :class:`~gxschema._grid.Grid` readers produce too: each table as
+the official templates print it, rows of merged cells (caption row, header rows, label
+columns with their row and column spans, values), each cell with its role, each value
+written as its raw text when the report has it.  The form's writer, registered with its
+:class:`~gxschema._forms.Form`, then only serialises that grid (:mod:`._text`,
+:mod:`._html`, :mod:`._markdown`, :mod:`._docx`); none of them spells a label.
 
 Reading what was written gives the report back: ``read(render(r, form)) == r`` for a
 report whose tables, lines and cells are all declared by its template (the layout
-writes the tables and lines the report holds; extras are not written).
+writes the tables and lines the report holds; extras are not written).  This factors
+in two: mapping the laid-out grid gives the report back (no form involved), and each
+form's reader reads back the grid its writer wrote.
 """
 
 from __future__ import annotations
 
 from typing import Literal, overload
 
+from gxschema._forms import forms, get_form
 from gxschema._report import Report
 from gxschema._spec import TemplateSpec
-from gxschema._writers._docx import write_docx
-from gxschema._writers._html import write_html
 from gxschema._writers._layout import lay_out
-from gxschema._writers._markdown import write_markdown
-from gxschema._writers._text import write_text
 
 __all__ = ["FORMS", "render"]
 
-FORMS: tuple[str, ...] = ("text", "html", "markdown", "docx")
-"""The forms :func:`render` writes; ``"docx"`` gives bytes, the others text."""
+FORMS: tuple[str, ...] = tuple(f.name for f in forms(writable=True))
+"""The forms :func:`render` writes out of the box; ``"docx"`` gives bytes, the others
+text.  Forms registered later with a writer are written too."""
 
 
 @overload
@@ -63,7 +64,8 @@ def render(report: Report, form: str, *, template: TemplateSpec | None = None) -
     Args:
         report: the report.
         form: ``"text"`` (the tab layout :func:`gxschema.read` reads), ``"html"``,
-            ``"markdown"`` or ``"docx"``.
+            ``"markdown"``, ``"docx"``, or a form registered with a writer
+            (:func:`gxschema.register_form`).
         template: the spec to lay the report out with (default: the report's template,
             ``gxschema.templates.get(report.template)``).
 
@@ -71,21 +73,19 @@ def render(report: Report, form: str, *, template: TemplateSpec | None = None) -
         The document: ``bytes`` for ``"docx"``, ``str`` for the other forms.
 
     Raises:
-        ValueError: ``form`` is not one of :data:`FORMS`, or a value cannot be written
-            as text of its column's kind.
+        ValueError: ``form`` is not a form gxschema writes, or a value cannot be
+            written as text of its column's kind.
         KeyError: ``template`` is None and the report's template is not registered.
     """
-    if form not in FORMS:
-        raise ValueError(f"unknown form {form!r}; gxschema writes {', '.join(FORMS)}")
+    names = ", ".join(f.name for f in forms(writable=True))
+    try:
+        writer = get_form(form).write
+    except KeyError:
+        raise ValueError(f"unknown form {form!r}; gxschema writes {names}") from None
+    if writer is None:
+        raise ValueError(f"gxschema reads {form} but does not write it; it writes {names}")
     if template is None:
         from gxschema import templates
 
         template = templates.get(report.template)
-    laid = lay_out(report, template)
-    if form == "html":
-        return write_html(laid)
-    if form == "markdown":
-        return write_markdown(laid)
-    if form == "docx":
-        return write_docx(laid)
-    return write_text(laid)
+    return writer(lay_out(report, template))

@@ -1,11 +1,12 @@
 r"""Writer for Word (.docx): a minimal WordprocessingML package, written with zipfile.
 
-The package holds three parts: ``[Content_Types].xml``, ``_rels/.rels`` and
-``word/document.xml`` (no styles, fonts or settings parts; Word and LibreOffice supply
-their defaults).  The body is the title (a bold, centred paragraph), then each section
-heading (a bold paragraph kept with the next) and its tables, each followed by an empty
-paragraph so that consecutive tables stay apart.  The page is A4 landscape, wide enough
-for section 四's 15 columns.
+It writes any :class:`~gxschema._grid.Grid`. The package holds three parts:
+``[Content_Types].xml``, ``_rels/.rels`` and ``word/document.xml`` (no styles, fonts or
+settings parts; Word and LibreOffice supply their defaults). The body is the title (the
+heading row of role ``"title"``: a bold, centred paragraph), then each other heading row
+(a section heading: a bold paragraph kept with the next) and the tables, each followed
+by an empty paragraph so that consecutive tables stay apart. The page is A4 landscape,
+wide enough for section 四's 15 columns.
 
 A table is a ``w:tbl`` with a ``w:tblGrid`` of one ``w:gridCol`` per grid column and
 every row holding one ``w:tc`` per cell in it: a cell spanning columns has
@@ -26,7 +27,7 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 
-from gxschema._writers._layout import LaidCell, LaidReport, LaidTable
+from gxschema._grid import Grid, GridCell, GridTable
 
 __all__ = ["write_docx"]
 
@@ -88,16 +89,16 @@ def _heading(text: str, *, center: bool = False) -> str:
     return f"<w:p><w:pPr><w:keepNext/>{align}</w:pPr>{_runs(text, bold=True)}</w:p>"
 
 
-def _widths(table: LaidTable) -> list[int]:
+def _widths(table: GridTable, header_rows: int) -> list[int]:
     """Column widths: label columns wide, value columns narrow, scaled to fit the page."""
     kinds = ["value"] * table.width
-    for row in table.rows[table.header_rows :]:
+    for row in table.rows[header_rows:]:
         column = 0
-        for slot in row:
-            if slot.cell.role == "label":
-                for c in range(column, column + slot.cell.colspan):
+        for cell in row.cells:
+            if cell.role == "line":
+                for c in range(column, column + cell.colspan):
                     kinds[c] = "label"
-            column += slot.cell.colspan
+            column += cell.colspan
     widths = [_LABEL_WIDTH if k == "label" else _VALUE_WIDTH for k in kinds]
     total = sum(widths)
     if total > _TEXT_WIDTH:
@@ -105,7 +106,8 @@ def _widths(table: LaidTable) -> list[int]:
     return widths
 
 
-def _cell(cell: LaidCell, width: int, covered: bool) -> str:
+def _cell(cell: GridCell, width: int, data_row: bool) -> str:
+    covered = cell.continued
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if cell.colspan > 1:
         props += f'<w:gridSpan w:val="{cell.colspan}"/>'
@@ -114,14 +116,18 @@ def _cell(cell: LaidCell, width: int, covered: bool) -> str:
     elif cell.rowspan > 1:
         props += '<w:vMerge w:val="restart"/>'
     props += '<w:vAlign w:val="center"/>'
-    align = "right" if cell.role == "value" else ("center" if cell.role != "label" else "left")
+    if cell.role in (None, "value"):
+        align = "right"
+    else:  # a line label left of the values; captions and headers centred
+        align = "left" if cell.role == "line" and data_row else "center"
     body = "" if covered else _runs(cell.text)
     paragraph = f'<w:p><w:pPr><w:jc w:val="{align}"/></w:pPr>{body}</w:p>'
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 
 
-def _table(table: LaidTable) -> str:
-    widths = _widths(table)
+def _table(table: GridTable) -> str:
+    header_rows = table.header_rows
+    widths = _widths(table, header_rows)
     out = [
         "<w:tbl><w:tblPr>"
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
@@ -133,36 +139,45 @@ def _table(table: LaidTable) -> str:
     ]
     for n, row in enumerate(table.rows):
         out.append("<w:tr>")
-        if n < table.header_rows:
+        if n < header_rows:
             out.append("<w:trPr><w:tblHeader/></w:trPr>")
         column = 0
-        for slot in row:
-            span = slot.cell.colspan
-            out.append(_cell(slot.cell, sum(widths[column : column + span]), slot.covered))
+        for cell in row.cells:
+            span = cell.colspan
+            out.append(_cell(cell, sum(widths[column : column + span]), n >= header_rows))
             column += span
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
 
 
-def _document(laid: LaidReport) -> str:
-    body = [_heading(laid.title, center=True)]
-    for section in laid.sections:
-        if section.heading:
-            body.append(_heading(section.heading))
-        for table in section.tables:
-            body += [_table(table), "<w:p/>"]
+def _document(grid: Grid) -> str:
+    blocks = list(grid.blocks())
+    title = next(
+        (
+            b.cells[0].text
+            for b in blocks
+            if not isinstance(b, GridTable) and b.cells[0].role == "title"
+        ),
+        "",
+    )
+    body = [_heading(title, center=True)]
+    for block in blocks:
+        if isinstance(block, GridTable):
+            body += [_table(block), "<w:p/>"]
+        elif block.cells[0].role != "title" and block.cells[0].text:
+            body.append(_heading(block.cells[0].text))
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:document xmlns:w="{_W}"><w:body>{"".join(body)}{_PAGE}</w:body></w:document>'
     )
 
 
-def write_docx(laid: LaidReport) -> bytes:
-    """Write a laid-out report as a Word (.docx) package.
+def write_docx(grid: Grid) -> bytes:
+    """Write a grid (a laid-out report) as a Word (.docx) package.
 
     Args:
-        laid: the laid-out report.
+        grid: the grid.
 
     Returns:
         The package's bytes.
@@ -172,7 +187,7 @@ def write_docx(laid: LaidReport) -> bytes:
         for name, text in (
             ("[Content_Types].xml", _CONTENT_TYPES),
             ("_rels/.rels", _RELS),
-            ("word/document.xml", _document(laid)),
+            ("word/document.xml", _document(grid)),
         ):
             info = zipfile.ZipInfo(name, date_time=_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -1,11 +1,12 @@
 r"""Writer for HTML: one ``<table>`` per table, merged cells as ``rowspan``/``colspan``.
 
-The document is UTF-8 HTML5: the title as ``<title>`` and ``<h1>``, each section
-heading as ``<h2>``, then its tables.  A table's rows are ``<tr>`` elements holding the
-cells that start in them, as HTML does (a cell spanning down from a row above is absent
-from the rows it covers); caption, header and label cells are ``<th>``, values ``<td>``.
-A caption row is a row of one cell spanning the table, as the official templates print
-it, not a ``<caption>`` element.
+It writes any :class:`~gxschema._grid.Grid`. The document is UTF-8 HTML5: the title (the
+heading row of role ``"title"``) as ``<title>`` and ``<h1>``, every other heading row (a
+section heading) as ``<h2>``, and the tables between them. A table's rows are ``<tr>``
+elements holding the cells that start in them, as HTML does (a cell spanning down from a
+row above is absent from the rows it covers); caption, header and label cells are
+``<th>``, values ``<td>``. A caption row is a row of one cell spanning the table, as the
+official templates print it, not a ``<caption>`` element.
 
 Cell text is escaped (``&``, ``<``, ``>``) and otherwise written as is, white space
 included; a line break (``\n``, ``\r\n`` or ``\r``) is written ``<br>``.  Characters
@@ -18,7 +19,7 @@ from __future__ import annotations
 import html
 import re
 
-from gxschema._writers._layout import LaidReport, LaidTable
+from gxschema._grid import Grid, GridRow, GridTable
 
 __all__ = ["write_html"]
 
@@ -40,15 +41,21 @@ def _text(text: str) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in _BREAK.split(clean))
 
 
-def _table(table: LaidTable) -> list[str]:
-    out = [f'<table border="1" data-table="{html.escape(table.id)}">']
+def _role(block: GridRow | GridTable) -> str | None:
+    """The role of a heading row's cell (None for a table, or a row without one)."""
+    if isinstance(block, GridTable) or not block.cells:
+        return None
+    return block.cells[0].role
+
+
+def _table(table: GridTable) -> list[str]:
+    out = [f'<table border="1" data-table="{html.escape(table.id or "")}">']
     for row in table.rows:
         cells = []
-        for slot in row:
-            if slot.covered:
+        for cell in row.cells:
+            if cell.continued:
                 continue
-            cell = slot.cell
-            tag = "td" if cell.role == "value" else "th"
+            tag = "td" if cell.role in (None, "value") else "th"
             attrs = ""
             if cell.colspan > 1:
                 attrs += f' colspan="{cell.colspan}"'
@@ -60,16 +67,20 @@ def _table(table: LaidTable) -> list[str]:
     return out
 
 
-def write_html(laid: LaidReport) -> str:
-    """Write a laid-out report as an HTML document.
+def write_html(grid: Grid) -> str:
+    """Write a grid (a laid-out report) as an HTML document.
 
     Args:
-        laid: the laid-out report.
+        grid: the grid.
 
     Returns:
         The document, ending with a newline.
     """
-    title = html.escape(" ".join(_INVALID.sub("", laid.title).split()), quote=False)
+    blocks = list(grid.blocks())
+    first = next(
+        (b.cells[0].text for b in blocks if isinstance(b, GridRow) and _role(b) == "title"), ""
+    )
+    title = html.escape(" ".join(_INVALID.sub("", first).split()), quote=False)
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -81,10 +92,10 @@ def write_html(laid: LaidReport) -> str:
         "<body>",
         f"<h1>{title}</h1>",
     ]
-    for section in laid.sections:
-        if section.heading:
-            out.append(f"<h2>{_text(section.heading)}</h2>")
-        for table in section.tables:
-            out += _table(table)
+    for block in blocks:
+        if isinstance(block, GridTable):
+            out += _table(block)
+        elif _role(block) != "title" and block.cells and block.cells[0].text:
+            out.append(f"<h2>{_text(block.cells[0].text)}</h2>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

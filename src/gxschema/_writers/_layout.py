@@ -1,10 +1,15 @@
 """The layout step every writer shares: a report and its spec, laid out as merged tables.
 
-:func:`lay_out` turns each table of a :class:`~gxschema.TemplateSpec` into a
-:class:`LaidTable`: rows of cells with their text, column span and row span, as the
-official templates print them.  Nothing here knows an output form, and nothing spells a
-label: every text comes from the spec (headings, captions, corners, group headers,
-line and column labels) or from the report (the values).
+:func:`lay_out` turns a report into the one :class:`~gxschema._grid.Grid` that readers
+produce too: each table of the :class:`~gxschema.TemplateSpec` as rows of merged cells
+with their text, column span and row span, as the official templates print them, in the
+grid's span convention (a cell spanning down appears below its first row as a
+``continued`` cell).  Each cell also carries its role (title, section heading, caption,
+corner, column header, line label, value) and each value cell the report cell it holds,
+so that mapping the grid gives the report back with no form in between.  Nothing here
+knows an output form, and nothing spells a label: every text comes from the spec
+(headings, captions, corners, group headers, line and column labels) or from the report
+(the values).
 
 A grid table (``layout="grid"``) is laid out as
 
@@ -36,110 +41,22 @@ columns the template does not declare (``report.extras``) are not written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Literal, TypeAlias, TypeVar
+from typing import NamedTuple, TypeAlias, TypeVar
 
 import attrs
 
+from gxschema._grid import Grid, GridCell, GridRow, GridTable, LaidCell, Role
 from gxschema._labels import normalize_label
-from gxschema._report import Cell, Report
+from gxschema._report import Cell, Location, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import PLAIN, Number, ValueParseError, parse_value, render_value
 
-__all__ = [
-    "LaidCell",
-    "LaidReport",
-    "LaidSection",
-    "LaidTable",
-    "Role",
-    "Slot",
-    "cell_text",
-    "lay_out",
-    "lay_out_table",
-]
+__all__ = ["LAYOUT_FORM", "cell_text", "lay_out", "lay_out_table", "written"]
 
-Role: TypeAlias = Literal["caption", "corner", "header", "label", "value"]
-"""What a laid-out cell is: a caption row, the corner, a column or line header, a line
-label or heading (left of the values), or a value."""
+LAYOUT_FORM = "layout"
+"""The ``form`` of a grid the layout produced (a reader's grid names its input form)."""
 
 _WAN = attrs.evolve(PLAIN, wan=True)
-
-
-@attrs.frozen
-class LaidCell:
-    r"""One merged cell of a laid-out table.
-
-    Attributes:
-        text: what it says (line breaks as ``\n``).
-        colspan: how many grid columns it covers.
-        rowspan: how many rows it covers.
-        role: what it is (see :data:`Role`).
-    """
-
-    text: str
-    colspan: int = 1
-    rowspan: int = 1
-    role: Role = "value"
-
-
-@attrs.frozen
-class Slot:
-    """A cell as one row sees it: where it starts, or where it continues from above.
-
-    Attributes:
-        cell: the cell.
-        covered: True when the cell started in a row above and spans down into this
-            row (a rowspan continuation); the slot then stands at the cell's first
-            grid column and covers its ``colspan`` columns.
-    """
-
-    cell: LaidCell
-    covered: bool = False
-
-
-@attrs.frozen
-class LaidTable:
-    """A table laid out as rows of merged cells.
-
-    Attributes:
-        id: the table id.
-        width: how many grid columns every row covers.
-        header_rows: how many rows (from the top, the caption row included) are
-            header rows rather than data rows.
-        rows: per row, in grid-column order, the cells starting in it and the cells
-            spanning down into it from above, so that each row's slots cover exactly
-            ``width`` columns.
-    """
-
-    id: str
-    width: int
-    header_rows: int
-    rows: tuple[tuple[Slot, ...], ...]
-
-
-@attrs.frozen
-class LaidSection:
-    """A section heading and the tables under it.
-
-    Attributes:
-        heading: the section heading (empty when the tables declare none).
-        tables: its tables, in document order.
-    """
-
-    heading: str
-    tables: tuple[LaidTable, ...]
-
-
-@attrs.frozen
-class LaidReport:
-    """A whole report laid out: a title and its sections.
-
-    Attributes:
-        title: the title line.
-        sections: the sections, in document order.
-    """
-
-    title: str
-    sections: tuple[LaidSection, ...]
 
 
 # -- cell texts ---------------------------------------------------------------------------
@@ -176,17 +93,29 @@ def cell_text(cell: Cell | None, column: ColumnSpec) -> str:
     return render_value(value, column.kind, unit=column.unit, style=style)
 
 
-# -- the grid being built ----------------------------------------------------------------
+# -- the tiling being built ------------------------------------------------------------
 
 
-class _Grid:
+@attrs.frozen
+class _Placed:
+    """A merged cell placed at its first row and column, before it becomes grid cells."""
+
+    text: str
+    role: Role
+    colspan: int = 1
+    rowspan: int = 1
+    ref: tuple[str, str, str] | None = None
+    cell: tuple[LineSpec, ColumnSpec] | None = None  # for a value: its line and column
+
+
+class _Tiling:
     """Cells placed at (row, column) positions, checked to tile a rectangle exactly."""
 
     def __init__(self) -> None:
         self.owner: dict[tuple[int, int], tuple[int, int]] = {}
-        self.cells: dict[tuple[int, int], LaidCell] = {}
+        self.cells: dict[tuple[int, int], _Placed] = {}
 
-    def place(self, row: int, column: int, cell: LaidCell) -> None:
+    def place(self, row: int, column: int, cell: _Placed) -> None:
         for r in range(row, row + cell.rowspan):
             for c in range(column, column + cell.colspan):
                 if (r, c) in self.owner:
@@ -194,27 +123,52 @@ class _Grid:
                 self.owner[r, c] = (row, column)
         self.cells[row, column] = cell
 
-    def shifted(self, rows: int) -> _Grid:
-        out = _Grid()
+    def shifted(self, rows: int) -> _Tiling:
+        out = _Tiling()
         for (r, c), cell in self.cells.items():
             out.place(r + rows, c, cell)
         return out
 
-    def rows(self, width: int) -> tuple[tuple[Slot, ...], ...]:
+    def rows(self, width: int, table: int) -> _Skeleton:
+        """The grid's rows: each cell where it starts, a continued cell where it spans down.
+
+        A value cell is left as a :class:`_ValueSlot`, filled in per report.
+        """
         height = 1 + max((r for r, _ in self.owner), default=-1)
-        out: list[tuple[Slot, ...]] = []
+        out: list[tuple[tuple[GridCell | _ValueSlot, ...], Location]] = []
         for r in range(height):
-            slots: list[Slot] = []
+            cells: list[GridCell | _ValueSlot] = []
             for c in range(width):
                 if (r, c) not in self.owner:
                     raise AssertionError(f"layout gap at row {r}, column {c}")
                 origin = self.owner[r, c]
                 if origin[1] != c:
                     continue  # inside a column span
-                cell = self.cells[origin]
-                slots.append(Slot(cell, covered=origin[0] != r))
-            out.append(tuple(slots))
+                p = self.cells[origin]
+                where = Location(table=table, row=r, cell=c)
+                if p.cell is not None:
+                    assert p.ref is not None  # a value cell has both
+                    cells.append(_ValueSlot(p.cell[0], p.cell[1], where, p.ref))
+                elif origin[0] != r:
+                    cells.append(
+                        LaidCell("", where, colspan=p.colspan, continued=True, role=p.role)
+                    )
+                else:
+                    cells.append(LaidCell(p.text, where, p.colspan, p.rowspan, False, p.role))
+            out.append((tuple(cells), Location(table=table, row=r)))
         return tuple(out)
+
+
+class _ValueSlot(NamedTuple):
+    """Where a value cell goes in a laid-out table, before its text is known."""
+
+    line: LineSpec
+    column: ColumnSpec
+    location: Location
+    ref: tuple[str, str, str]
+
+
+_Skeleton: TypeAlias = tuple[tuple[tuple[GridCell | _ValueSlot, ...], Location], ...]
 
 
 T_ = TypeVar("T_", LineSpec, ColumnSpec)
@@ -244,17 +198,15 @@ def _depth(items: Sequence[LineSpec] | Sequence[ColumnSpec]) -> int:
 
 
 def _column_block(
-    grid: _Grid, columns: Sequence[ColumnSpec], top: int, left: int, height: int
+    grid: _Tiling, columns: Sequence[ColumnSpec], top: int, left: int, height: int
 ) -> None:
     """Place the column group headers and labels in a block ``height`` rows tall."""
     for level in range(_depth(columns) - 1):
         for start, length, text in _runs(columns, level):
-            grid.place(top + level, left + start, LaidCell(text, colspan=length, role="header"))
+            grid.place(top + level, left + start, _Placed(text, "column", colspan=length))
     for i, column in enumerate(columns):
         depth = len(column.path)
-        grid.place(
-            top + depth, left + i, LaidCell(column.label, rowspan=height - depth, role="header")
-        )
+        grid.place(top + depth, left + i, _Placed(column.label, "column", rowspan=height - depth))
 
 
 # -- the tables ----------------------------------------------------------------------------
@@ -262,51 +214,55 @@ def _column_block(
 Values: TypeAlias = Callable[[LineSpec, ColumnSpec], str]
 
 
-def _grid_table(table: TableSpec, lines: Sequence[LineSpec], values: Values) -> tuple[_Grid, int]:
-    grid = _Grid()
+def _value(table: TableSpec, line: LineSpec, column: ColumnSpec) -> _Placed:
+    return _Placed("", "value", ref=(table.id, line.id, column.id), cell=(line, column))
+
+
+def _grid_table(table: TableSpec, lines: Sequence[LineSpec]) -> tuple[_Tiling, int]:
+    grid = _Tiling()
     columns = table.columns
     labels = _depth(lines)
     col_depth = _depth(columns)
     head = col_depth + (1 if table.header else 0)
-    grid.place(0, 0, LaidCell(table.corner, colspan=labels, rowspan=head, role="corner"))
+    grid.place(0, 0, _Placed(table.corner, "corner", colspan=labels, rowspan=head))
     if table.header:
-        grid.place(0, labels, LaidCell(table.header, colspan=len(columns), role="header"))
+        grid.place(0, labels, _Placed(table.header, "column", colspan=len(columns)))
     _column_block(grid, columns, head - col_depth, labels, col_depth)
     for level in range(labels - 1):
         for start, length, text in _runs(lines, level):
-            grid.place(head + start, level, LaidCell(text, rowspan=length, role="label"))
+            grid.place(head + start, level, _Placed(text, "line", rowspan=length))
     for i, line in enumerate(lines):
         depth = len(line.path)
-        grid.place(head + i, depth, LaidCell(line.label, colspan=labels - depth, role="label"))
+        grid.place(head + i, depth, _Placed(line.label, "line", colspan=labels - depth))
         for j, column in enumerate(columns):
-            grid.place(head + i, labels + j, LaidCell(values(line, column)))
+            grid.place(head + i, labels + j, _value(table, line, column))
     return grid, head
 
 
-def _flat_table(table: TableSpec, lines: Sequence[LineSpec], values: Values) -> tuple[_Grid, int]:
-    grid = _Grid()
+def _flat_table(table: TableSpec, lines: Sequence[LineSpec]) -> tuple[_Tiling, int]:
+    grid = _Tiling()
     columns = table.columns
     n = len(columns)
     width = n * len(lines)
     # No label column to stand over: the corner and the header get full-width rows.
     top = 0
-    heads: tuple[tuple[str, Role], ...] = ((table.corner, "corner"), (table.header, "header"))
+    heads: tuple[tuple[str, Role], ...] = ((table.corner, "corner"), (table.header, "column"))
     for text, role in heads:
         if text:
-            grid.place(top, 0, LaidCell(text, colspan=width, role=role))
+            grid.place(top, 0, _Placed(text, role, colspan=width))
             top += 1
     line_depth = _depth(lines)
     head = top + line_depth + _depth(columns)
     for level in range(line_depth - 1):
         for start, length, text in _runs(lines, level):
-            grid.place(top + level, start * n, LaidCell(text, colspan=length * n, role="header"))
+            grid.place(top + level, start * n, _Placed(text, "line", colspan=length * n))
     for i, line in enumerate(lines):
         depth = len(line.path)
         x = i * n
-        grid.place(top + depth, x, LaidCell(line.label, colspan=n, role="header"))
+        grid.place(top + depth, x, _Placed(line.label, "line", colspan=n))
         _column_block(grid, columns, top + depth + 1, x, head - (top + depth + 1))
         for j, column in enumerate(columns):
-            grid.place(head, x + j, LaidCell(values(line, column)))
+            grid.place(head, x + j, _value(table, line, column))
     return grid, head
 
 
@@ -317,17 +273,23 @@ def _has_caption(table: TableSpec) -> bool:
 
 
 def lay_out_table(
-    table: TableSpec, lines: Sequence[LineSpec] | None = None, values: Values | None = None
-) -> LaidTable:
-    """Lay one table out as rows of merged cells.
+    table: TableSpec,
+    lines: Sequence[LineSpec] | None = None,
+    values: Values | None = None,
+    *,
+    index: int = 0,
+) -> GridTable:
+    """Lay one table out as grid rows of merged cells, each with its role.
 
     Args:
         table: the table's spec.
         lines: the lines to lay out, in the spec's order (default: all).
         values: the text of the value cell of a line and column (default: empty).
+        index: the table's number in the document (its cells' ``location.table``).
 
     Returns:
-        The laid-out table.
+        The table's rows: every row covers the table's width, a cell spanning down
+        appearing below its first row as a ``continued`` cell (the grid convention).
 
     Raises:
         ValueError: no line to lay out.
@@ -336,14 +298,45 @@ def lay_out_table(
     if not chosen:
         raise ValueError(f"table {table.id!r}: no line to lay out")
     text: Values = values if values is not None else (lambda _line, _column: "")
+    return GridTable(
+        tuple(
+            GridRow(
+                tuple(
+                    LaidCell(text(c.line, c.column), c.location, role="value", ref=c.ref)
+                    if isinstance(c, _ValueSlot)
+                    else c
+                    for c in cells
+                ),
+                where,
+            )
+            for cells, where in _skeleton(table, chosen, index)
+        )
+    )
+
+
+# The layout of a table and its chosen lines, without values: the same for every report
+# of a template, so it is made once.  Keyed by the table's identity (kept alive by the
+# entry, so that the id is not reused) and the lines' ids.
+_SKELETONS: dict[tuple[int, tuple[str, ...], int], tuple[TableSpec, _Skeleton]] = {}
+_MAX_SKELETONS = 512
+
+
+def _skeleton(table: TableSpec, lines: tuple[LineSpec, ...], index: int) -> _Skeleton:
+    key = (id(table), tuple(line.id for line in lines), index)
+    hit = _SKELETONS.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
     build = _flat_table if table.layout == "flat" else _grid_table
-    grid, header_rows = build(table, chosen, text)
+    grid, _ = build(table, lines)
     width = 1 + max(c for _, c in grid.owner)
     if _has_caption(table):
         grid = grid.shifted(1)
-        grid.place(0, 0, LaidCell(table.label, colspan=width, role="caption"))
-        header_rows += 1
-    return LaidTable(id=table.id, width=width, header_rows=header_rows, rows=grid.rows(width))
+        grid.place(0, 0, _Placed(table.label, "caption", colspan=width))
+    skeleton = grid.rows(width, index)
+    if len(_SKELETONS) >= _MAX_SKELETONS:
+        _SKELETONS.clear()
+    _SKELETONS[key] = (table, skeleton)
+    return skeleton
 
 
 def _values_of(report: Report, table: str) -> Values:
@@ -353,35 +346,59 @@ def _values_of(report: Report, table: str) -> Values:
     return values
 
 
-def lay_out(report: Report, spec: TemplateSpec) -> LaidReport:
-    """Lay out a report: its title, then each section's heading and tables.
+def _heading(text: str, role: Role, line: int) -> GridRow:
+    where = Location(line=line)
+    return GridRow((LaidCell(text, where, role=role),), where, heading=True)
+
+
+def written(report: Report, spec: TemplateSpec) -> Iterator[tuple[TableSpec, list[LineSpec]]]:
+    """Yield each table the layout writes and the lines it writes, in the spec's order.
+
+    The tables and lines the report holds; a flat table whole; every line of every
+    table when the report holds no table (the blank form).
+
+    Args:
+        report: the report.
+        spec: its template's spec.
+    """
+    blank_form = not report.tables
+    for table in spec.tables:
+        present = report.tables.get(table.id)
+        if present is None and not blank_form:
+            continue
+        whole = blank_form or table.layout == "flat"
+        lines = [ln for ln in table.lines if whole or ln.id in (present or {})]
+        if lines:
+            yield table, lines
+
+
+def lay_out(report: Report, spec: TemplateSpec) -> Grid:
+    """Lay out a report as the grid every form's writer writes.
+
+    The grid holds the title (a heading row of role ``"title"``), then each section's
+    heading (role ``"section"``) and tables, in the spec's order.
 
     Args:
         report: the report.
         spec: its template's spec.
 
     Returns:
-        The laid-out report: the tables and lines the report holds (every one, empty,
-        when it holds none), in the spec's order.
+        The grid: the tables and lines the report holds (every one, empty, when it
+        holds none); each cell (a :class:`~gxschema._grid.LaidCell`) says what it is
+        and each value cell's ``ref`` which report cell it holds.
 
     Raises:
         ValueError: a value cannot be written as text (see :func:`cell_text`).
     """
-    blank_form = not report.tables
-    sections: list[tuple[str, list[LaidTable]]] = []
-    for table in spec.tables:
-        rows = report.tables.get(table.id)
-        if rows is None and not blank_form:
-            continue
-        whole = blank_form or table.layout == "flat"
-        lines = [ln for ln in table.lines if whole or ln.id in (rows or {})]
-        if not lines:
-            continue
-        laid = lay_out_table(table, lines, _values_of(report, table.id))
-        if not sections or sections[-1][0] != table.section:
-            sections.append((table.section, []))
-        sections[-1][1].append(laid)
-    return LaidReport(
-        title=spec.title,
-        sections=tuple(LaidSection(heading, tuple(tables)) for heading, tables in sections),
-    )
+    rows: list[GridRow] = []
+    if spec.title:
+        rows.append(_heading(spec.title, "title", 1))
+    section: str | None = None
+    for index, (table, lines) in enumerate(written(report, spec)):
+        if table.section != section:
+            section = table.section
+            if section:
+                rows.append(_heading(section, "section", len(rows) + 1))
+        laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
+        rows += laid.rows
+    return Grid(rows=tuple(rows), source="<layout>", form=LAYOUT_FORM)

@@ -1,9 +1,10 @@
 r"""Writer for Markdown: pipe tables, with MultiMarkdown's marks for merged cells.
 
-The title is a ``#`` heading, each section heading a ``##`` heading, each followed by an
-empty line; each table is a block of pipe rows followed by an empty line, with the
-delimiter row (``|---|---|…|``) after its first row.  Every row has one pipe cell per grid
-column, so the table reads as a plain grid too.
+It writes any :class:`~gxschema._grid.Grid`. The title (the heading row of role
+``"title"``) is a ``#`` heading, every other heading row (a section heading) a ``##``
+heading, each followed by an empty line; each table is a block of pipe rows followed by
+an empty line, with the delimiter row (``|---|---|…|``) after its first row. Every row
+has one pipe cell per grid column, so the table reads as a plain grid too.
 
 Pipe tables cannot merge cells; this is the convention (MultiMarkdown 6's), exactly:
 
@@ -38,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from gxschema._writers._layout import LaidReport, LaidTable
+from gxschema._grid import Grid, GridTable
 
 __all__ = ["escape_cell", "write_markdown"]
 
@@ -83,13 +84,13 @@ def _row(pieces: list[str | None]) -> str:
     return "|" + "|".join("" if p is None else f" {p or ' '} " for p in pieces) + "|"
 
 
-def _table(table: LaidTable) -> list[str]:
+def _table(table: GridTable) -> list[str]:
     out: list[str] = []
     for n, row in enumerate(table.rows):
         pieces: list[str | None] = []
-        for slot in row:
-            pieces.append("^^" if slot.covered else escape_cell(slot.cell.text))
-            pieces += [None] * (slot.cell.colspan - 1)
+        for cell in row.cells:
+            pieces.append("^^" if cell.continued else escape_cell(cell.text))
+            pieces += [None] * (cell.colspan - 1)
         out.append(_row(pieces))
         if n == 0:
             out.append("|" + "---|" * table.width)
@@ -97,23 +98,22 @@ def _table(table: LaidTable) -> list[str]:
     return out
 
 
-def write_markdown(laid: LaidReport) -> str:
-    """Write a laid-out report as Markdown.
+def write_markdown(grid: Grid) -> str:
+    """Write a grid (a laid-out report) as Markdown.
 
     Args:
-        laid: the laid-out report.
+        grid: the grid.
 
     Returns:
         The text, ending with a newline.
     """
     out: list[str] = []
-    title = " ".join(laid.title.split())
-    if title:
-        out += [f"# {title}", ""]
-    for section in laid.sections:
-        heading = " ".join(section.heading.split())
+    for block in grid.blocks():
+        if isinstance(block, GridTable):
+            out += _table(block)
+            continue
+        heading = " ".join(block.cells[0].text.split()) if block.cells else ""
         if heading:
-            out += [f"## {heading}", ""]
-        for table in section.tables:
-            out += _table(table)
+            mark = "#" if block.cells[0].role == "title" else "##"
+            out += [f"{mark} {heading}", ""]
     return "\n".join(out)

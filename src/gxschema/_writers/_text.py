@@ -1,6 +1,7 @@
 r"""Writer for the tab layout, the form :mod:`gxschema._readers._text` reads.
 
-The title, then each section heading, are untabbed lines, each followed by an empty
+It writes any :class:`~gxschema._grid.Grid`.  Each heading row (the title, then each
+section heading) is an untabbed line, each followed by an empty
 line.  A table row is a block of lines followed by an empty line; each cell starts a
 line with a tab.  A cell spanning several columns appears once; a position a cell of a
 row above spans down into appears as one empty cell (``\t`` alone) per covering cell,
@@ -17,7 +18,7 @@ is written exactly.
 
 from __future__ import annotations
 
-from gxschema._writers._layout import LaidReport, LaidTable
+from gxschema._grid import Grid, GridTable
 
 __all__ = ["cell_lines", "write_text"]
 
@@ -42,29 +43,30 @@ def _free(text: str) -> list[str]:
     return [line, ""] if line else []
 
 
-def _table(table: LaidTable) -> list[str]:
+def _table(table: GridTable) -> list[str]:
     out: list[str] = []
     for row in table.rows:
-        for slot in row:
-            first, *rest = cell_lines("" if slot.covered else slot.cell.text)
+        for cell in row.cells:
+            first, *rest = cell_lines("" if cell.continued else cell.text)
             out.append("\t" + first)
             out.extend(rest)
         out.append("")
     return out
 
 
-def write_text(laid: LaidReport) -> str:
-    """Write a laid-out report in the tab layout.
+def write_text(grid: Grid) -> str:
+    """Write a grid (a laid-out report) in the tab layout.
 
     Args:
-        laid: the laid-out report.
+        grid: the grid.
 
     Returns:
         The text, ending with a newline.
     """
-    out = _free(laid.title)
-    for section in laid.sections:
-        out += _free(section.heading)
-        for table in section.tables:
-            out += _table(table)
+    out: list[str] = []
+    for block in grid.blocks():
+        if isinstance(block, GridTable):
+            out += _table(block)
+        else:
+            out += _free(block.cells[0].text if block.cells else "")
     return "\n".join(out) + "\n"

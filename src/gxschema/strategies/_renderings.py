@@ -9,9 +9,10 @@ alias (``合计`` for ``总计``), annotated (``规章（注：…）``), with h
 chrome and Word-export markup around the tables and the GB18030 bytes some sites still
 serve.  Each :class:`Rendering` carries what reading it must give back.
 
-The report is laid out with the writers' own layout step (``_writers._layout.lay_out``),
-its cells transformed by their role (value, label, header, caption, corner), and the
-result serialised with the writers' own serialisers, so a rendering differs from
+The report is laid out with the writers' own layout step (``_writers._layout.lay_out``,
+which gives the grid readers give), its cells transformed by their role (value, line
+label, column header, caption, corner), and the grid written with the form's own writer
+from the form registry, so a rendering differs from
 :func:`gxschema.render` only by the noise drawn.  Every kind of noise is drawn on or
 off (shrinking to off), and then, cell by cell, applied or not (shrinking to not), so
 a failure shrinks to the least noise that shows it.
@@ -21,31 +22,20 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from gxschema._forms import forms, get_form
+from gxschema._grid import Grid, GridCell, GridRow, GridTable
 from gxschema._report import Cell, Report
-from gxschema._spec import ColumnSpec, TableSpec, TemplateSpec
+from gxschema._spec import ColumnSpec, TemplateSpec
 from gxschema._values import _BLANK_TEXTS as _STYLE_BLANKS
 from gxschema._values import Kind, Number, ValueStyle, parse_value, render_value
-from gxschema._writers import FORMS
-from gxschema._writers._docx import write_docx
-from gxschema._writers._html import write_html
-from gxschema._writers._layout import (
-    LaidCell,
-    LaidReport,
-    LaidSection,
-    LaidTable,
-    Slot,
-    cell_text,
-    lay_out,
-)
-from gxschema._writers._markdown import write_markdown
-from gxschema._writers._text import write_text
+from gxschema._writers._layout import cell_text, lay_out, written
 
 __all__ = ["HTML_NOISE", "LABEL_NOISE", "NOISE", "VALUE_NOISE", "Rendering", "renderings"]
 
@@ -167,8 +157,9 @@ def renderings(
         InvalidArgument: ``form`` is not a form the writers write, or ``template`` is
             None and the report's template is not registered.
     """
-    if form not in FORMS:
-        raise InvalidArgument(f"unknown form {form!r}; gxschema writes {', '.join(FORMS)}")
+    if form not in NOISE:
+        names = ", ".join(f.name for f in forms(writable=True) if f.name in NOISE)
+        raise InvalidArgument(f"unknown form {form!r}; renderings are written in {names}")
     if template is None:
         from gxschema import templates
 
@@ -185,37 +176,17 @@ def _renderings(draw: st.DrawFn, report: Report, form: str, spec: TemplateSpec) 
     applied: set[str] = set()
     expected = _noisy_values(draw, report, spec, on, applied)
     laid = _noisy_labels(draw, lay_out(expected, spec), spec, on, applied)
-    content: str | bytes
+    write = get_form(form).write
+    assert write is not None  # every form in NOISE is written
+    content = write(laid)
     if form == "html":
-        content = _noisy_page(draw, write_html(laid), on, applied)
-    elif form == "markdown":
-        content = write_markdown(laid)
-    elif form == "docx":
-        content = write_docx(laid)
-    else:
-        content = write_text(laid)
+        assert isinstance(content, str)
+        content = _noisy_page(draw, content, on, applied)
     noise = tuple(kind for kind in NOISE[form] if kind in applied)
     return Rendering(content=content, form=form, expected=expected, noise=noise)
 
 
 # -- values ----------------------------------------------------------------------------------
-
-
-def _written(report: Report, spec: TemplateSpec) -> Iterator[tuple[TableSpec, list[str]]]:
-    """Yield each table the layout writes and the ids of the lines it writes.
-
-    This is the layout's rule (see :mod:`gxschema._writers._layout`): the tables and
-    lines the report holds, a flat table whole, every line of every table when the
-    report holds no table.
-    """
-    for table in spec.tables:
-        rows = report.tables.get(table.id)
-        if rows is None and report.tables:
-            continue
-        whole = not report.tables or table.layout == "flat"
-        lines = [ln.id for ln in table.lines if whole or ln.id in (rows or {})]
-        if lines:
-            yield table, lines
 
 
 def _noisy_values(
@@ -241,11 +212,11 @@ def _noisy_values(
         options.append(("thousands", {"thousands": draw(st.sampled_from(_SEPARATORS))}))
     styles = _Styles(options)
     tables: dict[str, dict[str, dict[str, Cell]]] = {}
-    for table, line_ids in _written(report, spec):
-        for line_id in line_ids:
-            row = tables.setdefault(table.id, {}).setdefault(line_id, {})
+    for table, lines in written(report, spec):  # the layout's own rule
+        for line in lines:
+            row = tables.setdefault(table.id, {}).setdefault(line.id, {})
             for column in table.columns:
-                cell = report.cell(table.id, line_id, column.id)
+                cell = report.cell(table.id, line.id, column.id)
                 text = _value_text(draw, cell, column, blank, styles, applied)
                 row[column.id] = Cell(parse_value(text, column.kind, unit=column.unit), text)
     return Report(template=spec.id, tables=tables)
@@ -319,62 +290,57 @@ def _render(value: Number, kind: Kind, unit: str | None, style: ValueStyle) -> s
 # -- labels ----------------------------------------------------------------------------------
 
 _HALF_WIDTH: Final = str.maketrans("（）", "()")
-_NAMED_ROLES: Final = frozenset({"label", "header"})
-_TEXT_ROLES: Final = frozenset({"caption", "corner", "label", "header"})
+_NAMED_ROLES: Final = frozenset({"line", "column"})
+_TEXT_ROLES: Final = frozenset({"caption", "corner", "line", "column"})
 
 
 def _noisy_labels(
     draw: st.DrawFn,
-    laid: LaidReport,
+    laid: Grid,
     spec: TemplateSpec,
     on: Mapping[str, bool],
     applied: set[str],
-) -> LaidReport:
-    """The laid-out report with its label, header, caption and corner cells respelled."""
+) -> Grid:
+    """The laid-out grid with its line, column, caption and corner cells respelled."""
     note = draw(st.sampled_from(_NOTES)) if on.get("annotation") else None
-    sections: list[LaidSection] = []
-    for section in laid.sections:
-        tables: list[LaidTable] = []
-        for table in section.tables:
-            declared = spec.table(table.id)
-            # The line and column labels of this table, with the aliases it declares.
-            names = {ln.label: ln.aliases for ln in declared.lines} | {
-                column.label: column.aliases for column in declared.columns
-            }
+    rows: list[GridRow] = []
+    for block in laid.blocks():
+        if not isinstance(block, GridTable):
+            rows.append(block)
+            continue
+        assert block.id is not None  # a laid-out table has value cells
+        declared = spec.table(block.id)
+        # The line and column labels of this table, with the aliases it declares.
+        names = {ln.label: ln.aliases for ln in declared.lines} | {
+            column.label: column.aliases for column in declared.columns
+        }
 
-            def respell(cell: LaidCell, names: Mapping[str, tuple[str, ...]] = names) -> LaidCell:
-                return _noisy_label(draw, cell, names, on, note, applied)
+        def respell(cell: GridCell, names: Mapping[str, tuple[str, ...]] = names) -> GridCell:
+            return _noisy_label(draw, cell, names, on, note, applied)
 
-            tables.append(attrs.evolve(table, rows=_map_cells(table, respell)))
-        sections.append(attrs.evolve(section, tables=tuple(tables)))
-    return attrs.evolve(laid, sections=tuple(sections))
+        rows += _map_cells(block, respell)
+    return attrs.evolve(laid, rows=tuple(rows))
 
 
-def _map_cells(
-    table: LaidTable, change: Callable[[LaidCell], LaidCell]
-) -> tuple[tuple[Slot, ...], ...]:
-    """The table's rows with each merged cell changed once, wherever it stands or spans."""
-    done: dict[int, LaidCell] = {}  # by the identity of the cell: a slot spanning down shares it
-    rows: list[tuple[Slot, ...]] = []
-    for row in table.rows:
-        slots: list[Slot] = []
-        for slot in row:
-            key = id(slot.cell)
-            if key not in done:
-                done[key] = change(slot.cell)
-            slots.append(attrs.evolve(slot, cell=done[key]))
-        rows.append(tuple(slots))
-    return tuple(rows)
+def _map_cells(table: GridTable, change: Callable[[GridCell], GridCell]) -> list[GridRow]:
+    """The table's rows with each merged cell changed where it starts.
+
+    A continued cell, standing below for a cell spanning down, is empty: left as it is.
+    """
+    return [
+        attrs.evolve(row, cells=tuple(c if c.continued else change(c) for c in row.cells))
+        for row in table.rows
+    ]
 
 
 def _noisy_label(
     draw: st.DrawFn,
-    cell: LaidCell,
+    cell: GridCell,
     names: Mapping[str, tuple[str, ...]],
     on: Mapping[str, bool],
     note: str | None,
     applied: set[str],
-) -> LaidCell:
+) -> GridCell:
     """One cell respelled with the label noise switched on, each kind applied or not.
 
     Which kinds apply is one draw over the kinds that can change this cell; a kind is
