@@ -8,10 +8,8 @@ serialization and the command line are derived from the declarations.
 ['hubei-2019', 'hybrid-2021']
 """
 
-from gxschema import templates
+from gxschema import dsl, templates
 from gxschema._diagnose import CellChange, Explanation, diagnose
-from gxschema._dsl import Count, Delta, Money, amend, cell, drop, line, row, rule, table
-from gxschema._expr import lines, sum_of, this
 from gxschema._read import FORMS, detect_form, read
 from gxschema._report import Cell, Detection, Extra, Location, Report
 from gxschema._serialize import (
@@ -21,6 +19,7 @@ from gxschema._serialize import (
     long_rows,
     make_converter,
     to_json,
+    typed_view,
 )
 from gxschema._spec import (
     ColumnSpec,
@@ -28,10 +27,8 @@ from gxschema._spec import (
     LineSpec,
     RuleSpec,
     TableSpec,
-    Template,
     TemplateSpec,
     compile,
-    template,
 )
 from gxschema._validate import CellRef, Violation, check, validate
 from gxschema._values import (
@@ -58,9 +55,7 @@ __all__ = [
     "CellRef",
     "ColumnSpec",
     "Constraint",
-    "Count",
     "DeclarationError",
-    "Delta",
     "Detection",
     "Explanation",
     "Extra",
@@ -68,43 +63,32 @@ __all__ = [
     "Kind",
     "LineSpec",
     "Location",
-    "Money",
     "Number",
     "ParseError",
     "Report",
     "RuleSpec",
     "TableSpec",
-    "Template",
     "TemplateSpec",
     "ValidationError",
     "Value",
     "ValueStyle",
     "Violation",
-    "amend",
-    "cell",
     "check",
     "compile",
     "configure_converter",
     "detect_form",
     "diagnose",
-    "drop",
+    "dsl",
     "from_json",
     "json_schema",
-    "line",
-    "lines",
     "long_rows",
     "make_converter",
     "parse_value",
     "read",
     "render",
     "render_value",
-    "row",
-    "rule",
-    "sum_of",
-    "table",
-    "template",
     "templates",
-    "this",
     "to_json",
+    "typed_view",
     "validate",
 ]

@@ -16,7 +16,8 @@ from typing import Literal
 
 import attrs
 
-from gxschema._dsl import FieldDecl, RuleDecl, TableDecl, make_selector, table_decl
+from gxschema._declare import make_selector
+from gxschema._dsl import FieldDecl, RuleDecl, table_decl
 from gxschema._expr import Op, linearize
 from gxschema._labels import normalize_label
 from gxschema._rules import rule_kind
@@ -135,6 +136,10 @@ class RuleSpec:
         zh: the Chinese message template.
         en: the English message template.
         doc: a note for the reference.
+        name: the attribute it is declared under (what a variant drops), or ``""``
+            for the built-in N.int.
+        owner: the class that declares it (a columns class for line rules, a table
+            class for column rules).
     """
 
     id: str
@@ -145,6 +150,8 @@ class RuleSpec:
     zh: str
     en: str
     doc: str = ""
+    name: str = ""
+    owner: str = ""
 
 
 NONNEGATIVE = RuleSpec(
@@ -222,6 +229,10 @@ class TableSpec:
         rules: the rules, row rules first, then table rules, then N.int.
         constraints: every rule applied at every place it holds.
         doc: a note for the reference.
+        class_name: the name of the table class that declares it.
+        columns_name: the name of the columns class that gives its columns.
+        declaration: the table class itself (not compared): the typed view of the
+            table and the source of its JSON hooks.
     """
 
     id: str
@@ -235,6 +246,9 @@ class TableSpec:
     rules: tuple[RuleSpec, ...]
     constraints: tuple[Constraint, ...]
     doc: str = ""
+    class_name: str = ""
+    columns_name: str = ""
+    declaration: type | None = attrs.field(default=None, eq=False, repr=False)
 
     def line(self, id: str) -> LineSpec:
         """Return the line with this id.
@@ -434,6 +448,8 @@ def _rule_spec(decl: RuleDecl, scope: Literal["line", "column"]) -> RuleSpec:
         zh=decl.zh or kind.zh,
         en=decl.en or kind.en,
         doc=decl.doc,
+        name=decl.name,
+        owner=decl.owner,
     )
 
 
@@ -447,7 +463,8 @@ def _side(weights: dict[str, int], const: int, expr: str, place: str, on_lines: 
     return Side(terms=terms, const=const, expr=expr)
 
 
-def _compile_table(decl: TableDecl) -> TableSpec:
+def _compile_table(cls: type) -> TableSpec:
+    decl = table_decl(cls)
     row = decl.row
     lines = tuple(
         LineSpec(id=f.name, label=f.label, aliases=f.aliases, path=f.path, doc=f.doc)
@@ -517,6 +534,9 @@ def _compile_table(decl: TableDecl) -> TableSpec:
         rules=tuple(rules),
         constraints=tuple(constraints),
         doc=decl.doc,
+        class_name=decl.name,
+        columns_name=row.name,
+        declaration=cls,
     )
 
 
@@ -556,7 +576,7 @@ def compile_template(template: Template) -> TemplateSpec:
     Raises:
         DeclarationError: the declaration cannot be compiled.
     """
-    tables = tuple(_compile_table(table_decl(t)) for t in template.tables)
+    tables = tuple(_compile_table(t) for t in template.tables)
     return TemplateSpec(
         id=template.id,
         title=template.title,
@@ -581,7 +601,7 @@ def template(
 
     Args:
         id: the template id (``"national-2021"``, ``"my-province-2022"``).
-        tables: ``@gx.table`` classes, in the order the report prints them.
+        tables: ``@dsl.table`` classes, in the order the report prints them.
         title: the template's official title.
         first_year: the first report year it applies to.
         last_year: the last report year it applies to.

@@ -99,7 +99,7 @@ def register(template: Template, *, replace: bool = False) -> TemplateSpec:
         DeclarationError: the id is taken and ``replace`` is false, or it does not compile.
     """
     if not isinstance(template, Template):
-        raise DeclarationError(f"register() takes a gx.template(...), not {template!r}")
+        raise DeclarationError(f"register() takes a dsl.template(...), not {template!r}")
     if template.id in _REGISTRY and not replace and _REGISTRY[template.id] is not template:
         raise DeclarationError(f"a template {template.id!r} is registered already")
     spec = template.spec
