@@ -227,3 +227,41 @@ def test_typed_view_gives_instances_of_the_declared_classes() -> None:
     bad = gx.Report(template=report.template, tables={"s3": {"r9": {}}})
     with pytest.raises(gx.ParseError, match=r"tables\.s3\.r9"):
         gx.typed_view(bad)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        {"value": True, "raw": "1", "source": {"line": 1, "column": 2}},
+        {"value": 1, "raw": 1, "source": {"line": 1, "column": 2}},
+        {"value": 1, "raw": "1", "source": {"line": "1", "column": 2}},
+        {"value": 1, "raw": "1", "source": {"line": 1, "colour": 2}},
+        {"value": 1.5, "raw": "1.5"},
+        {"value": "x", "raw": "x", "unit": "元"},
+        {"raw": "1", "source": {"line": 1, "column": 2}, "unit": "元"},
+        {"value": 1, "raw": "1", "inferred": "yes"},
+    ],
+)
+def test_malformed_cells_are_refused_on_every_path(cell: dict[str, Any]) -> None:
+    """The straight path for common cells lets nothing through that the full checks refuse."""
+    data = _example_json()
+    data["tables"]["s3"]["new"]["natural_person"] = cell
+    with pytest.raises(gx.ParseError, match=r"tables\.s3\.new\.natural_person"):
+        _from(data)
+
+
+def test_large_and_located_cells_round_trip() -> None:
+    """Integers beyond the shared ones and table-form locations come back exact."""
+    cells = {
+        "natural_person": gx.Cell(
+            gx.Number(10**12), "1000000000000", gx.Location(line=3, column=2)
+        ),
+        "commercial": gx.Cell(gx.Number(-7), "-7", gx.Location(table=0, row=4, cell=2)),
+        "total": gx.Cell(gx.BLANK, "", gx.Location(line=3, column=8), inferred=True),
+    }
+    report = gx.Report(template="national-2019", tables={"s3": {"new": cells}})
+    again = gx.from_json(gx.to_json(report))
+    assert again == report
+    assert [c.source for c in again.tables["s3"]["new"].values()] == [
+        c.source for c in cells.values()
+    ]

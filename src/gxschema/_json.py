@@ -9,11 +9,18 @@ hooks run, to say where: the error is a :class:`~gxschema.ParseError` naming eac
 (``tables.s3.r9.natural_person``).  Malformed JSON and cattrs' own exceptions never
 leave this module.  Writing goes through orjson directly, cells by a ``default`` hook.
 
+Speed: the common cell (an integer or blank, its raw text, a text form's line and
+column) takes a straight path both ways; small integers' Numbers and text-form
+Locations are shared immutable instances (as CPython shares small ints), which is
+what brings the round trip level with a pydantic v2 model of the same cells
+(``benchmarks/bench_json.py`` measures it with and without the shared locations).
+
 The same classes give the typed view of a report (:func:`typed_view`).
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -64,7 +71,26 @@ def _number(n: object) -> int | Decimal:
     raise ValueError(f"a number (an integer, or a decimal as a string), not {n!r}")
 
 
+_PLACES: dict[tuple[int, int], Location] = {}
+"""Text-form locations (line, column), shared as the small Numbers are: a Location is
+immutable, and the same few thousand places recur in every report of a corpus."""
+_PLACES_MAX = 1 << 16
+
+
+def _place(line: int, column: int) -> Location:
+    place = Location(line, column)
+    if len(_PLACES) < _PLACES_MAX:
+        _PLACES[line, column] = place
+    return place
+
+
 def _location(data: Any) -> Location:
+    if data.__class__ is dict and len(data) == 2:
+        # The text forms' location, {"line": …, "column": …}, the most common by far.
+        line = data.get("line")
+        column = data.get("column")
+        if line.__class__ is int and column.__class__ is int:
+            return Location(line, column)
     if (
         data.__class__ is not dict
         or not _LOCATION_SET.issuperset(data)
@@ -74,33 +100,67 @@ def _location(data: Any) -> Location:
     return Location(**data)
 
 
+def _malformed(data: Any) -> ValueError:
+    """Say what is wrong with an object that is not a cell."""
+    if data.__class__ is not dict or "raw" not in data or "value" not in data:
+        return ValueError(f"a cell is an object with 'value' and 'raw', not {data!r}")
+    if not CELL_KEYS.issuperset(data):
+        return ValueError(f"a cell has only the keys {sorted(CELL_KEYS)}; found {sorted(data)}")
+    return ValueError(f"not a cell: {data!r}")
+
+
 def structure_cell(data: Any, _: object = None) -> Cell:
     """Structure one cell from its JSON object (the leaf hook of every column).
+
+    The common cell of a text form, an integer or blank with its raw text and its line
+    and column, is read on a straight path; every other goes through the full checks.
 
     Raises:
         ValueError: the object is not a cell.
     """
-    if data.__class__ is not dict or "raw" not in data or "value" not in data:
-        raise ValueError(f"a cell is an object with 'value' and 'raw', not {data!r}")
+    if data.__class__ is dict and len(data) == 3:
+        try:
+            v = data["value"]
+            raw = data["raw"]
+            src = data["source"]
+            if raw.__class__ is str and src.__class__ is dict and len(src) == 2:
+                line = src["line"]
+                column = src["column"]
+                if line.__class__ is int and column.__class__ is int:
+                    try:
+                        place = _PLACES[line, column]
+                    except KeyError:
+                        place = _place(line, column)
+                    if v is None:
+                        return Cell(BLANK, raw, place, False)
+                    if v.__class__ is int:
+                        return Cell(_SMALL[v], raw, place, False)
+        except KeyError:
+            pass  # a key this path does not expect, or an integer not among the small
+    return _structure_cell(data)
+
+
+def _structure_cell(data: Any) -> Cell:
+    if data.__class__ is not dict:
+        raise _malformed(data)
     n = len(data)
     if n > 2 and not CELL_KEYS.issuperset(data):
-        raise ValueError(f"a cell has only the keys {sorted(CELL_KEYS)}; found {sorted(data)}")
-    raw = data["raw"]
+        raise _malformed(data)
+    raw = data.get("raw")
     if raw.__class__ is not str:
-        raise ValueError(f"a cell's raw text is a string, not {raw!r}")
-    v = data["value"]
+        raise _malformed(data) if raw is None else ValueError(f"raw text is a string: {raw!r}")
+    v = data.get("value", _malformed)
     value: Value
-    if v is None:
-        value = BLANK
-    elif "tolerance" in data or "unit" in data:
-        unit = data.get("unit")
-        if unit is not None and unit.__class__ is not str:
-            raise ValueError(f"a unit is a string, not {unit!r}")
-        value = Number(_number(v), _number(data.get("tolerance", 0)), unit)
-    elif v.__class__ is int:
+    if v.__class__ is int:
         value = _SMALL.get(v) or Number(v)
+        if n > 2 and ("tolerance" in data or "unit" in data):
+            value = _number_with(v, data)
+    elif v is None:
+        value = BLANK
+    elif v is _malformed:
+        raise _malformed(data)
     else:
-        value = Number(_number(v))
+        value = _number_with(v, data)
     if n == 2:
         return Cell(value, raw)
     source = data.get("source")
@@ -110,17 +170,44 @@ def structure_cell(data: Any, _: object = None) -> Cell:
     return Cell(value, raw, None if source is None else _location(source), inferred)
 
 
+def _number_with(v: object, data: dict[str, Any]) -> Number:
+    unit = data.get("unit")
+    if unit is not None and unit.__class__ is not str:
+        raise ValueError(f"a unit is a string, not {unit!r}")
+    return Number(_number(v), _number(data.get("tolerance", 0)), unit)
+
+
 def _num_out(n: int | Decimal) -> int | str:
     return str(n) if isinstance(n, Decimal) else n
+
+
+_PARTS = operator.attrgetter(*LOCATION_KEYS)
+_TEXT_FORM = (None, None, None, None)
 
 
 def unstructure_cell(cell: Cell) -> dict[str, Any]:
     """The JSON object of one cell: value (None when blank), raw text, where it came from."""
     value = cell.value
+    source = cell.source
+    if value.__class__ is Number and source is not None and not cell.inferred:
+        # The common cell of a text form, written in one go.
+        assert isinstance(value, Number)
+        parts = _PARTS(source)
+        v = value.value
+        if (
+            v.__class__ is int
+            and not value.tolerance
+            and value.unit is None
+            and parts[2:] == _TEXT_FORM
+            and parts[0] is not None
+            and parts[1] is not None
+        ):
+            return {"value": v, "raw": cell.raw, "source": {"line": parts[0], "column": parts[1]}}
     out: dict[str, Any]
     if value.__class__ is Number:
         assert isinstance(value, Number)
-        out = {"value": _num_out(value.value)}
+        v = value.value
+        out = {"value": v if v.__class__ is int else str(v)}
         if value.tolerance:
             out["tolerance"] = _num_out(value.tolerance)
         if value.unit is not None:
@@ -128,9 +215,14 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
     else:
         out = {"value": None}
     out["raw"] = cell.raw
-    source = cell.source
     if source is not None:
-        out["source"] = {k: v for k in LOCATION_KEYS if (v := getattr(source, k)) is not None}
+        parts = _PARTS(source)
+        if parts[2:] == _TEXT_FORM and parts[0] is not None and parts[1] is not None:
+            out["source"] = {"line": parts[0], "column": parts[1]}
+        else:
+            out["source"] = {
+                k: p for k, p in zip(LOCATION_KEYS, parts, strict=True) if p is not None
+            }
     if cell.inferred:
         out["inferred"] = True
     return out
@@ -215,12 +307,12 @@ def _tables(spec: TemplateSpec, data: Any) -> dict[str, dict[str, dict[str, Cell
         if cls is None:
             raise _fail([f"tables.{tid}: not declared by the template {spec.id}"])
         typed = _table(cls, lines, f"tables.{tid}")
-        # The typed instance holds the cells; the JSON's own order is kept.
-        out[tid] = {
-            ln: {c: getattr(row, c) for c in cols}
-            for ln, cols in lines.items()
-            if (row := getattr(typed, ln)) is not None
-        }
+        # The typed instance holds the cells; the JSON's own dicts (and order) are kept.
+        for ln, cols in lines.items():
+            row = getattr(typed, ln)
+            for c in cols:
+                cols[c] = getattr(row, c)
+        out[tid] = lines
     return out
 
 
