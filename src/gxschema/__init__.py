@@ -28,8 +28,8 @@ from gxschema._spec import (
     RuleSpec,
     TableSpec,
     TemplateSpec,
-    compile,
 )
+from gxschema._template import compile
 from gxschema._validate import CellRef, Violation, check, validate
 from gxschema._values import (
     BLANK,

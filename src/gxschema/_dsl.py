@@ -9,7 +9,7 @@ applies what a variant says (:func:`drop`, :func:`amend`, ``after=``/``before=``
 ``attrs.resolve_types`` resolves the annotations, and the rules are gathered from the
 class and its declared base.  Instances are the typed view of a report: a table
 instance's fields are columns instances whose fields are :class:`~gxschema.Cell`
-(None where the input had no such cell); see :func:`gxschema.Template.view`.
+(None where the input had no such cell); see :func:`gxschema.typed_view`.
 
 **A variant is a subclass, and a subtype.**  ``class Applications2021(Applications2019)``
 declares the same table (same id, same place in a report) read and checked in another

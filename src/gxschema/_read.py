@@ -18,7 +18,8 @@ from gxschema._grid import Grid
 from gxschema._mapper import map_grid
 from gxschema._readers._text import looks_like_tab_layout, read_tab_layout
 from gxschema._report import Report
-from gxschema._spec import Template, TemplateSpec
+from gxschema._spec import TemplateSpec
+from gxschema._template import Template
 from gxschema.exceptions import ParseError
 
 __all__ = ["FORMS", "MAX_INPUT_BYTES", "Form", "decode_text", "detect_form", "read"]

@@ -24,7 +24,7 @@ from :data:`this`, :func:`sum_of` and :func:`lines`.
 
 The built-in templates (:mod:`gxschema.templates`) are declared with this module
 exactly as yours are.  Declared classes are also the typed view of a report (see
-:meth:`Template.view`).
+:func:`gxschema.typed_view`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from __future__ import annotations
 from gxschema._declare import columns, table
 from gxschema._dsl import Count, Delta, Money, amend, column, drop, line, rule
 from gxschema._expr import lines, sum_of, this
-from gxschema._spec import Template, template
+from gxschema._template import Template, template
 
 __all__ = [
     "Count",

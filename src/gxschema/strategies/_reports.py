@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from gxschema._report import Cell, Report
-from gxschema._spec import Constraint, TableSpec, Template, TemplateSpec
+from gxschema._spec import Constraint, TableSpec, TemplateSpec
+from gxschema._template import Template
 from gxschema._validate import Status, Violation, violation_record
 from gxschema._values import BLANK, PLAIN, Kind, Number, Value, render_value
 

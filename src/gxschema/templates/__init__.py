@@ -17,7 +17,8 @@ import re
 from collections.abc import Mapping
 
 from gxschema._dsl import table_decl
-from gxschema._spec import Template, TemplateSpec
+from gxschema._spec import TemplateSpec
+from gxschema._template import Template
 from gxschema.exceptions import DeclarationError
 from gxschema.templates._national import (
     NATIONAL_2019,
