@@ -182,27 +182,31 @@ def _num_out(n: int | Decimal) -> int | str:
 
 
 _PARTS = operator.attrgetter(*LOCATION_KEYS)
-_TEXT_FORM = (None, None, None, None)
 
 
 def unstructure_cell(cell: Cell) -> dict[str, Any]:
     """The JSON object of one cell: value (None when blank), raw text, where it came from."""
     value = cell.value
     source = cell.source
-    if value.__class__ is Number and source is not None and not cell.inferred:
+    if source is not None and not cell.inferred:
         # The common cell of a text form, written in one go.
-        assert isinstance(value, Number)
-        parts = _PARTS(source)
-        v = value.value
+        line = source.line
+        column = source.column
         if (
-            v.__class__ is int
-            and not value.tolerance
-            and value.unit is None
-            and parts[2:] == _TEXT_FORM
-            and parts[0] is not None
-            and parts[1] is not None
+            line is not None
+            and column is not None
+            and source.page is None
+            and source.table is None
+            and source.row is None
+            and source.cell is None
         ):
-            return {"value": v, "raw": cell.raw, "source": {"line": parts[0], "column": parts[1]}}
+            if value is BLANK:
+                return {"value": None, "raw": cell.raw, "source": {"line": line, "column": column}}
+            if type(value) is Number:
+                v = value.value
+                if v.__class__ is int and not value.tolerance and value.unit is None:
+                    place = {"line": line, "column": column}
+                    return {"value": v, "raw": cell.raw, "source": place}
     out: dict[str, Any]
     if value.__class__ is Number:
         assert isinstance(value, Number)
@@ -217,12 +221,7 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
     out["raw"] = cell.raw
     if source is not None:
         parts = _PARTS(source)
-        if parts[2:] == _TEXT_FORM and parts[0] is not None and parts[1] is not None:
-            out["source"] = {"line": parts[0], "column": parts[1]}
-        else:
-            out["source"] = {
-                k: p for k, p in zip(LOCATION_KEYS, parts, strict=True) if p is not None
-            }
+        out["source"] = {k: p for k, p in zip(LOCATION_KEYS, parts, strict=True) if p is not None}
     if cell.inferred:
         out["inferred"] = True
     return out
