@@ -19,13 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gxschema as gx
+from gxschema import dsl
 from gxschema.strategies import reports
 from gxschema.strategies._reports import _basis
 
 N = 300
 
 
-def builds_of(template: gx.Template) -> st.SearchStrategy[tuple[object, ...]]:
+def builds_of(template: dsl.Template) -> st.SearchStrategy[tuple[object, ...]]:
     """st.builds over the declared table and row classes, every cell drawn on its own."""
     cell = st.builds(gx.Cell, value=st.builds(gx.Number, st.integers(0, 10_000)), raw=st.just(""))
     tables = []

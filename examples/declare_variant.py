@@ -11,22 +11,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import gxschema as gx
-from gxschema import this
+from gxschema import dsl
+from gxschema.dsl import this
 from gxschema.templates import NATIONAL_2019
 
 HERE = Path(__file__).resolve().parent
 Documents = NATIONAL_2019.tables[0]  # 第二十条第（一）项 of the 2019 template
 
 
-@gx.table()
+@dsl.table()
 class MyDocuments(Documents):  # type: ignore[misc, valid-type]
     """第二十条第（一）项 with one more row, as some provinces print it."""
 
     # A new line takes the shape (the columns) of the lines it joins.
-    other_documents = gx.line("其他主动公开文件")
-    normative = gx.amend(aliases=("规范性文件（含部门文件）",))
+    other_documents = dsl.line("其他主动公开文件")
+    normative = dsl.amend(aliases=("规范性文件（含部门文件）",))
 
-    documents_published = gx.rule(
+    documents_published = dsl.rule(
         "MY.published",
         this.rules + this.normative + this.other_documents >= 0,
         severity="warning",

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gxschema as gx
+from gxschema import dsl
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema.cli import main
 from gxschema.strategies import broken_reports, reports
@@ -193,18 +194,18 @@ def test_totals_left_blank_are_filled_at_no_cost(repaired_seed: gx.Report) -> No
 def test_blank_cells_get_ranges_when_the_rules_leave_freedom() -> None:
     """Blank parts of a known total are free, at no cost: each gets the range left to it."""
 
-    @gx.row
+    @dsl.columns
     class Pair:
-        a: gx.Count = gx.cell("甲")
-        b: gx.Count = gx.cell("乙")
-        total: gx.Count = gx.cell("合计")
-        adds_up = gx.rule("T.adds_up", gx.this.total == gx.this.a + gx.this.b)
+        a: dsl.Count = dsl.column("甲")
+        b: dsl.Count = dsl.column("乙")
+        total: dsl.Count = dsl.column("合计")
+        adds_up = dsl.rule("T.adds_up", dsl.this.total == dsl.this.a + dsl.this.b)
 
-    @gx.table("t", label="测试表")
+    @dsl.table("t", label="测试表")
     class Tiny:
-        only = gx.line("唯一行", row=Pair)
+        only = dsl.line("唯一行", row=Pair)
 
-    spec = gx.template("tiny", tables=[Tiny]).spec
+    spec = dsl.template("tiny", tables=[Tiny]).spec
     report = with_values(
         gx.Report(template="tiny"),
         {("t", "only", "a"): None, ("t", "only", "b"): None, ("t", "only", "total"): 5},

@@ -183,3 +183,9 @@ def test_site_builds(tmp_path: Path) -> None:
         spec = gx.templates.get(tid)
         for rule in spec.rules:
             assert rule.id in page, f"reference/{tid}: rule {rule.id} missing"
+            # What a variant needs to drop it: the class and attribute it is declared as.
+            if rule.name:
+                assert f"{rule.owner}.{rule.name}" in page, f"reference/{tid}: {rule.id} name"
+        for table in spec.tables:
+            assert table.class_name in page, f"reference/{tid}: {table.id} class"
+            assert table.columns_name in page, f"reference/{tid}: {table.id} columns class"

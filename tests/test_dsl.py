@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 import gxschema as gx
-from gxschema import this
+from gxschema import dsl
+from gxschema.dsl import this
 from gxschema.templates import NATIONAL_2019, NATIONAL_2021
 
 
@@ -78,14 +80,14 @@ def test_spec_is_immutable() -> None:
 # -- a user's own variant -------------------------------------------------------------
 
 
-def _variant() -> gx.Template:
+def _variant() -> dsl.Template:
     base_table = NATIONAL_2019.tables[-2]  # the section 三 declaration
 
-    @gx.table()
+    @dsl.table()
     class Applications(base_table):  # type: ignore[misc, valid-type]
-        r6 = gx.drop()
-        results_total = gx.drop()
-        r1_open = gx.amend(aliases=("（一）同意公开",))
+        r6 = dsl.drop()
+        results_total = dsl.drop()
+        r1_open = dsl.amend(aliases=("（一）同意公开",))
 
     return NATIONAL_2019.extend("test-variant", tables=[Applications], drop=["s2.art20_9"])
 
@@ -122,62 +124,66 @@ def test_a_registered_variant_is_used_by_read() -> None:
 def _row(body: dict[str, Any], annotations: dict[str, Any] | None = None) -> type:
     ns = dict(body)
     ns["__annotations__"] = annotations or {}
-    return gx.row(type("Bad", (), ns))
+    return dsl.columns(type("Bad", (), ns))
 
 
-@gx.row
+@dsl.columns
 class Pair:
     """Two columns."""
 
-    a: gx.Count = gx.cell("甲")
-    b: gx.Count = gx.cell("乙")
+    a: dsl.Count = dsl.column("甲")
+    b: dsl.Count = dsl.column("乙")
 
 
 BAD_DECLARATIONS = [
     (
         "unknown field",
-        lambda: _row({"a": gx.cell("甲"), "r": gx.rule("X", this.a == this.nope)}, {"a": gx.Count}),
+        lambda: _row(
+            {"a": dsl.column("甲"), "r": dsl.rule("X", this.a == this.nope)}, {"a": dsl.Count}
+        ),
         "nope",
     ),
-    ("no kind", lambda: _row({"a": gx.cell("甲")}, {"a": int}), "gx.Count"),
+    ("no kind", lambda: _row({"a": dsl.column("甲")}, {"a": int}), "Count, Delta or Money"),
     (
         "duplicate label",
-        lambda: _row({"a": gx.cell("甲"), "b": gx.cell("甲")}, {"a": gx.Count, "b": gx.Count}),
+        lambda: _row(
+            {"a": dsl.column("甲"), "b": dsl.column("甲")}, {"a": dsl.Count, "b": dsl.Count}
+        ),
         "share the label",
     ),
     ("no columns", lambda: _row({}), "declares no column"),
-    ("missing cell()", lambda: _row({}, {"a": gx.Count}), "needs gx.cell"),
-    ("drop of nothing", lambda: gx.row(type("V", (Pair,), {"zzz": gx.drop()})), "zzz"),
-    ("rule not a comparison", lambda: gx.rule("X", this.a + this.b), "comparison"),  # type: ignore[arg-type]
-    ("empty id", lambda: gx.rule("", this.a == this.b), "id"),
-    ("bad severity", lambda: gx.rule("X", this.a == this.b, severity="fatal"), "severity"),  # type: ignore[arg-type]
+    ("missing cell()", lambda: _row({}, {"a": dsl.Count}), "needs dsl.column"),
+    ("drop of nothing", lambda: dsl.columns(type("V", (Pair,), {"zzz": dsl.drop()})), "zzz"),
+    ("rule not a comparison", lambda: dsl.rule("X", this.a + this.b), "comparison"),  # type: ignore[arg-type]
+    ("empty id", lambda: dsl.rule("", this.a == this.b), "id"),
+    ("bad severity", lambda: dsl.rule("X", this.a == this.b, severity="fatal"), "severity"),  # type: ignore[arg-type]
     ("float weight", lambda: this.a * 1.5, "integers"),
     ("truth value", lambda: bool(this.a == this.b), "truth value"),
-    ("bad table id", lambda: gx.table("has space", label="x"), "table id"),
+    ("bad table id", lambda: dsl.table("has space", label="x"), "table id"),
     (
         "line without row",
-        lambda: gx.table("t", label="x")(
-            type("T", (), {"__annotations__": {"a": int}, "a": gx.line("甲")})
+        lambda: dsl.table("t", label="x")(
+            type("T", (), {"__annotations__": {"a": int}, "a": dsl.line("甲")})
         ),
-        "@gx.row",
+        "@dsl.columns",
     ),
     (
         "mixed row classes",
-        lambda: gx.table("t", label="x")(
+        lambda: dsl.table("t", label="x")(
             type(
                 "T",
                 (),
                 {
                     "__annotations__": {},
-                    "a": gx.line("甲", row=Pair),
-                    "b": gx.line("乙", row=_row({"c": gx.cell("丙")}, {"c": gx.Count})),
+                    "a": dsl.line("甲", row=Pair),
+                    "b": dsl.line("乙", row=_row({"c": dsl.column("丙")}, {"c": dsl.Count})),
                 },
             )
         ),
-        "share one row class",
+        "share one columns class",
     ),
-    ("template without tables", lambda: gx.template("t", tables=[]), "no table"),
-    ("template with a non-table", lambda: gx.template("t", tables=[Pair]), "not a @gx.table"),
+    ("template without tables", lambda: dsl.template("t", tables=[]), "no table"),
+    ("template with a non-table", lambda: dsl.template("t", tables=[Pair]), "not a @dsl.table"),
 ]
 
 
@@ -199,7 +205,7 @@ def test_declaration_error_is_a_type_error() -> None:
 
 def test_expression_trees_print_readably() -> None:
     """Rules print as written, with selectors expanded once compiled."""
-    rel = this.total == gx.sum_of(this, exclude=("total",))
+    rel = this.total == dsl.sum_of(this, exclude=("total",))
     assert str(rel) == "total == Σ(all except total)"
     assert str(this.a + 2 * this.b - this.c) == "a + 2·b - c"
     s3 = NATIONAL_2019.spec.table("s3")
@@ -207,3 +213,90 @@ def test_expression_trees_print_readably() -> None:
     assert row_total.relation == "total == Σ(all except total)"
     c = next(c for c in s3.constraints if c.rule.id == "C3.row_total")
     assert c.rhs.expr.startswith("natural_person + commercial")
+
+
+# -- attrs builds the declared classes ------------------------------------------------
+
+
+def test_a_variant_is_a_subclass_and_an_attrs_class() -> None:
+    """Issubclass tells the truth; fields are attrs fields, instances are the typed view."""
+    from gxschema.templates import Applicants, Applications2019, Applications2021
+
+    assert issubclass(Applications2021, Applications2019)
+    assert attrs.has(Applications2021)
+    assert attrs.has(Applicants)
+    names = [a.name for a in attrs.fields(Applications2021)]
+    assert "r6" not in names
+    assert names[names.index("r5_5") + 1 : names.index("r5_5") + 4] == ["r6_1", "r6_2", "r6_3"]
+    line = Applicants(total=gx.Cell(gx.Number(3), "3"))
+    assert Applications2021(new=line).new.total.value == gx.Number(3)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        line.total = None  # type: ignore[misc]
+
+
+def test_a_subclass_without_its_decorator_is_refused() -> None:
+    """A forgotten @dsl.table() would lose the new line silently: it is a DeclarationError."""
+    base = NATIONAL_2019.tables[0]
+
+    class Forgot(base):  # type: ignore[misc, valid-type]
+        other_documents = dsl.line("其他主动公开文件")
+
+    with pytest.raises(gx.DeclarationError, match=r"Forgot .*not decorated.*other_documents"):
+        NATIONAL_2019.extend("forgot", tables=[Forgot])
+
+    class ForgotColumns(Pair):
+        c: dsl.Count = dsl.column("丙")
+
+    with pytest.raises(gx.DeclarationError, match="ForgotColumns"):
+        dsl.table("t", label="x")(
+            type("T", (), {"__annotations__": {"a": ForgotColumns}, "a": dsl.line("甲")})
+        )
+
+
+def test_drop_takes_a_rule_id_and_lists_what_exists() -> None:
+    """drop("C3.results_total") drops by id; an unknown target lists the lines and rules."""
+    base = NATIONAL_2019.tables[-2]
+
+    @dsl.table()
+    class ById(base):  # type: ignore[misc, valid-type]
+        dropped = dsl.drop("C3.results_total", "r6")
+
+    decl_rules = {r.id for r in NATIONAL_2019.extend("by-id", tables=[ById]).spec.table("s3").rules}
+    assert "C3.results_total" not in decl_rules
+    assert "C3.balance" in decl_rules
+    with pytest.raises(gx.DeclarationError) as info:
+        dsl.table()(type("Typo", (base,), {"x": dsl.drop("C3.result_total")}))
+    message = str(info.value)
+    assert "C3.result_total" in message
+    assert "results_total (C3.results_total)" in message
+    assert "r7_total" in message
+
+
+def test_postponed_annotations_resolve_in_a_function_namespace() -> None:
+    """Classes declared in a function, annotated with local classes, are resolved."""
+
+    @dsl.columns
+    class Local:
+        a: dsl.Count = dsl.column("甲")
+
+    @dsl.table("t", label="本地")
+    class LocalTable:
+        first: Local = dsl.line("第一")
+
+    spec = dsl.template("local", tables=[LocalTable]).spec
+    assert [c.id for c in spec.table("t").columns] == ["a"]
+
+    with pytest.raises(gx.DeclarationError, match="cannot resolve an annotation"):
+
+        @dsl.table("t", label="本地")
+        class Unresolved:
+            first: NoSuchClass = dsl.line("第一")  # type: ignore[name-defined]  # noqa: F821
+
+
+def test_the_spec_carries_the_names_a_variant_needs() -> None:
+    """Rules know their attribute name and class; tables their table and columns class."""
+    s3 = NATIONAL_2021.spec.table("s3")
+    assert (s3.class_name, s3.columns_name) == ("Applications2021", "Applicants")
+    rules = {r.id: (r.name, r.owner) for r in s3.rules}
+    assert rules["C3.results_total"] == ("results_total", "Applications2019")
+    assert rules["C3.row_total"] == ("row_total", "Applicants")

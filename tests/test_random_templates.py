@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gxschema as gx
+from gxschema import dsl
 
 # -- the drawn declaration, as plain data ---------------------------------------------
 
@@ -45,9 +46,9 @@ class SumRule:
     parts: tuple[str, ...]
     flipped: bool = False
     exclude: tuple[str, ...] = ()  # sum_of(..., exclude=)
-    under: tuple[str, ...] | None = None  # table totals: gx.lines(under=...)
+    under: tuple[str, ...] | None = None  # table totals: dsl.lines(under=...)
     under_as_str: bool = False
-    selector_exclude: tuple[str, ...] = ()  # gx.lines(..., exclude=)
+    selector_exclude: tuple[str, ...] = ()  # dsl.lines(..., exclude=)
     over_this: bool = False  # table totals over all lines: sum_of(this) not lines()
 
     @property
@@ -209,32 +210,32 @@ def cases(
 
 
 def _relation(rule: SumRule) -> Any:
-    this = gx.this
+    this = dsl.this
     if rule.form == "sum3":
         a, b = (getattr(this, p) for p in rule.parts)
         c = getattr(this, rule.target)
         return c == a + b if rule.flipped else a + b == c
     if rule.under is None or rule.over_this:
-        summed = gx.sum_of(this, exclude=rule.exclude)
+        summed = dsl.sum_of(this, exclude=rule.exclude)
     else:
         under = rule.under[0] if rule.under_as_str else rule.under
-        selector = gx.lines(under=under, exclude=rule.selector_exclude)
-        summed = gx.sum_of(selector, exclude=rule.exclude)
+        selector = dsl.lines(under=under, exclude=rule.selector_exclude)
+        summed = dsl.sum_of(selector, exclude=rule.exclude)
     target = getattr(this, rule.target)
     return summed == target if rule.flipped else target == summed
 
 
 def declare(shape: TemplateShape, template_id: str = "rand-template") -> gx.TemplateSpec:
-    """Declare the shape with gx.row / gx.table / gx.template and compile it."""
+    """Declare the shape with dsl.columns / dsl.table / dsl.template and compile it."""
     row_classes = []
     for r in shape.rows:
         ns: dict[str, Any] = {"__module__": __name__, "__annotations__": {}}
         for j, (col, group) in enumerate(zip(r.columns, r.groups, strict=True)):
-            ns["__annotations__"][col] = gx.Count
-            ns[col] = gx.cell(f"列{j}", group=group)
+            ns["__annotations__"][col] = dsl.Count
+            ns[col] = dsl.column(f"列{j}", group=group)
         for j, rule in enumerate(r.rules):
-            ns[f"rule_{j}"] = gx.rule(rule.id, _relation(rule))
-        row_classes.append(gx.row(type(r.name, (), ns)))
+            ns[f"rule_{j}"] = dsl.rule(rule.id, _relation(rule))
+        row_classes.append(dsl.columns(type(r.name, (), ns)))
     table_classes = []
     for i, t in enumerate(shape.tables):
         row_cls = row_classes[t.row]
@@ -242,13 +243,13 @@ def declare(shape: TemplateShape, template_id: str = "rand-template") -> gx.Temp
         for j, (line, path) in enumerate(zip(t.lines, t.paths, strict=True)):
             if t.annotate:
                 ns["__annotations__"][line] = row_cls
-                ns[line] = gx.line(f"第{j}行", under=path)
+                ns[line] = dsl.line(f"第{j}行", under=path)
             else:
-                ns[line] = gx.line(f"第{j}行", under=path, row=row_cls)
+                ns[line] = dsl.line(f"第{j}行", under=path, row=row_cls)
         for j, rule in enumerate(t.rules):
-            ns[f"rule_{j}"] = gx.rule(rule.id, _relation(rule))
-        table_classes.append(gx.table(t.id, label=f"随机表{i}")(type(t.name, (), ns)))
-    return gx.template(template_id, tables=table_classes).spec
+            ns[f"rule_{j}"] = dsl.rule(rule.id, _relation(rule))
+        table_classes.append(dsl.table(t.id, label=f"随机表{i}")(type(t.name, (), ns)))
+    return dsl.template(template_id, tables=table_classes).spec
 
 
 def make_report(spec: gx.TemplateSpec, values: Values) -> gx.Report:
@@ -407,22 +408,22 @@ def test_blank_cells_make_broken_rules_uncertain_exactly_when_satisfiable(
 # -- BLANK addends, by hand ----------------------------------------------------------------
 
 
-@gx.row
+@dsl.columns
 class _Parts:
-    total: gx.Count = gx.cell("合计")
-    p1: gx.Count = gx.cell("第一部分")
-    p2: gx.Count = gx.cell("第二部分")
-    p3: gx.Count = gx.cell("第三部分")
+    total: dsl.Count = dsl.column("合计")
+    p1: dsl.Count = dsl.column("第一部分")
+    p2: dsl.Count = dsl.column("第二部分")
+    p3: dsl.Count = dsl.column("第三部分")
 
-    balance = gx.rule("B.total", gx.this.total == gx.sum_of(gx.this, exclude=("total",)))
+    balance = dsl.rule("B.total", dsl.this.total == dsl.sum_of(dsl.this, exclude=("total",)))
 
 
-@gx.table("b.parts", label="空白测试表")
+@dsl.table("b.parts", label="空白测试表")
 class _PartsTable:
-    only: _Parts = gx.line("唯一行")
+    only: _Parts = dsl.line("唯一行")
 
 
-BLANK_SPEC = gx.template("rand-blank-parts", tables=[_PartsTable]).spec
+BLANK_SPEC = dsl.template("rand-blank-parts", tables=[_PartsTable]).spec
 
 
 @pytest.mark.parametrize(

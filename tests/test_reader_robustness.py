@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import gxschema as gx
-from gxschema import this
+from gxschema import dsl
 from gxschema._values import looks_like_value as _value_like
+from gxschema.dsl import this
 from tests.conftest import EXAMPLES
 
 TEXT = (EXAMPLES / "lucheng-police-2020.txt").read_text(encoding="utf-8")
@@ -159,43 +160,43 @@ def test_malformed_composite_ids_are_unknown() -> None:
 # -- declarations that must fail -------------------------------------------------------
 
 
-@gx.row
+@dsl.columns
 class Two:
     """Two columns."""
 
-    a: gx.Count = gx.cell("甲")
-    b: gx.Count = gx.cell("乙")
+    a: dsl.Count = dsl.column("甲")
+    b: dsl.Count = dsl.column("乙")
 
 
 def _row_class(**body: Any) -> type:
-    annotations = {k: gx.Count for k, v in body.items() if not isinstance(v, gx.RuleSpec)}
-    return gx.row(type("R", (), {"__annotations__": annotations, **body}))
+    annotations = {k: dsl.Count for k, v in body.items() if not isinstance(v, gx.RuleSpec)}
+    return dsl.columns(type("R", (), {"__annotations__": annotations, **body}))
 
 
 BAD: list[tuple[str, Any, str]] = [
-    ("money unit", lambda: gx.cell("金额", unit="美元"), "unit"),
-    ("unit on a count", lambda: _row_class(a=gx.cell("甲", unit="元")), "only money"),
-    ("message placeholder", lambda: gx.rule("X", this.a == this.b, zh="{nope}"), "nope"),
-    ("label not text", lambda: gx.cell(123), "label"),
-    ("aliases as one string", lambda: gx.cell("总计", aliases="合计"), "list of strings"),
-    ("kind as a string", lambda: gx.cell("甲", kind="count"), "gx.Kind"),
+    ("money unit", lambda: dsl.column("金额", unit="美元"), "unit"),
+    ("unit on a count", lambda: _row_class(a=dsl.column("甲", unit="元")), "only money"),
+    ("message placeholder", lambda: dsl.rule("X", this.a == this.b, zh="{nope}"), "nope"),
+    ("label not text", lambda: dsl.column(123), "label"),
+    ("aliases as one string", lambda: dsl.column("总计", aliases="合计"), "list of strings"),
+    ("kind as a string", lambda: dsl.column("甲", kind="count"), "a Kind"),
     (
         "annotated plain value",
-        lambda: gx.row(type("R", (), {"__annotations__": {"b": gx.Count}, "b": 5})),
-        "gx.cell",
+        lambda: dsl.columns(type("R", (), {"__annotations__": {"b": dsl.Count}, "b": 5})),
+        "dsl.column",
     ),
     (
         "rule that cancels out",
-        lambda: gx.row(type("R", (Two,), {"r": gx.rule("X", this.a == this.a)})),
+        lambda: dsl.columns(type("R", (Two,), {"r": dsl.rule("X", this.a == this.a)})),
         "cancels out",
     ),
     (
         "two rules, one id",
-        lambda: gx.row(
+        lambda: dsl.columns(
             type(
                 "R",
                 (Two,),
-                {"r1": gx.rule("X", this.a == this.b), "r2": gx.rule("X", this.a <= this.b)},
+                {"r1": dsl.rule("X", this.a == this.b), "r2": dsl.rule("X", this.a <= this.b)},
             )
         ),
         "share the id",
@@ -213,13 +214,13 @@ def test_more_bad_declarations_fail_at_creation(name: str, build: Any, needle: s
 def test_tables_sharing_a_label_cannot_form_a_template() -> None:
     """Two tables whose captions normalise alike are refused: a reader could not tell them apart."""
 
-    @gx.table("t1", label="第二十条第（一）项")
+    @dsl.table("t1", label="第二十条第（一）项")
     class One:
-        x: Two = gx.line("甲")
+        x: Two = dsl.line("甲")
 
-    @gx.table("t2", label="第二十条第(一)项")
+    @dsl.table("t2", label="第二十条第(一)项")
     class Other:
-        x: Two = gx.line("甲")
+        x: Two = dsl.line("甲")
 
     with pytest.raises(gx.DeclarationError, match="share the label"):
-        gx.template("twins", tables=[One, Other])
+        dsl.template("twins", tables=[One, Other])

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gxschema as gx
+from gxschema import dsl
 from gxschema._grid import GridTable
 from gxschema._mapper import map_grid
 from gxschema._readers._text import read_tab_layout
@@ -318,38 +319,38 @@ def test_empty_report_is_the_blank_form() -> None:
     assert all(cell == gx.Cell(gx.BLANK, "") for *_, cell in again.cells())
 
 
-@gx.row
+@dsl.columns
 class _Columns:
-    plain: gx.Count = gx.cell("甲栏")
-    deep_a: gx.Count = gx.cell("乙栏", group=("第一组", "第一小组"))
-    deep_b: gx.Count = gx.cell("丙栏", group=("第一组", "第一小组"))
-    shallow: gx.Count = gx.cell("丁栏", group="第一组")
-    amount: gx.Money = gx.cell("戊栏（万元）", unit="万元")
+    plain: dsl.Count = dsl.column("甲栏")
+    deep_a: dsl.Count = dsl.column("乙栏", group=("第一组", "第一小组"))
+    deep_b: dsl.Count = dsl.column("丙栏", group=("第一组", "第一小组"))
+    shallow: dsl.Count = dsl.column("丁栏", group="第一组")
+    amount: dsl.Money = dsl.column("戊栏（万元）", unit="万元")
 
 
-@gx.table("t1", label="测试表", section="一、测试章节", corner="项目", header="总体情况")
+@dsl.table("t1", label="测试表", section="一、测试章节", corner="项目", header="总体情况")
 class _Grid:
-    first: _Columns = gx.line("一、甲行")
-    sub_1: _Columns = gx.line("1.乙行", under=("二、分类", "（一）小类"))
-    sub_2: _Columns = gx.line("2.丙行", under=("二、分类", "（一）小类"))
-    mid: _Columns = gx.line("（二）丁行", under="二、分类")
-    last: _Columns = gx.line("三、戊行")
+    first: _Columns = dsl.line("一、甲行")
+    sub_1: _Columns = dsl.line("1.乙行", under=("二、分类", "（一）小类"))
+    sub_2: _Columns = dsl.line("2.丙行", under=("二、分类", "（一）小类"))
+    mid: _Columns = dsl.line("（二）丁行", under="二、分类")
+    last: _Columns = dsl.line("三、戊行")
 
 
-@gx.row
+@dsl.columns
 class _Pair:
-    before: gx.Count = gx.cell("前值")
-    change: gx.Delta = gx.cell("增减")
+    before: dsl.Count = dsl.column("前值")
+    change: dsl.Delta = dsl.column("增减")
 
 
-@gx.table("t2", label="对照表", section="二、另一章节", corner="说明文字", layout="flat")
+@dsl.table("t2", label="对照表", section="二、另一章节", corner="说明文字", layout="flat")
 class _Flat:
-    one: _Pair = gx.line("第一类")
-    two: _Pair = gx.line("第二类", under="合并类")
-    three: _Pair = gx.line("第三类", under="合并类")
+    one: _Pair = dsl.line("第一类")
+    two: _Pair = dsl.line("第二类", under="合并类")
+    three: _Pair = dsl.line("第三类", under="合并类")
 
 
-CUSTOM = gx.template("test-render", title="测试报告", tables=[_Grid, _Flat])
+CUSTOM = dsl.template("test-render", title="测试报告", tables=[_Grid, _Flat])
 
 
 @pytest.mark.parametrize("form", ["text", "html", "markdown"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import jsonschema
 import orjson
@@ -35,15 +36,21 @@ locations = st.none() | st.builds(
 cells = st.builds(gx.Cell, value=values, raw=st.text(), source=locations, inferred=st.booleans())
 
 
+NATIONAL_2019 = gx.templates.get("national-2019")
+
+
+def _table_cells(table: gx.TableSpec) -> st.SearchStrategy[dict[str, dict[str, gx.Cell]]]:
+    """Any cells of one declared table: declared lines and columns, in any order."""
+    return st.dictionaries(
+        st.sampled_from([ln.id for ln in table.lines]),
+        st.dictionaries(st.sampled_from([c.id for c in table.columns]), cells, max_size=4),
+        max_size=4,
+    )
+
+
 @given(
-    tables=st.dictionaries(
-        st.text(min_size=1, max_size=8),
-        st.dictionaries(
-            st.text(min_size=1, max_size=8),
-            st.dictionaries(st.text(min_size=1, max_size=8), cells, max_size=4),
-            max_size=4,
-        ),
-        max_size=3,
+    tables=st.fixed_dictionaries(
+        {}, optional={t.id: _table_cells(t) for t in NATIONAL_2019.tables}
     ),
     source=st.none() | st.text(),
 )
@@ -142,3 +149,119 @@ def test_converter_factory_gives_independent_converters() -> None:
 
     c = gx.configure_converter(cattrs.Converter())
     assert c.structure(c.unstructure(report), gx.Report) == report
+
+
+# -- strict reading ---------------------------------------------------------------------
+
+
+def _example_json() -> dict[str, Any]:
+    data: dict[str, Any] = orjson.loads(gx.to_json(gx.read(EXAMPLE)))
+    return data
+
+
+def _from(data: dict[str, Any]) -> gx.Report:
+    return gx.from_json(orjson.dumps(data))
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["tables"].__setitem__("s9", {}), "tables.s9"),
+        (lambda d: d["tables"]["s3"].__setitem__("r9", {}), "tables.s3.r9"),
+        (
+            lambda d: d["tables"]["s3"]["new"].__setitem__("nobody", {"value": 1, "raw": "1"}),
+            "tables.s3.new.nobody",
+        ),
+        (
+            lambda d: d["tables"]["s3"]["new"]["natural_person"].__setitem__("value", "two"),
+            "tables.s3.new.natural_person",
+        ),
+        (
+            lambda d: d["tables"]["s3"]["new"]["natural_person"].__setitem__("colour", 1),
+            "tables.s3.new.natural_person",
+        ),
+        (lambda d: d["tables"]["s3"].__setitem__("new", [1, 2]), "tables.s3.new"),
+        (lambda d: d["tables"].__setitem__("s3", None), "tables.s3"),
+        (lambda d: d.__setitem__("colour", "red"), "colour"),
+        (lambda d: d.__setitem__("template", "no-such-template"), "template"),
+    ],
+)
+def test_from_json_refuses_what_the_template_does_not_declare(change: Any, path: str) -> None:
+    """Undeclared tables, lines, columns and malformed cells are a ParseError naming the path."""
+    data = _example_json()
+    change(data)
+    with pytest.raises(gx.ParseError) as info:
+        _from(data)
+    assert f"{path}:" in str(info.value)
+    assert not isinstance(info.value.__cause__, Exception)
+
+
+def test_from_json_of_malformed_json_is_a_parse_error() -> None:
+    """Orjson's own error does not leak: malformed JSON is a ParseError with where."""
+    with pytest.raises(gx.ParseError, match="not JSON") as info:
+        gx.from_json('{"template": "national-2019", "tables": {')
+    assert info.value.location is not None
+    with pytest.raises(gx.ParseError, match="a report is a JSON object"):
+        gx.from_json("[1, 2]")
+
+
+def test_from_json_takes_an_unregistered_template() -> None:
+    """A report of a template nobody registered reads back with template=."""
+    report = gx.read(EXAMPLE)
+    text = gx.to_json(report).replace(report.template, "unregistered-2020")
+    with pytest.raises(gx.ParseError, match="template"):
+        gx.from_json(text)
+    again = gx.from_json(text, template=gx.templates.get(report.template))
+    assert again.tables == report.tables
+
+
+def test_typed_view_gives_instances_of_the_declared_classes() -> None:
+    """Tables are instances of their table classes, lines of the columns class, cells Cells."""
+    report = gx.read(EXAMPLE)
+    view = gx.typed_view(report)
+    s3 = view["s3"]
+    assert isinstance(s3, gx.templates.Applications2019)
+    assert isinstance(s3.new, gx.templates.Applicants)
+    assert s3.new.natural_person == report.cell("s3", "new", "natural_person")
+    assert list(view) == list(report.tables)
+    bad = gx.Report(template=report.template, tables={"s3": {"r9": {}}})
+    with pytest.raises(gx.ParseError, match=r"tables\.s3\.r9"):
+        gx.typed_view(bad)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        {"value": True, "raw": "1", "source": {"line": 1, "column": 2}},
+        {"value": 1, "raw": 1, "source": {"line": 1, "column": 2}},
+        {"value": 1, "raw": "1", "source": {"line": "1", "column": 2}},
+        {"value": 1, "raw": "1", "source": {"line": 1, "colour": 2}},
+        {"value": 1.5, "raw": "1.5"},
+        {"value": "x", "raw": "x", "unit": "元"},
+        {"raw": "1", "source": {"line": 1, "column": 2}, "unit": "元"},
+        {"value": 1, "raw": "1", "inferred": "yes"},
+    ],
+)
+def test_malformed_cells_are_refused_on_every_path(cell: dict[str, Any]) -> None:
+    """The straight path for common cells lets nothing through that the full checks refuse."""
+    data = _example_json()
+    data["tables"]["s3"]["new"]["natural_person"] = cell
+    with pytest.raises(gx.ParseError, match=r"tables\.s3\.new\.natural_person"):
+        _from(data)
+
+
+def test_large_and_located_cells_round_trip() -> None:
+    """Integers beyond the shared ones and table-form locations come back exact."""
+    cells = {
+        "natural_person": gx.Cell(
+            gx.Number(10**12), "1000000000000", gx.Location(line=3, column=2)
+        ),
+        "commercial": gx.Cell(gx.Number(-7), "-7", gx.Location(table=0, row=4, cell=2)),
+        "total": gx.Cell(gx.BLANK, "", gx.Location(line=3, column=8), inferred=True),
+    }
+    report = gx.Report(template="national-2019", tables={"s3": {"new": cells}})
+    again = gx.from_json(gx.to_json(report))
+    assert again == report
+    assert [c.source for c in again.tables["s3"]["new"].values()] == [
+        c.source for c in cells.values()
+    ]

@@ -10,28 +10,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gxschema as gx
-from gxschema import this
+from gxschema import dsl
+from gxschema.dsl import this
 
 
-@gx.row
+@dsl.columns
 class Items:
     """Last year, change, this year."""
 
-    previous: gx.Count = gx.cell("上一年")
-    change: gx.Delta = gx.cell("增减")
-    current: gx.Count = gx.cell("本年")
+    previous: dsl.Count = dsl.column("上一年")
+    change: dsl.Delta = dsl.column("增减")
+    current: dsl.Count = dsl.column("本年")
 
-    delta = gx.rule("T.delta", this.previous + this.change == this.current)
+    delta = dsl.rule("T.delta", this.previous + this.change == this.current)
 
 
-@gx.table("t", label="测试表")
+@dsl.table("t", label="测试表")
 class ItemTable:
     """One line."""
 
-    only: Items = gx.line("项目")
+    only: Items = dsl.line("项目")
 
 
-SPEC = gx.template("test-items", tables=[ItemTable]).spec
+SPEC = dsl.template("test-items", tables=[ItemTable]).spec
 
 
 def report(previous: str, change: str, current: str) -> gx.Report:

@@ -105,8 +105,10 @@ def rule_row(rule: RuleSpec, tbl: TableSpec, places: Counter[str]) -> list[str]:
     expanded = f"{first.lhs.expr} {first.op} {first.rhs.expr}"
     if rule.scope != "cell" and expanded != rule.relation:
         relation += ", that is " + code(expanded)
+    declared = code(f"{rule.owner}.{rule.name}") if rule.name else "built in"
     return [
         code(rule.id),
+        declared,
         rule.severity,
         relation,
         f"{rule.scope} (×{places[rule.id]})",
@@ -125,6 +127,14 @@ def table_section(tbl: TableSpec) -> list[str]:
     out += [" · ".join(f for f in facts if f), ""]
     if tbl.doc:
         out += [text(tbl.doc), ""]
+    if tbl.class_name:
+        out += [
+            f"Declared by the table class {code(tbl.class_name)} (its lines) and the columns "
+            f"class {code(tbl.columns_name)} (its columns and line rules). Each line id "
+            "and column id is the attribute a variant amends or drops; a rule is dropped "
+            "by its id or by the attribute it is declared as.",
+            "",
+        ]
     out += table("Lines", ["id", "label", "under", "note"], (line_row(ln) for ln in tbl.lines))
     out += table(
         "Columns",
@@ -134,7 +144,7 @@ def table_section(tbl: TableSpec) -> list[str]:
     places = Counter(c.rule.id for c in tbl.constraints)
     out += table(
         "Rules",
-        ["id", "severity", "relation", "scope", "note"],
+        ["id", "declared as", "severity", "relation", "scope", "note"],
         (rule_row(r, tbl, places) for r in tbl.rules),
     )
     return out
@@ -179,7 +189,8 @@ def template_page(spec: TemplateSpec) -> str:
     out += [
         "Each table lists its lines (the data rows, with the headings they sit under), "
         "its columns (with the group headings above them, the kind of value and the "
-        "unit), and its rules as the spec prints them.  Scope: "
+        "unit), and its rules as the spec prints them, with the class and attribute "
+        "each is declared as (what a variant subclasses, amends or drops).  Scope: "
         + "; ".join(f"`{k}`, {v}" for k, v in SCOPES.items())
         + "; ×N is the number of places the rule is checked in the table.",
         "",

@@ -8,10 +8,8 @@ serialization and the command line are derived from the declarations.
 ['hubei-2019', 'hybrid-2021']
 """
 
-from gxschema import templates
+from gxschema import dsl, templates
 from gxschema._diagnose import CellChange, Explanation, diagnose
-from gxschema._dsl import Count, Delta, Money, amend, cell, drop, line, row, rule, table
-from gxschema._expr import lines, sum_of, this
 from gxschema._forms import Form, register_form
 from gxschema._read import FORMS, detect_form, read
 from gxschema._report import Cell, Detection, Extra, Location, Report
@@ -22,6 +20,7 @@ from gxschema._serialize import (
     long_rows,
     make_converter,
     to_json,
+    typed_view,
 )
 from gxschema._spec import (
     ColumnSpec,
@@ -29,11 +28,9 @@ from gxschema._spec import (
     LineSpec,
     RuleSpec,
     TableSpec,
-    Template,
     TemplateSpec,
-    compile,
-    template,
 )
+from gxschema._template import compile
 from gxschema._validate import CellRef, Violation, check, validate
 from gxschema._values import (
     BLANK,
@@ -59,9 +56,7 @@ __all__ = [
     "CellRef",
     "ColumnSpec",
     "Constraint",
-    "Count",
     "DeclarationError",
-    "Delta",
     "Detection",
     "Explanation",
     "Extra",
@@ -70,30 +65,24 @@ __all__ = [
     "Kind",
     "LineSpec",
     "Location",
-    "Money",
     "Number",
     "ParseError",
     "Report",
     "RuleSpec",
     "TableSpec",
-    "Template",
     "TemplateSpec",
     "ValidationError",
     "Value",
     "ValueStyle",
     "Violation",
-    "amend",
-    "cell",
     "check",
     "compile",
     "configure_converter",
     "detect_form",
     "diagnose",
-    "drop",
+    "dsl",
     "from_json",
     "json_schema",
-    "line",
-    "lines",
     "long_rows",
     "make_converter",
     "parse_value",
@@ -101,13 +90,8 @@ __all__ = [
     "register_form",
     "render",
     "render_value",
-    "row",
-    "rule",
-    "sum_of",
-    "table",
-    "template",
     "templates",
-    "this",
     "to_json",
+    "typed_view",
     "validate",
 ]

@@ -1,30 +1,46 @@
-"""The declaration language: rows, tables, rules and templates as attrs classes.
+"""The declaration language: columns, lines, rules and what a variant changes.
 
-A *row* class declares the columns of a table (one :func:`cell` per column) and the
-rules that hold within every line of that shape.  A *table* class declares its lines
-(one :func:`line` each, typed by a row class) and the rules that hold column by column.
-A *template* groups tables.  A variant subclasses a row or table class and says only
-what differs: :func:`drop` a field or rule, :func:`amend` a label, add new fields with
-``after=``/``before=``.
+A *columns* class (:func:`columns`) declares the columns of a table (one
+:func:`column` each) and the rules that hold within every line of that shape.  A
+*table* class (:func:`table`) declares its lines (one :func:`line` each, typed by a
+columns class) and the rules that hold column by column.  Both are real frozen attrs
+classes: attrs collects the fields (inherited ones included), a ``field_transformer``
+applies what a variant says (:func:`drop`, :func:`amend`, ``after=``/``before=``),
+``attrs.resolve_types`` resolves the annotations, and the rules are gathered from the
+class and its declared base.  Instances are the typed view of a report: a table
+instance's fields are columns instances whose fields are :class:`~gxschema.Cell`
+(None where the input had no such cell); see :func:`gxschema.typed_view`.
 
-Everything is checked when the class is created; a bad declaration raises
+**A variant is a subclass, and a subtype.**  ``class Applications2021(Applications2019)``
+declares the same table (same id, same place in a report) read and checked in another
+way, and ``issubclass(Applications2021, Applications2019)`` is True, as the source
+says.  What a subtype promises here is what the engines rely on: an instance of the
+variant is a reading of the base's table, with the same constructor protocol (every
+field is optional, by keyword) and the same kind of fields (cells, or lines of
+cells).  It does not promise that every attribute of the base is present: a dropped
+line is not set on the variant's instances, just as a report of the variant does not
+contain it.  Declaring variants with a function instead would make the common case
+(one changed line) longer and hide the base from type checkers, for no gain.
+
+A subclass of a declared class must be declared too (decorated again): a forgotten
+decorator would silently lose the subclass's new lines and rules, so it is a
+:class:`~gxschema.exceptions.DeclarationError` as soon as the class is used.
+The decorators live in :mod:`gxschema._declare`; the public names are gathered in
+:mod:`gxschema.dsl`.  Everything else is checked when the class is created; a bad declaration raises
 :class:`~gxschema.exceptions.DeclarationError` naming the class and the field.
 Engines never read these classes: they read the compiled spec (:mod:`gxschema._spec`).
 """
 
 from __future__ import annotations
 
-import inspect
-import sys
 import typing
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Literal, TypeAlias, TypeVar, dataclass_transform
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import attrs
 
 from gxschema._cell import Cell
-from gxschema._expr import LineSelector, Relation, linearize
-from gxschema._labels import normalize_label
+from gxschema._expr import Relation
 from gxschema._values import MONEY_UNITS, Kind
 from gxschema.exceptions import DeclarationError
 
@@ -37,12 +53,12 @@ __all__ = [
     "RuleDecl",
     "TableDecl",
     "amend",
-    "cell",
+    "column",
     "drop",
     "line",
-    "row",
+    "row_decl",
     "rule",
-    "table",
+    "table_decl",
 ]
 
 METADATA_KEY = "gxschema"
@@ -89,7 +105,7 @@ def _path(value: str | Sequence[str]) -> tuple[str, ...]:
 
 @attrs.frozen
 class FieldDecl:
-    """One declared column (of a row class) or line (of a table class).
+    """One declared column (of a :func:`columns` class) or line (of a table class).
 
     Attributes:
         name: the field's Python name, which is also its id in reports.
@@ -98,7 +114,7 @@ class FieldDecl:
         path: the headings above it (column groups, or the lines' ``under``).
         kind: for a column, what its cells hold.
         unit: for a money column, the unit its values are expressed in.
-        row: for a line, the row class that gives its columns.
+        row: for a line, the :func:`columns` class that gives its columns.
         after: insert after this field (variants).
         before: insert before this field (variants).
         doc: a note for the generated reference.
@@ -128,6 +144,7 @@ class RuleDecl:
         en: the English message template.
         doc: a note for the generated reference.
         name: the attribute name the rule was declared under (set by the class).
+        owner: the name of the class that declared it (set by the class).
     """
 
     id: str
@@ -137,11 +154,12 @@ class RuleDecl:
     en: str = ""
     doc: str = ""
     name: str = ""
+    owner: str = ""
 
 
 @attrs.frozen
 class RowDecl:
-    """The compiled declaration of a row class: its columns and its rules."""
+    """The compiled declaration of a :func:`columns` class: its columns and its rules."""
 
     name: str
     fields: tuple[FieldDecl, ...]
@@ -166,7 +184,7 @@ class TableDecl:
 
     @property
     def row(self) -> RowDecl:
-        """The declaration of the row class all lines share."""
+        """The declaration of the columns class all lines share."""
         row_cls = self.fields[0].row
         assert row_cls is not None
         return row_decl(row_cls)
@@ -174,7 +192,7 @@ class TableDecl:
 
 @attrs.frozen
 class _Drop:
-    pass
+    targets: tuple[str, ...]
 
 
 @attrs.frozen
@@ -184,7 +202,7 @@ class _Amend:
     doc: str | None
 
 
-def cell(
+def column(
     label: str,
     *,
     aliases: Iterable[str] = (),
@@ -195,7 +213,7 @@ def cell(
     before: str | None = None,
     doc: str = "",
 ) -> Any:
-    """Declare a column of a row class.
+    """Declare a column of a :func:`columns` class.
 
     Args:
         label: the official column label, verbatim.
@@ -209,10 +227,11 @@ def cell(
         doc: a note for the generated reference.
 
     Returns:
-        An ``attrs`` field carrying the declaration in its metadata.
+        An ``attrs`` field (default None: a cell the input did not contain) carrying
+        the declaration in its metadata.
     """
     if kind is not None and not isinstance(kind, Kind):
-        raise DeclarationError(f"kind must be a gx.Kind, not {kind!r}")
+        raise DeclarationError(f"kind must be a Kind, not {kind!r}")
     if unit is not None and unit not in MONEY_UNITS:
         raise DeclarationError(f"unit must be one of {', '.join(MONEY_UNITS)}, not {unit!r}")
     decl = FieldDecl(
@@ -226,7 +245,7 @@ def cell(
         before=before,
         doc=doc,
     )
-    return attrs.field(metadata={METADATA_KEY: decl})
+    return attrs.field(default=None, metadata={METADATA_KEY: decl})
 
 
 def line(
@@ -244,10 +263,11 @@ def line(
     Args:
         label: the official row label, verbatim.
         under: the heading(s) this line sits under, outermost first; rules select
-            lines by it (``gx.lines(under=...)``).
+            lines by it (``lines(under=...)``).
         aliases: other spellings that mean this line.
-        row: the row class giving its columns; by default read from the annotation,
-            or, for a line a variant adds without one, the row class of the base's lines.
+        row: the :func:`columns` class giving its columns; by default read from the
+            annotation, or, for a line a variant adds without one, the columns class of
+            the base's lines.
         after: in a variant, insert after this line.
         before: in a variant, insert before this line.
         doc: a note for the generated reference.
@@ -265,7 +285,7 @@ def line(
         before=before,
         doc=doc,
     )
-    return attrs.field(metadata={METADATA_KEY: decl})
+    return attrs.field(default=None, metadata={METADATA_KEY: decl})
 
 
 def rule(
@@ -277,7 +297,7 @@ def rule(
     en: str = "",
     doc: str = "",
 ) -> Any:
-    """Declare a rule of a row class (per line) or of a table class (per column).
+    """Declare a rule of a columns class (per line) or of a table class (per column).
 
     Message templates may use ``{where}`` (the line or column the rule was applied to),
     ``{lhs}``, ``{rhs}``, ``{difference}``, ``{tolerance}``, ``{lhs_expr}`` and
@@ -285,14 +305,14 @@ def rule(
 
     Args:
         id: the stable rule id, e.g. ``"C3.balance"``.
-        relation: a comparison built from :data:`~gxschema.this`.
+        relation: a comparison built from :data:`this`.
         severity: ``"error"`` (a hard rule) or ``"warning"`` (a soft check).
         zh: the Chinese message template.
         en: the English message template.
         doc: a note for the generated reference.
 
     Returns:
-        A rule declaration, picked up by :func:`row` or :func:`table`.
+        A rule declaration, picked up by :func:`columns` or :func:`table`.
 
     Raises:
         DeclarationError: the id is empty, the severity unknown, or ``relation`` is not
@@ -318,13 +338,23 @@ def rule(
     return RuleDecl(id=id, relation=relation, severity=severity, zh=zh, en=en, doc=doc)
 
 
-def drop() -> Any:
-    """In a variant, remove the inherited field or rule of this name.
+def drop(*targets: str) -> Any:
+    """In a variant, remove inherited lines, columns or rules.
+
+    ``r6 = drop()`` removes what the base declares under the attribute name ``r6``;
+    ``dropped = drop("C3.results_total", "r6")`` removes each target named, by
+    attribute name or, for a rule, by its id (the reference pages list both).
+
+    Args:
+        targets: attribute names or rule ids; none means the name assigned to.
 
     Returns:
-        A marker picked up by :func:`row` or :func:`table`.
+        A marker picked up by :func:`columns` or :func:`table`.
+
+    Raises:
+        DeclarationError: a target is not a non-empty string.
     """
-    return _Drop()
+    return _Drop(tuple(_text(t, "a drop() target") for t in targets))
 
 
 def amend(*, label: str | None = None, aliases: Iterable[str] = (), doc: str | None = None) -> Any:
@@ -336,7 +366,7 @@ def amend(*, label: str | None = None, aliases: Iterable[str] = (), doc: str | N
         doc: a new reference note, or None to keep it.
 
     Returns:
-        A marker picked up by :func:`row` or :func:`table`.
+        A marker picked up by :func:`columns` or :func:`table`.
     """
     return _Amend(
         label=_text(label, "a label") if label is not None else None,
@@ -349,367 +379,43 @@ def amend(*, label: str | None = None, aliases: Iterable[str] = (), doc: str | N
 
 ROW_ATTR = "__gx_row__"
 TABLE_ATTR = "__gx_table__"
+_DECORATOR = {ROW_ATTR: "@dsl.columns", TABLE_ATTR: "@dsl.table()"}
+
+D = TypeVar("D", RowDecl, TableDecl)
 
 
-D = TypeVar("D", "RowDecl", "TableDecl")
+def _forgotten(cls: type, attr: str) -> str:
+    base = next(b for b in cls.__mro__[1:] if attr in b.__dict__)
+    own = sorted(n for n in vars(cls) if not (n.startswith("__") and n.endswith("__")))
+    return (
+        f"{cls.__name__} subclasses the declared class {base.__name__} but is not "
+        f"decorated with {_DECORATOR[attr]}; without it, its own attributes "
+        f"({', '.join(own) or 'none'}) would be ignored"
+    )
 
 
-def _decl_of(cls: type, attr: str, kind: type[D], decorator: str) -> D:
-    decl = getattr(cls, attr, None)
-    if not isinstance(decl, kind):
-        raise DeclarationError(f"{cls!r} is not a {decorator} class")
-    return decl
+def _decl_of(cls: type, attr: str, kind: type[D]) -> D:
+    decl = cls.__dict__.get(attr) if isinstance(cls, type) else None
+    if isinstance(decl, kind):
+        return decl
+    if isinstance(getattr(cls, attr, None), kind):
+        raise DeclarationError(_forgotten(cls, attr))
+    raise DeclarationError(f"{cls!r} is not a {_DECORATOR[attr]} class")
 
 
 def row_decl(cls: type) -> RowDecl:
-    """Return the declaration of a ``@gx.row`` class.
+    """Return the declaration of a :func:`columns` class.
 
     Raises:
-        DeclarationError: the class is not one.
+        DeclarationError: the class is not one (or is an undecorated subclass of one).
     """
-    return _decl_of(cls, ROW_ATTR, RowDecl, "@gx.row")
+    return _decl_of(cls, ROW_ATTR, RowDecl)
 
 
 def table_decl(cls: type) -> TableDecl:
-    """Return the declaration of a ``@gx.table`` class.
+    """Return the declaration of a :func:`table` class.
 
     Raises:
-        DeclarationError: the class is not one.
+        DeclarationError: the class is not one (or is an undecorated subclass of one).
     """
-    return _decl_of(cls, TABLE_ATTR, TableDecl, "@gx.table")
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    """Resolve the class's own annotations, tolerating names only the caller knows."""
-    raw: dict[str, Any] = dict(inspect.get_annotations(cls))
-    module = sys.modules.get(cls.__module__)
-    namespace = dict(vars(module)) if module else {}
-    namespace.update({"Count": Count, "Delta": Delta, "Money": Money})
-    out: dict[str, Any] = {}
-    for name, ann in raw.items():
-        if isinstance(ann, str):
-            try:
-                ann = eval(ann, namespace)
-            except Exception:
-                ann = None
-        out[name] = ann
-    return out
-
-
-def _kind_of(annotation: Any) -> Kind | None:
-    if typing.get_origin(annotation) is typing.Annotated:
-        for extra in typing.get_args(annotation)[1:]:
-            if isinstance(extra, Kind):
-                return extra
-    return None
-
-
-def _base_decl(cls: type, attr: str) -> Any:
-    found = [getattr(b, attr) for b in cls.__bases__ if hasattr(b, attr)]
-    if len(found) > 1:
-        raise DeclarationError(f"{cls.__name__}: a variant extends exactly one declaration")
-    return found[0] if found else None
-
-
-def _collect(
-    cls: type, base_fields: tuple[FieldDecl, ...], base_rules: tuple[RuleDecl, ...], what: str
-) -> tuple[list[FieldDecl], list[RuleDecl], dict[str, Any]]:
-    """Merge the class body into the inherited fields and rules."""
-    fields = list(base_fields)
-    rules = list(base_rules)
-    extra_ns: dict[str, Any] = {}
-    hints = _hints(cls)
-    owner = cls.__name__
-    cursor: int | None = None
-
-    def index_of(name: str) -> int:
-        for i, f in enumerate(fields):
-            if f.name == name:
-                return i
-        raise DeclarationError(f"{owner}: no {what} named {name!r} to place a field next to")
-
-    for name, value in list(cls.__dict__.items()):
-        if name.startswith("__") and name.endswith("__"):
-            continue
-        if isinstance(value, _Drop):
-            before_f, before_r = len(fields), len(rules)
-            fields = [f for f in fields if f.name != name]
-            rules = [r for r in rules if r.name != name]
-            if len(fields) == before_f and len(rules) == before_r:
-                raise DeclarationError(f"{owner}: gx.drop() of {name!r}, which is not inherited")
-            cursor = None
-            continue
-        if isinstance(value, _Amend):
-            i = next((j for j, f in enumerate(fields) if f.name == name), None)
-            if i is None:
-                raise DeclarationError(f"{owner}: gx.amend() of {name!r}, which is not inherited")
-            old = fields[i]
-            fields[i] = attrs.evolve(
-                old,
-                label=value.label if value.label is not None else old.label,
-                aliases=old.aliases + tuple(a for a in value.aliases if a not in old.aliases),
-                doc=value.doc if value.doc is not None else old.doc,
-            )
-            continue
-        if isinstance(value, RuleDecl):
-            decl = attrs.evolve(value, name=name)
-            rules = [r for r in rules if r.name != name]
-            clash = next((r for r in rules if r.id == decl.id), None)
-            if clash is not None:
-                raise DeclarationError(
-                    f"{owner}: rules {clash.name!r} and {name!r} share the id {decl.id!r}"
-                )
-            rules.append(decl)
-            continue
-        if isinstance(value, attrs.Attribute) or type(value).__name__ == "_CountingAttr":
-            meta = getattr(value, "metadata", {}) or {}
-            fdecl = meta.get(METADATA_KEY)
-            if not isinstance(fdecl, FieldDecl):
-                maker = "cell" if what == "column" else "line"
-                raise DeclarationError(f"{owner}.{name}: declare {what}s with gx.{maker}()")
-            fdecl = attrs.evolve(fdecl, name=name)
-            ann = hints.get(name)
-            if what == "column" and fdecl.kind is None:
-                kind = _kind_of(ann)
-                if kind is None:
-                    raise DeclarationError(
-                        f"{owner}.{name}: annotate the column as gx.Count, gx.Delta or "
-                        f"gx.Money, or pass kind="
-                    )
-                fdecl = attrs.evolve(fdecl, kind=kind)
-            if what == "column" and fdecl.kind is Kind.MONEY and fdecl.unit is None:
-                fdecl = attrs.evolve(fdecl, unit="元")
-            if what == "column" and fdecl.kind is not Kind.MONEY and fdecl.unit is not None:
-                raise DeclarationError(f"{owner}.{name}: only money columns have a unit")
-            if what == "line" and fdecl.row is None:
-                if isinstance(ann, type) and hasattr(ann, ROW_ATTR):
-                    fdecl = attrs.evolve(fdecl, row=ann)
-                elif ann is None and base_fields:
-                    # In a variant, a new line has the shape of the lines it joins.
-                    fdecl = attrs.evolve(fdecl, row=base_fields[0].row)
-                else:
-                    raise DeclarationError(
-                        f"{owner}.{name}: annotate the line with a @gx.row class, or pass row="
-                    )
-            if what == "line" and not hasattr(fdecl.row, ROW_ATTR):
-                raise DeclarationError(f"{owner}.{name}: row={fdecl.row!r} is not a @gx.row class")
-            existing = next((j for j, f in enumerate(fields) if f.name == name), None)
-            if existing is not None:
-                fields[existing] = fdecl
-                cursor = existing + 1
-                continue
-            if fdecl.after is not None:
-                pos = index_of(fdecl.after) + 1
-            elif fdecl.before is not None:
-                pos = index_of(fdecl.before)
-            elif cursor is not None:
-                pos = cursor
-            else:
-                pos = len(fields)
-            fields.insert(pos, fdecl)
-            cursor = pos + 1
-            continue
-        if name in hints:
-            maker = "cell" if what == "column" else "line"
-            raise DeclarationError(
-                f"{owner}.{name}: a {what} is declared with gx.{maker}(label), not {value!r}"
-            )
-        extra_ns[name] = value
-
-    for name in hints:
-        if name not in cls.__dict__ and not any(f.name == name for f in fields):
-            raise DeclarationError(
-                f"{owner}.{name}: a {what} needs gx.{'cell' if what == 'column' else 'line'}(label)"
-            )
-    if not fields:
-        raise DeclarationError(f"{owner}: declares no {what}")
-    return fields, rules, extra_ns
-
-
-def _check_unique(owner: str, fields: Sequence[FieldDecl], what: str) -> None:
-    seen: dict[tuple[tuple[str, ...], str], str] = {}
-    for f in fields:
-        if not f.label or not f.label.strip():
-            raise DeclarationError(f"{owner}.{f.name}: the label is empty")
-        for text in (f.label, *f.aliases):
-            key = (tuple(normalize_label(p) for p in f.path), normalize_label(text))
-            other = seen.get(key)
-            if other is not None and other != f.name:
-                raise DeclarationError(
-                    f"{owner}: {what}s {other!r} and {f.name!r} share the label {text!r}"
-                )
-            seen[key] = f.name
-
-
-def make_selector(fields: Sequence[FieldDecl]) -> Callable[[LineSelector], tuple[str, ...]]:
-    """Return the function that expands a selector against these fields."""
-    names = {f.name for f in fields}
-
-    def select(selector: LineSelector) -> tuple[str, ...]:
-        for name in selector.exclude:
-            if name not in names:
-                raise DeclarationError(f"sum_of(...exclude=) names {name!r}, which is not declared")
-        want = tuple(normalize_label(p) for p in selector.under)
-        chosen = tuple(
-            f.name
-            for f in fields
-            if f.name not in selector.exclude
-            and tuple(normalize_label(p) for p in f.path[: len(want)]) == want
-        )
-        if not chosen:
-            raise DeclarationError(f"sum_of({selector}) selects nothing")
-        return chosen
-
-    return select
-
-
-def check_rule(owner: str, rule_decl: RuleDecl, fields: Sequence[FieldDecl]) -> None:
-    """Check that a rule names only declared fields and is not trivially empty."""
-    select = make_selector(fields)
-    names = {f.name for f in fields}
-    try:
-        lhs, _ = linearize(rule_decl.relation.lhs, select=select)
-        rhs, _ = linearize(rule_decl.relation.rhs, select=select)
-    except DeclarationError as exc:
-        raise DeclarationError(f"{owner}: rule {rule_decl.id!r}: {exc}") from None
-    for name in (*lhs, *rhs):
-        if name not in names:
-            raise DeclarationError(
-                f"{owner}: rule {rule_decl.id!r} names {name!r}, which is not declared"
-            )
-    if not lhs and not rhs:
-        raise DeclarationError(f"{owner}: rule {rule_decl.id!r} names no field")
-    net = {k: lhs.get(k, 0) - rhs.get(k, 0) for k in {*lhs, *rhs}}
-    if not any(net.values()):
-        raise DeclarationError(
-            f"{owner}: rule {rule_decl.id!r} cancels out ({rule_decl.relation}): "
-            "it can never be broken, or never hold"
-        )
-
-
-def _build(cls: type, fields: Sequence[FieldDecl], extra_ns: dict[str, Any]) -> type:
-    attributes = {f.name: attrs.field(metadata={METADATA_KEY: f}, default=None) for f in fields}
-    new = attrs.make_class(cls.__name__, attributes, bases=(object,), frozen=True, slots=True)
-    new.__module__ = cls.__module__
-    new.__qualname__ = cls.__qualname__
-    new.__doc__ = cls.__doc__
-    for name, value in extra_ns.items():
-        setattr(new, name, value)
-    return new
-
-
-V = TypeVar("V")
-
-
-def _pick(value: V | None, inherited: V, default: V) -> V:
-    return value if value is not None else (inherited if inherited is not None else default)
-
-
-@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field, cell))
-def row(cls: T) -> T:
-    """Class decorator: declare a row shape (the columns of a table).
-
-    Fields are columns made with :func:`cell`; class attributes made with :func:`rule`
-    are rules that hold within every line of this shape.
-
-    Args:
-        cls: the class body.
-
-    Returns:
-        A frozen attrs class carrying its declaration as ``__gx_row__``.
-
-    Raises:
-        DeclarationError: a field, rule or variant operation is malformed.
-    """
-    base: RowDecl | None = _base_decl(cls, ROW_ATTR)
-    fields, rules, extra = _collect(
-        cls, base.fields if base else (), base.rules if base else (), "column"
-    )
-    owner = cls.__name__
-    _check_unique(owner, fields, "column")
-    for r in rules:
-        check_rule(owner, r, fields)
-    new = _build(cls, fields, extra)
-    setattr(
-        new,
-        ROW_ATTR,
-        RowDecl(
-            name=owner,
-            fields=tuple(fields),
-            rules=tuple(rules),
-            doc=(cls.__doc__ or (base.doc if base else "")).strip(),
-        ),
-    )
-    return typing.cast(T, new)
-
-
-def table(
-    id: str | None = None,
-    *,
-    label: str | None = None,
-    section: str | None = None,
-    corner: str | None = None,
-    header: str | None = None,
-    layout: Layout | None = None,
-) -> Callable[[T], T]:
-    """Class decorator factory: declare a table (its lines and the rules between them).
-
-    In a variant (a subclass of a table class) every argument defaults to the base's.
-
-    Args:
-        id: the table id used in reports and the CLI (``"s3"``, ``"s2.art20_1"``).
-        label: the table's caption or title, verbatim (``第二十条第（一）项``).
-        section: the section heading the table sits in (``三、收到和处理政府信息公开申请情况``).
-        corner: the text of the header cell above the line labels (``信息内容``).
-        header: a header spanning all value columns (``申请人情况``).
-        layout: ``"grid"`` (one printed row per line) or ``"flat"`` (all lines printed
-            side by side in one row, under their labels as column groups, as section 四).
-
-    Returns:
-        The decorator.
-
-    Raises:
-        DeclarationError: the arguments or the class body are malformed.
-    """
-    if id is not None and (not isinstance(id, str) or not id or any(c.isspace() for c in id)):
-        raise DeclarationError(f"a table id is a non-empty string without spaces, not {id!r}")
-    if layout is not None and layout not in ("grid", "flat"):
-        raise DeclarationError(f"table {id!r}: layout must be 'grid' or 'flat', not {layout!r}")
-
-    @dataclass_transform(frozen_default=True, field_specifiers=(attrs.field, line))
-    def decorate(cls: T) -> T:
-        base: TableDecl | None = _base_decl(cls, TABLE_ATTR)
-        table_id = id if id is not None else (base.id if base else None)
-        table_label = label if label is not None else (base.label if base else None)
-        if table_id is None or table_label is None:
-            raise DeclarationError(f"{cls.__name__}: @gx.table needs an id and a label")
-        fields, rules, extra = _collect(
-            cls, base.fields if base else (), base.rules if base else (), "line"
-        )
-        owner = cls.__name__
-        _check_unique(owner, fields, "line")
-        row_types = {f.row for f in fields}
-        if len(row_types) != 1:
-            names = sorted(getattr(t, "__name__", "?") for t in row_types)
-            raise DeclarationError(
-                f"{owner}: all lines of a table share one row class; found {', '.join(names)}"
-            )
-        for r in rules:
-            check_rule(owner, r, fields)
-        new = _build(cls, fields, extra)
-        decl = TableDecl(
-            id=table_id,
-            name=owner,
-            label=table_label,
-            section=_pick(section, base.section if base else "", ""),
-            fields=tuple(fields),
-            rules=tuple(rules),
-            corner=_pick(corner, base.corner if base else "", ""),
-            header=_pick(header, base.header if base else "", ""),
-            layout=_pick(layout, base.layout if base else "grid", "grid"),
-            doc=(cls.__doc__ or (base.doc if base else "")).strip(),
-        )
-        setattr(new, TABLE_ATTR, decl)
-        return typing.cast(T, new)
-
-    return decorate
+    return _decl_of(cls, TABLE_ATTR, TableDecl)

@@ -1,7 +1,7 @@
 """Rules as expression trees.
 
 A rule is written with the symbolic handle :data:`this` (as in construct's ``this``):
-``this.total == gx.sum_of(this, exclude=("total",))`` builds a small immutable tree,
+``this.total == dsl.sum_of(this, exclude=("total",))`` builds a small immutable tree,
 not a lambda, so the same rule can be printed, evaluated, compiled to a linear form
 (``Σ wᵢ·cellᵢ + c  op  0`` with integer weights), solved by the strategies and handed
 to a solver by the diagnosis.
@@ -85,7 +85,7 @@ class Expr:
     def __bool__(self) -> bool:
         raise DeclarationError(
             "a rule expression has no truth value; write it as a comparison "
-            "(==, <=, >=) and pass it to gx.rule()"
+            "(==, <=, >=) and pass it to dsl.rule()"
         )
 
     def same_as(self, other: Expr) -> bool:
@@ -105,7 +105,7 @@ def _as_expr(value: object) -> Expr:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return Const(value)
-    raise DeclarationError(f"a rule can combine cells, integers and gx.sum_of(...), not {value!r}")
+    raise DeclarationError(f"a rule can combine cells, integers and dsl.sum_of(...), not {value!r}")
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -219,7 +219,7 @@ class Relation:
 
     def __bool__(self) -> bool:
         raise DeclarationError(
-            "a rule relation has no truth value; pass it to gx.rule() instead of testing it"
+            "a rule relation has no truth value; pass it to dsl.rule() instead of testing it"
         )
 
 

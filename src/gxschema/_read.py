@@ -16,7 +16,8 @@ from gxschema._forms import detect, forms, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import map_grid
 from gxschema._report import Report
-from gxschema._spec import Template, TemplateSpec
+from gxschema._spec import TemplateSpec
+from gxschema._template import Template
 from gxschema.exceptions import ParseError
 
 __all__ = ["FORMS", "MAX_INPUT_BYTES", "detect_form", "read"]

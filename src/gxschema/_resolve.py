@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeAlias
 
-from gxschema._spec import Template, TemplateSpec
+from gxschema._spec import TemplateSpec
+from gxschema._template import Template
 from gxschema.exceptions import GxSchemaError
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only

@@ -14,12 +14,17 @@ from typing import Any
 
 import attrs
 import cattrs
+import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter as _orjson_converter
 
+from gxschema._dsl import TableDecl, table_decl
+from gxschema._json import decode_report, encode_report, structure_cell, unstructure_cell
+from gxschema._json import typed_view as _typed_view
 from gxschema._report import Cell, Location, Report
-from gxschema._spec import TemplateSpec
-from gxschema._values import BLANK, Kind, Number, Value
+from gxschema._spec import TableSpec, TemplateSpec
+from gxschema._values import Kind, Number
+from gxschema.exceptions import DeclarationError
 
 __all__ = [
     "LongRow",
@@ -29,27 +34,17 @@ __all__ = [
     "long_rows",
     "make_converter",
     "to_json",
+    "typed_view",
 ]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _num_out(n: int | Decimal) -> int | str:
-    return str(n) if isinstance(n, Decimal) else n
-
-
-def _num_in(n: object) -> int | Decimal:
-    if isinstance(n, bool):
-        raise ValueError(f"a number, not {n!r}")
-    if isinstance(n, int):
-        return n
-    if isinstance(n, str):
-        return Decimal(n)
-    raise ValueError(f"a number (an integer, or a decimal as a string), not {n!r}")
-
-
 def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     """Teach a cattrs converter gxschema's types (cells, values, locations, reports).
+
+    The converter structures a report without checking it against its template; use
+    :func:`from_json` for that.
 
     Args:
         converter: any cattrs converter; it is changed in place.
@@ -57,45 +52,6 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     Returns:
         The same converter.
     """
-
-    def unstructure_cell(cell: Cell) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        value = cell.value
-        if isinstance(value, Number):
-            out["value"] = _num_out(value.value)
-            if value.tolerance:
-                out["tolerance"] = _num_out(value.tolerance)
-            if value.unit is not None:
-                out["unit"] = value.unit
-        else:
-            out["value"] = None
-        out["raw"] = cell.raw
-        if cell.source is not None:
-            out["source"] = converter.unstructure(cell.source)
-        if cell.inferred:
-            out["inferred"] = True
-        return out
-
-    def structure_cell(data: Any, _: type) -> Cell:
-        if not isinstance(data, dict) or "raw" not in data or "value" not in data:
-            raise ValueError(f"a cell is an object with 'value' and 'raw', not {data!r}")
-        value: Value
-        if data["value"] is None:
-            value = BLANK
-        else:
-            value = Number(
-                value=_num_in(data["value"]),
-                tolerance=_num_in(data.get("tolerance", 0)),
-                unit=data.get("unit"),
-            )
-        source = data.get("source")
-        return Cell(
-            value=value,
-            raw=str(data["raw"]),
-            source=converter.structure(source, Location) if source is not None else None,
-            inferred=bool(data.get("inferred", False)),
-        )
-
     converter.register_unstructure_hook(Cell, unstructure_cell)
     converter.register_structure_hook(Cell, structure_cell)
     converter.register_unstructure_hook(
@@ -136,27 +92,65 @@ def to_json(obj: object, *, indent: bool = False) -> str:
     Returns:
         The JSON text (UTF-8; Chinese is written as is).
     """
-    import orjson
-
     option = orjson.OPT_INDENT_2 if indent else 0
+    if obj.__class__ is Report:
+        return encode_report(obj, _CONVERTER, option).decode("utf-8")
     return orjson.dumps(_CONVERTER.unstructure(obj), option=option).decode("utf-8")
 
 
-def from_json(data: str | bytes) -> Report:
-    """Read a report back from :func:`to_json`'s output.
+def _spec_for(template_id: str) -> TemplateSpec:
+    """The spec of the template a report's JSON names (the one registry lookup)."""
+    from gxschema.templates import get
+
+    return get(template_id)
+
+
+def from_json(data: str | bytes, *, template: TemplateSpec | None = None) -> Report:
+    """Read a report back from :func:`to_json`'s output, checked against its template.
+
+    Every table, line and column must be one the template declares, and every cell
+    well-formed; ``from_json(to_json(r)) == r`` for every report ``r`` of a template.
 
     Args:
         data: the JSON text.
+        template: the spec to check against (default: the registered template the
+            JSON names).
 
     Returns:
         The report, equal to the one serialized.
 
     Raises:
-        cattrs.errors.ClassValidationError: the JSON is not a report.
+        ParseError: the text is not JSON, names no known template, or holds what the
+            template does not declare; the message names the path of each problem
+            (``tables.s3.r9.natural_person``).
     """
-    import orjson
+    spec_for = _spec_for if template is None else (lambda _: template)
+    return decode_report(data, spec_for, _CONVERTER)
 
-    return _CONVERTER.structure(orjson.loads(data), Report)
+
+def typed_view(report: Report, *, template: TemplateSpec | None = None) -> dict[str, Any]:
+    """Return a report's tables as instances of the template's declared classes.
+
+    The typed view: each value is an instance of the table's :func:`gxschema.dsl.table`
+    class, whose fields are instances of its :func:`gxschema.dsl.columns` class (None
+    for a line the report lacks), whose fields are :class:`Cell` (None for a cell the
+    input did not contain)::
+
+        s3 = gx.typed_view(report)["s3"]
+        s3.new.natural_person.value  # Number(1)
+
+    Args:
+        report: the report.
+        template: its template's spec (default: the registered one it names).
+
+    Returns:
+        Table id → typed table, for each table the report contains, in its order.
+
+    Raises:
+        ParseError: the report holds a table, line or column its template does not
+            declare; the message names each path (``tables.s3.r9``).
+    """
+    return _typed_view(report, template if template is not None else _spec_for(report.template))
 
 
 # -- JSON Schema ----------------------------------------------------------------------
@@ -197,6 +191,12 @@ def _cell_schema(kind: Kind) -> dict[str, Any]:
     }
 
 
+def _table_decl(table: TableSpec) -> TableDecl:
+    if table.declaration is None:
+        raise DeclarationError(f"table {table.id!r} was not compiled from a declared class")
+    return table_decl(table.declaration)
+
+
 def json_schema(spec: TemplateSpec) -> dict[str, Any]:
     """Return the JSON Schema (draft 2020-12) of a template's report JSON.
 
@@ -204,7 +204,8 @@ def json_schema(spec: TemplateSpec) -> dict[str, Any]:
         spec: the template (``gxschema.templates.get(...)``).
 
     Returns:
-        The schema as a dict, generated from the spec's tables, lines and columns.
+        The schema as a dict, generated from the template's declared classes: each
+        table class's lines, each line an object of its columns class's cells.
     """
     defs: dict[str, Any] = {
         "location": {
@@ -219,22 +220,27 @@ def json_schema(spec: TemplateSpec) -> dict[str, Any]:
         defs[f"{kind.value}_cell"] = _cell_schema(kind)
     tables: dict[str, Any] = {}
     for table in spec.tables:
-        lines: dict[str, Any] = {}
-        for ln in table.lines:
-            columns = {
-                col.id: {
-                    "$ref": f"#/$defs/{col.kind.value}_cell",
-                    "title": col.label,
-                    **({"description": f"in {col.unit}"} if col.unit else {}),
-                }
-                for col in table.columns
+        # Generated from the declared classes: the table class's lines, each an object
+        # of its columns class's columns, nothing else allowed.
+        decl = _table_decl(table)
+        columns = {
+            col.name: {
+                "$ref": f"#/$defs/{col.kind.value}_cell",
+                "title": col.label,
+                **({"description": f"in {col.unit}"} if col.unit else {}),
             }
-            lines[ln.id] = {
+            for col in decl.row.fields
+            if col.kind is not None
+        }
+        lines = {
+            ln.name: {
                 "type": "object",
                 "title": ln.label,
                 "properties": columns,
                 "additionalProperties": False,
             }
+            for ln in decl.fields
+        }
         tables[table.id] = {
             "type": "object",
             "title": table.label,

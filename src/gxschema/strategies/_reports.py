@@ -32,7 +32,8 @@ from hypothesis.errors import InvalidArgument
 from gxschema._model import Model, Row, model, status
 from gxschema._report import Cell, Report
 from gxschema._slips import SLIPS
-from gxschema._spec import Template, TemplateSpec
+from gxschema._spec import TemplateSpec
+from gxschema._template import Template
 from gxschema._validate import Violation, row_violation
 from gxschema._values import BLANK, PLAIN, Kind, Number, Value, render_value
 

@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping
 
 from gxschema._dsl import table_decl
 from gxschema._labelindex import forget_indexes
-from gxschema._spec import Template, TemplateSpec
+from gxschema._spec import TemplateSpec
+from gxschema._template import Template
 from gxschema.exceptions import DeclarationError
 from gxschema.templates._national import (
     NATIONAL_2019,
@@ -133,7 +134,7 @@ def register(
         DeclarationError: the id is taken and ``replace`` is false, or it does not compile.
     """
     if not isinstance(template, Template):
-        raise DeclarationError(f"register() takes a gx.template(...), not {template!r}")
+        raise DeclarationError(f"register() takes a dsl.template(...), not {template!r}")
     if template.id in _REGISTRY and not replace and _REGISTRY[template.id] is not template:
         raise DeclarationError(
             f"a template {template.id!r} is registered already ({_ORIGINS[template.id]})"

@@ -11,9 +11,8 @@ declarations; nothing else spells a label or a rule again.
 
 from __future__ import annotations
 
-import gxschema._dsl as gx
-from gxschema._expr import lines, sum_of, this
-from gxschema._spec import Template
+from gxschema import dsl
+from gxschema.dsl import Template, lines, sum_of, this
 
 # -- section headings -----------------------------------------------------------------
 
@@ -34,15 +33,15 @@ LITIGATION = "行政诉讼"
 # -- section 二, template 2019 --------------------------------------------------------
 
 
-@gx.row
+@dsl.columns
 class Documents2019:
     """第二十条第（一）项, 2019: documents made, published, and in force."""
 
-    made: gx.Count = gx.cell("本年新制作数量")
-    published: gx.Count = gx.cell("本年新公开数量")
-    total_public: gx.Count = gx.cell("对外公开总数量")
+    made: dsl.Count = dsl.column("本年新制作数量")
+    published: dsl.Count = dsl.column("本年新公开数量")
+    total_public: dsl.Count = dsl.column("对外公开总数量")
 
-    published_le_total = gx.rule(
+    published_le_total = dsl.rule(
         "S2.a_published",
         this.published <= this.total_public,
         severity="warning",
@@ -52,15 +51,15 @@ class Documents2019:
     )
 
 
-@gx.row
+@dsl.columns
 class Items2019:
     """第二十条第（五）（六）项, 2019: last year's number, this year's change, decisions."""
 
-    previous: gx.Count = gx.cell("上一年项目数量")
-    change: gx.Delta = gx.cell("本年增/减", aliases=("本年增减",))
-    decisions: gx.Count = gx.cell("处理决定数量")
+    previous: dsl.Count = dsl.column("上一年项目数量")
+    change: dsl.Delta = dsl.column("本年增/减", aliases=("本年增减",))
+    decisions: dsl.Count = dsl.column("处理决定数量")
 
-    delta = gx.rule(
+    delta = dsl.rule(
         "S2.delta",
         this.previous + this.change == this.decisions,
         severity="warning",
@@ -73,88 +72,88 @@ class Items2019:
     )
 
 
-@gx.row
+@dsl.columns
 class Fees2019:
     """第二十条第（八）项, 2019: fee items last year and this year's change."""
 
-    previous: gx.Count = gx.cell("上一年项目数量")
-    change: gx.Delta = gx.cell("本年增/减")
+    previous: dsl.Count = dsl.column("上一年项目数量")
+    change: dsl.Delta = dsl.column("本年增/减")
 
 
-@gx.row
+@dsl.columns
 class Procurement2019:
     """第二十条第（九）项, 2019: procurement projects and their total amount."""
 
-    projects: gx.Count = gx.cell("采购项目数量")
-    amount: gx.Money = gx.cell(
+    projects: dsl.Count = dsl.column("采购项目数量")
+    amount: dsl.Money = dsl.column(
         "采购总金额", unit="元", doc="No unit in the header; cells carry it."
     )
 
 
-@gx.table("s2.art20_1", label="第二十条第（一）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_1", label="第二十条第（一）项", section=S2, corner=INFO)
 class Art20_1_2019:
     """Rules, normative documents (法规、规章和规范性文件)."""
 
-    rules: Documents2019 = gx.line("规章")
-    normative: Documents2019 = gx.line("规范性文件")
+    rules: Documents2019 = dsl.line("规章")
+    normative: Documents2019 = dsl.line("规范性文件")
 
 
-@gx.table("s2.art20_5", label="第二十条第（五）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_5", label="第二十条第（五）项", section=S2, corner=INFO)
 class Art20_5_2019:
     """Administrative licensing and other external services."""
 
-    licensing: Items2019 = gx.line("行政许可")
-    other_services: Items2019 = gx.line("其他对外管理服务事项")
+    licensing: Items2019 = dsl.line("行政许可")
+    other_services: Items2019 = dsl.line("其他对外管理服务事项")
 
 
-@gx.table("s2.art20_6", label="第二十条第（六）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_6", label="第二十条第（六）项", section=S2, corner=INFO)
 class Art20_6_2019:
     """Administrative penalties and compulsory measures."""
 
-    penalty: Items2019 = gx.line("行政处罚")
-    compulsion: Items2019 = gx.line("行政强制")
+    penalty: Items2019 = dsl.line("行政处罚")
+    compulsion: Items2019 = dsl.line("行政强制")
 
 
-@gx.table("s2.art20_8", label="第二十条第（八）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_8", label="第二十条第（八）项", section=S2, corner=INFO)
 class Art20_8_2019:
     """Administrative fees."""
 
-    fees: Fees2019 = gx.line("行政事业性收费")
+    fees: Fees2019 = dsl.line("行政事业性收费")
 
 
-@gx.table("s2.art20_9", label="第二十条第（九）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_9", label="第二十条第（九）项", section=S2, corner=INFO)
 class Art20_9_2019:
     """Government centralised procurement (2019 only)."""
 
-    procurement: Procurement2019 = gx.line("政府集中采购")
+    procurement: Procurement2019 = dsl.line("政府集中采购")
 
 
 # -- section 二, template 2021 --------------------------------------------------------
 
 
-@gx.row
+@dsl.columns
 class Documents2021:
     """第二十条第（一）项, 2021: documents issued, repealed, in force."""
 
-    issued: gx.Count = gx.cell("本年制发件数")
-    repealed: gx.Count = gx.cell("本年废止件数")
-    in_force: gx.Count = gx.cell("现行有效件数")
+    issued: dsl.Count = dsl.column("本年制发件数")
+    repealed: dsl.Count = dsl.column("本年废止件数")
+    in_force: dsl.Count = dsl.column("现行有效件数")
 
 
-@gx.row
+@dsl.columns
 class Decisions2021:
     """第二十条第（五）（六）项, 2021: decisions this year."""
 
-    decisions: gx.Count = gx.cell("本年处理决定数量")
+    decisions: dsl.Count = dsl.column("本年处理决定数量")
 
 
-@gx.row
+@dsl.columns
 class Fees2021:
     """第二十条第（八）项, 2021: fees collected this year, in 万元."""
 
-    amount: gx.Money = gx.cell("本年收费金额（单位：万元）", unit="万元")
+    amount: dsl.Money = dsl.column("本年收费金额（单位：万元）", unit="万元")
 
-    plausible_unit = gx.rule(
+    plausible_unit = dsl.rule(
         "S.fee_unit",
         this.amount <= 1_000_000,
         severity="warning",
@@ -164,52 +163,52 @@ class Fees2021:
     )
 
 
-@gx.table("s2.art20_1", label="第二十条第（一）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_1", label="第二十条第（一）项", section=S2, corner=INFO)
 class Art20_1_2021:
     """Rules and administrative normative documents."""
 
-    rules: Documents2021 = gx.line("规章")
-    normative: Documents2021 = gx.line("行政规范性文件")
+    rules: Documents2021 = dsl.line("规章")
+    normative: Documents2021 = dsl.line("行政规范性文件")
 
 
-@gx.table("s2.art20_5", label="第二十条第（五）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_5", label="第二十条第（五）项", section=S2, corner=INFO)
 class Art20_5_2021:
     """Administrative licensing."""
 
-    licensing: Decisions2021 = gx.line("行政许可")
+    licensing: Decisions2021 = dsl.line("行政许可")
 
 
-@gx.table("s2.art20_6", label="第二十条第（六）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_6", label="第二十条第（六）项", section=S2, corner=INFO)
 class Art20_6_2021:
     """Administrative penalties and compulsory measures."""
 
-    penalty: Decisions2021 = gx.line("行政处罚")
-    compulsion: Decisions2021 = gx.line("行政强制")
+    penalty: Decisions2021 = dsl.line("行政处罚")
+    compulsion: Decisions2021 = dsl.line("行政强制")
 
 
-@gx.table("s2.art20_8", label="第二十条第（八）项", section=S2, corner=INFO)
+@dsl.table("s2.art20_8", label="第二十条第（八）项", section=S2, corner=INFO)
 class Art20_8_2021:
     """Administrative fees, in 万元."""
 
-    fees: Fees2021 = gx.line("行政事业性收费")
+    fees: Fees2021 = dsl.line("行政事业性收费")
 
 
 # -- section 三 ------------------------------------------------------------------------
 
 
-@gx.row
+@dsl.columns
 class Applicants:
     """Applications by applicant type (申请人情况)."""
 
-    natural_person: gx.Count = gx.cell("自然人")
-    commercial: gx.Count = gx.cell("商业企业", group=LEGAL_PERSON)
-    research: gx.Count = gx.cell("科研机构", group=LEGAL_PERSON)
-    social_welfare: gx.Count = gx.cell("社会公益组织", group=LEGAL_PERSON)
-    legal_service: gx.Count = gx.cell("法律服务机构", group=LEGAL_PERSON)
-    other: gx.Count = gx.cell("其他", group=LEGAL_PERSON)
-    total: gx.Count = gx.cell("总计", aliases=("合计",))
+    natural_person: dsl.Count = dsl.column("自然人")
+    commercial: dsl.Count = dsl.column("商业企业", group=LEGAL_PERSON)
+    research: dsl.Count = dsl.column("科研机构", group=LEGAL_PERSON)
+    social_welfare: dsl.Count = dsl.column("社会公益组织", group=LEGAL_PERSON)
+    legal_service: dsl.Count = dsl.column("法律服务机构", group=LEGAL_PERSON)
+    other: dsl.Count = dsl.column("其他", group=LEGAL_PERSON)
+    total: dsl.Count = dsl.column("总计", aliases=("合计",))
 
-    row_total = gx.rule(
+    row_total = dsl.rule(
         "C3.row_total",
         this.total == sum_of(this, exclude=("total",)),
         zh="{where}：总计（{lhs}）应等于各类申请人之和（{rhs}），相差 {difference}",
@@ -219,7 +218,7 @@ class Applicants:
     )
 
 
-@gx.table(
+@dsl.table(
     "s3",
     label="收到和处理政府信息公开申请情况",
     section=S3,
@@ -229,33 +228,33 @@ class Applicants:
 class Applications2019:
     """Applications received and how they were handled (template 2019: one （六） row)."""
 
-    new: Applicants = gx.line("一、本年新收政府信息公开申请数量")
-    carried_in: Applicants = gx.line("二、上年结转政府信息公开申请数量")
-    r1_open: Applicants = gx.line("（一）予以公开", under=RESULTS)
-    r2_partial: Applicants = gx.line(
+    new: Applicants = dsl.line("一、本年新收政府信息公开申请数量")
+    carried_in: Applicants = dsl.line("二、上年结转政府信息公开申请数量")
+    r1_open: Applicants = dsl.line("（一）予以公开", under=RESULTS)
+    r2_partial: Applicants = dsl.line(
         "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", under=RESULTS
     )
-    r3_1: Applicants = gx.line("1.属于国家秘密", under=WITHHELD)
-    r3_2: Applicants = gx.line("2.其他法律行政法规禁止公开", under=WITHHELD)
-    r3_3: Applicants = gx.line("3.危及“三安全一稳定”", under=WITHHELD)
-    r3_4: Applicants = gx.line("4.保护第三方合法权益", under=WITHHELD)
-    r3_5: Applicants = gx.line("5.属于三类内部事务信息", under=WITHHELD)
-    r3_6: Applicants = gx.line("6.属于四类过程性信息", under=WITHHELD)
-    r3_7: Applicants = gx.line("7.属于行政执法案卷", under=WITHHELD)
-    r3_8: Applicants = gx.line("8.属于行政查询事项", under=WITHHELD)
-    r4_1: Applicants = gx.line("1.本机关不掌握相关政府信息", under=UNABLE)
-    r4_2: Applicants = gx.line("2.没有现成信息需要另行制作", under=UNABLE)
-    r4_3: Applicants = gx.line("3.补正后申请内容仍不明确", under=UNABLE)
-    r5_1: Applicants = gx.line("1.信访举报投诉类申请", under=NOT_HANDLED)
-    r5_2: Applicants = gx.line("2.重复申请", under=NOT_HANDLED)
-    r5_3: Applicants = gx.line("3.要求提供公开出版物", under=NOT_HANDLED)
-    r5_4: Applicants = gx.line("4.无正当理由大量反复申请", under=NOT_HANDLED)
-    r5_5: Applicants = gx.line("5.要求行政机关确认或重新出具已获取信息", under=NOT_HANDLED)
-    r6: Applicants = gx.line("（六）其他处理", under=RESULTS)
-    r7_total: Applicants = gx.line("（七）总计", under=RESULTS, aliases=("（七）合计",))
-    carried_out: Applicants = gx.line("四、结转下年度继续办理")
+    r3_1: Applicants = dsl.line("1.属于国家秘密", under=WITHHELD)
+    r3_2: Applicants = dsl.line("2.其他法律行政法规禁止公开", under=WITHHELD)
+    r3_3: Applicants = dsl.line("3.危及“三安全一稳定”", under=WITHHELD)
+    r3_4: Applicants = dsl.line("4.保护第三方合法权益", under=WITHHELD)
+    r3_5: Applicants = dsl.line("5.属于三类内部事务信息", under=WITHHELD)
+    r3_6: Applicants = dsl.line("6.属于四类过程性信息", under=WITHHELD)
+    r3_7: Applicants = dsl.line("7.属于行政执法案卷", under=WITHHELD)
+    r3_8: Applicants = dsl.line("8.属于行政查询事项", under=WITHHELD)
+    r4_1: Applicants = dsl.line("1.本机关不掌握相关政府信息", under=UNABLE)
+    r4_2: Applicants = dsl.line("2.没有现成信息需要另行制作", under=UNABLE)
+    r4_3: Applicants = dsl.line("3.补正后申请内容仍不明确", under=UNABLE)
+    r5_1: Applicants = dsl.line("1.信访举报投诉类申请", under=NOT_HANDLED)
+    r5_2: Applicants = dsl.line("2.重复申请", under=NOT_HANDLED)
+    r5_3: Applicants = dsl.line("3.要求提供公开出版物", under=NOT_HANDLED)
+    r5_4: Applicants = dsl.line("4.无正当理由大量反复申请", under=NOT_HANDLED)
+    r5_5: Applicants = dsl.line("5.要求行政机关确认或重新出具已获取信息", under=NOT_HANDLED)
+    r6: Applicants = dsl.line("（六）其他处理", under=RESULTS)
+    r7_total: Applicants = dsl.line("（七）总计", under=RESULTS, aliases=("（七）合计",))
+    carried_out: Applicants = dsl.line("四、结转下年度继续办理")
 
-    balance = gx.rule(
+    balance = dsl.rule(
         "C3.balance",
         this.new + this.carried_in == this.r7_total + this.carried_out,
         zh="{where}：本年新收加上年结转（{lhs}）应等于办理结果总计加结转下年度（{rhs}），"
@@ -264,7 +263,7 @@ class Applications2019:
         "carried-out ({rhs}); they differ by {difference}",
         doc="Stated in the template itself, in the header note of section 三.",
     )
-    results_total = gx.rule(
+    results_total = dsl.rule(
         "C3.results_total",
         this.r7_total == sum_of(lines(under=RESULTS), exclude=("r7_total",)),
         zh="{where}：（七）总计（{lhs}）应等于各项办理结果之和（{rhs}），相差 {difference}",
@@ -274,37 +273,37 @@ class Applications2019:
     )
 
 
-@gx.table()
+@dsl.table()
 class Applications2021(Applications2019):
     """Applications received and handled (template 2021: （六） splits into three rows)."""
 
-    r6 = gx.drop()
-    r6_1: Applicants = gx.line(
+    r6 = dsl.drop()
+    r6_1: Applicants = dsl.line(
         "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
         under=OTHER_HANDLING,
         after="r5_5",
     )
-    r6_2: Applicants = gx.line(
+    r6_2: Applicants = dsl.line(
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
         under=OTHER_HANDLING,
     )
-    r6_3: Applicants = gx.line("3.其他", under=OTHER_HANDLING)
+    r6_3: Applicants = dsl.line("3.其他", under=OTHER_HANDLING)
 
 
 # -- section 四 ------------------------------------------------------------------------
 
 
-@gx.row
+@dsl.columns
 class Outcomes:
     """Outcomes of reviews and lawsuits."""
 
-    upheld: gx.Count = gx.cell("结果维持")
-    corrected: gx.Count = gx.cell("结果纠正")
-    other: gx.Count = gx.cell("其他结果")
-    pending: gx.Count = gx.cell("尚未审结")
-    total: gx.Count = gx.cell("总计", aliases=("合计",))
+    upheld: dsl.Count = dsl.column("结果维持")
+    corrected: dsl.Count = dsl.column("结果纠正")
+    other: dsl.Count = dsl.column("其他结果")
+    pending: dsl.Count = dsl.column("尚未审结")
+    total: dsl.Count = dsl.column("总计", aliases=("合计",))
 
-    group_total = gx.rule(
+    group_total = dsl.rule(
         "C4.group_total",
         this.upheld + this.corrected + this.other + this.pending == this.total,
         zh="{where}：结果维持、结果纠正、其他结果、尚未审结之和（{lhs}）应等于总计（{rhs}），"
@@ -315,13 +314,13 @@ class Outcomes:
     )
 
 
-@gx.table("s4", label="政府信息公开行政复议、行政诉讼情况", section=S4, layout="flat")
+@dsl.table("s4", label="政府信息公开行政复议、行政诉讼情况", section=S4, layout="flat")
 class Reviews:
     """Administrative reviews and lawsuits (one printed row of 15 cells)."""
 
-    review: Outcomes = gx.line("行政复议")
-    suit_direct: Outcomes = gx.line("未经复议直接起诉", under=LITIGATION)
-    suit_after_review: Outcomes = gx.line("复议后起诉", under=LITIGATION)
+    review: Outcomes = dsl.line("行政复议")
+    suit_direct: Outcomes = dsl.line("未经复议直接起诉", under=LITIGATION)
+    suit_after_review: Outcomes = dsl.line("复议后起诉", under=LITIGATION)
 
 
 # -- the templates -----------------------------------------------------------------------

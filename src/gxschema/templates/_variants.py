@@ -5,7 +5,7 @@ Each says only what differs from its base; nothing is copied.
 
 from __future__ import annotations
 
-import gxschema._dsl as gx
+from gxschema import dsl
 from gxschema.templates._national import (
     NATIONAL_2019,
     NATIONAL_2021,
@@ -15,11 +15,11 @@ from gxschema.templates._national import (
 )
 
 
-@gx.table()
+@dsl.table()
 class Art20_1_Hubei(Art20_1_2019):
     """第二十条第（一）项 with Hubei's extra row of other proactively published documents."""
 
-    other_documents: Documents2019 = gx.line(
+    other_documents: Documents2019 = dsl.line(
         "其他主动公开文件",
         doc="Hubei's 2020 instructions add this row; its printed label carries a long "
         "parenthesised annotation, which label matching ignores.",
