@@ -263,11 +263,14 @@ def table_model(spec: TableSpec) -> TableModel:
     Returns:
         Its model.
     """
-    return spec.model
+    found: TableModel | None = spec.derived.get("model")
+    if found is None:
+        found = spec.derived["model"] = build_table_model(spec)
+    return found
 
 
 def build_table_model(spec: TableSpec) -> TableModel:
-    """Build the model of a table (:attr:`TableSpec.model` caches it)."""
+    """Build the model of a table (:func:`table_model` keeps it with the spec)."""
     keys = tuple((ln.id, col.id) for ln, col in spec.cells())
     kinds = tuple(col.kind for _, col in spec.cells())
     units = tuple(col.unit for _, col in spec.cells())
@@ -480,8 +483,8 @@ class Model:
 
 
 def build_model(spec: TemplateSpec) -> Model:
-    """Build the model of a template (:attr:`TemplateSpec.model` caches it)."""
-    tables = tuple(t.model for t in spec.tables)
+    """Build the model of a template (:func:`model` keeps it with the spec)."""
+    tables = tuple(table_model(t) for t in spec.tables)
     offsets: list[int] = []
     keys: list[Key] = []
     table_of: list[TableSpec] = []
@@ -512,7 +515,10 @@ def model(spec: TemplateSpec) -> Model:
     Returns:
         Its model.
     """
-    return spec.model
+    found: Model | None = spec.derived.get("model")
+    if found is None:
+        found = spec.derived["model"] = build_model(spec)
+    return found
 
 
 def status(row: Row, iv: Intervals) -> RowStatus:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
 from gxschema._expr import Op
 from gxschema._labels import normalize_label
-from gxschema._model import Model, TableModel, build_model, build_table_model
 from gxschema._values import Kind
 
 __all__ = [
@@ -243,6 +242,11 @@ class TableSpec:
     class_name: str = ""
     columns_name: str = ""
     declaration: type | None = attrs.field(default=None, eq=False, repr=False)
+    derived: dict[str, Any] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+    """What engines derive from the spec once and keep with it (the constraint model of
+    :func:`gxschema.spec.model`); not part of the spec: neither compared nor hashed."""
 
     def line(self, id: str) -> LineSpec:
         """Return the line with this id.
@@ -281,10 +285,6 @@ class TableSpec:
             for col in self.columns:
                 yield ln, col
 
-    @cached_property
-    def model(self) -> TableModel:
-        """The table's constraint model (built once)."""
-        return build_table_model(self)
 
 
 @attrs.frozen
@@ -308,6 +308,11 @@ class TemplateSpec:
     base: str | None
     description: str
     tables: tuple[TableSpec, ...]
+    derived: dict[str, Any] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+    """What engines derive from the spec once and keep with it (the constraint model of
+    :func:`gxschema.spec.model`); not part of the spec: neither compared nor hashed."""
 
     def table(self, id: str) -> TableSpec:
         """Return the table with this id.
@@ -325,11 +330,6 @@ class TemplateSpec:
         """Every constraint of every table, in table order."""
         for t in self.tables:
             yield from t.constraints
-
-    @cached_property
-    def model(self) -> Model:
-        """The template's constraint model (built once)."""
-        return build_model(self)
 
     @property
     def rules(self) -> tuple[RuleSpec, ...]:
