@@ -359,7 +359,12 @@ def decode_report(
     except Exception as exc:
         raise _fail(_paths(exc, "detection/extras")) from None
     return Report(
-        template=template, tables=tables, source=source, detection=detection, extras=extras
+        template=template,
+        tables=tables,
+        source=source,
+        detection=detection,
+        extras=extras,
+        spec=spec if spec.id == template else None,
     )
 
 

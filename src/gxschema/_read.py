@@ -16,8 +16,8 @@ from gxschema._forms import detect, forms, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import map_grid
 from gxschema._report import Report
+from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_template
 from gxschema._spec import TemplateSpec
-from gxschema._template import Template
 from gxschema.exceptions import ParseError
 
 __all__ = ["FORMS", "MAX_INPUT_BYTES", "detect_form", "read"]
@@ -83,25 +83,21 @@ def detect_form(content: bytes | str, name: str = "") -> str:
     return detect(content, name).name
 
 
-def _candidates(template: str | Template | TemplateSpec | None) -> list[TemplateSpec]:
+def _candidates(template: TemplateLike | None) -> list[TemplateSpec]:
     from gxschema import templates
 
     if template is None:
         return [templates.get(t) for t in templates.available()]
-    if isinstance(template, TemplateSpec):
-        return [template]
-    if isinstance(template, Template):
-        return [template.spec]
     try:
-        return [templates.get(template)]
-    except KeyError as exc:
-        raise ParseError(str(exc.args[0])) from None
+        return [resolve_template(template)]
+    except UnknownTemplateError as exc:
+        raise ParseError(str(exc)) from None
 
 
 def read(
     source: str | bytes | os.PathLike[str],
     *,
-    template: str | Template | TemplateSpec | None = None,
+    template: TemplateLike | None = None,
     form: str | None = None,
 ) -> Report:
     """Read a report.

@@ -22,6 +22,7 @@ from gxschema._dsl import TableDecl, table_decl
 from gxschema._json import decode_report, encode_report, structure_cell, unstructure_cell
 from gxschema._json import typed_view as _typed_view
 from gxschema._report import Cell, Location, Report
+from gxschema._resolve import TemplateLike, resolve_template, spec_of
 from gxschema._spec import TableSpec, TemplateSpec
 from gxschema._values import Kind, Number
 from gxschema.exceptions import DeclarationError
@@ -98,14 +99,7 @@ def to_json(obj: object, *, indent: bool = False) -> str:
     return orjson.dumps(_CONVERTER.unstructure(obj), option=option).decode("utf-8")
 
 
-def _spec_for(template_id: str) -> TemplateSpec:
-    """The spec of the template a report's JSON names (the one registry lookup)."""
-    from gxschema.templates import get
-
-    return get(template_id)
-
-
-def from_json(data: str | bytes, *, template: TemplateSpec | None = None) -> Report:
+def from_json(data: str | bytes, *, template: TemplateLike | None = None) -> Report:
     """Read a report back from :func:`to_json`'s output, checked against its template.
 
     Every table, line and column must be one the template declares, and every cell
@@ -113,8 +107,8 @@ def from_json(data: str | bytes, *, template: TemplateSpec | None = None) -> Rep
 
     Args:
         data: the JSON text.
-        template: the spec to check against (default: the registered template the
-            JSON names).
+        template: the template to check against: an id, a declaration or a spec
+            (default: the registered template the JSON names).
 
     Returns:
         The report, equal to the one serialized.
@@ -124,11 +118,12 @@ def from_json(data: str | bytes, *, template: TemplateSpec | None = None) -> Rep
             template does not declare; the message names the path of each problem
             (``tables.s3.r9.natural_person``).
     """
-    spec_for = _spec_for if template is None else (lambda _: template)
+    chosen = resolve_template(template) if template is not None else None
+    spec_for = resolve_template if chosen is None else (lambda _: chosen)
     return decode_report(data, spec_for, _CONVERTER)
 
 
-def typed_view(report: Report, *, template: TemplateSpec | None = None) -> dict[str, Any]:
+def typed_view(report: Report, *, template: TemplateLike | None = None) -> dict[str, Any]:
     """Return a report's tables as instances of the template's declared classes.
 
     The typed view: each value is an instance of the table's :func:`gxschema.dsl.table`
@@ -141,7 +136,8 @@ def typed_view(report: Report, *, template: TemplateSpec | None = None) -> dict[
 
     Args:
         report: the report.
-        template: its template's spec (default: the registered one it names).
+        template: its template: an id, a declaration or a spec (default: the one the
+            report was read with).
 
     Returns:
         Table id → typed table, for each table the report contains, in its order.
@@ -150,7 +146,7 @@ def typed_view(report: Report, *, template: TemplateSpec | None = None) -> dict[
         ParseError: the report holds a table, line or column its template does not
             declare; the message names each path (``tables.s3.r9``).
     """
-    return _typed_view(report, template if template is not None else _spec_for(report.template))
+    return _typed_view(report, spec_of(report, template))
 
 
 # -- JSON Schema ----------------------------------------------------------------------
@@ -314,20 +310,18 @@ class LongRow:
 LONG_COLUMNS: tuple[str, ...] = tuple(a.name for a in attrs.fields(LongRow))
 
 
-def long_rows(report: Report, *, spec: TemplateSpec | None = None) -> Iterator[LongRow]:
+def long_rows(report: Report, *, template: TemplateLike | None = None) -> Iterator[LongRow]:
     """Yield every cell of a report as a :class:`LongRow`, in document order.
 
     Args:
         report: the report.
-        spec: its template (default: the registered one named by ``report.template``).
+        template: its template: an id, a declaration or a spec (default: the one the
+            report was read with).
 
     Yields:
         One row per cell present in the report.
     """
-    if spec is None:
-        from gxschema.templates import get
-
-        spec = get(report.template)
+    spec = spec_of(report, template)
     for table in spec.tables:
         rows = report.tables.get(table.id, {})
         for ln in table.lines:

@@ -239,4 +239,5 @@ def build_report(
         source=grid.source,
         detection=tuple(detection),
         extras=tuple(e for _, e in kept),
+        spec=spec,
     )

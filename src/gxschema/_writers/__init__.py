@@ -21,7 +21,7 @@ from typing import Literal, overload
 
 from gxschema._forms import forms, get_form
 from gxschema._report import Report
-from gxschema._spec import TemplateSpec
+from gxschema._resolve import TemplateLike, spec_of
 from gxschema._writers._layout import lay_out
 
 __all__ = ["FORMS", "render"]
@@ -36,21 +36,21 @@ def render(
     report: Report,
     form: Literal["text", "html", "markdown"],
     *,
-    template: TemplateSpec | None = ...,
+    template: TemplateLike | None = ...,
 ) -> str: ...
 
 
 @overload
 def render(
-    report: Report, form: Literal["docx"], *, template: TemplateSpec | None = ...
+    report: Report, form: Literal["docx"], *, template: TemplateLike | None = ...
 ) -> bytes: ...
 
 
 @overload
-def render(report: Report, form: str, *, template: TemplateSpec | None = ...) -> str | bytes: ...
+def render(report: Report, form: str, *, template: TemplateLike | None = ...) -> str | bytes: ...
 
 
-def render(report: Report, form: str, *, template: TemplateSpec | None = None) -> str | bytes:
+def render(report: Report, form: str, *, template: TemplateLike | None = None) -> str | bytes:
     """Write a report in one of the :data:`FORMS`, laid out as the template prints it.
 
     The title line is the template's title; then each section heading and its tables,
@@ -66,8 +66,8 @@ def render(report: Report, form: str, *, template: TemplateSpec | None = None) -
         form: ``"text"`` (the tab layout :func:`gxschema.read` reads), ``"html"``,
             ``"markdown"``, ``"docx"``, or a form registered with a writer
             (:func:`gxschema.register_form`).
-        template: the spec to lay the report out with (default: the report's template,
-            ``gxschema.templates.get(report.template)``).
+        template: the template to lay the report out with: an id, a declaration or a
+            spec (default: the one the report was read with).
 
     Returns:
         The document: ``bytes`` for ``"docx"``, ``str`` for the other forms.
@@ -75,7 +75,8 @@ def render(report: Report, form: str, *, template: TemplateSpec | None = None) -
     Raises:
         ValueError: ``form`` is not a form gxschema writes, or a value cannot be
             written as text of its column's kind.
-        KeyError: ``template`` is None and the report's template is not registered.
+        UnknownTemplateError: ``template`` is None, the report carries no spec and its
+            template is not registered.
     """
     names = ", ".join(f.name for f in forms(writable=True))
     try:
@@ -84,8 +85,4 @@ def render(report: Report, form: str, *, template: TemplateSpec | None = None) -
         raise ValueError(f"unknown form {form!r}; gxschema writes {names}") from None
     if writer is None:
         raise ValueError(f"gxschema reads {form} but does not write it; it writes {names}")
-    if template is None:
-        from gxschema import templates
-
-        template = templates.get(report.template)
-    return writer(lay_out(report, template))
+    return writer(lay_out(report, spec_of(report, template)))

@@ -32,6 +32,7 @@ from hypothesis.errors import InvalidArgument
 from gxschema._forms import forms, get_form
 from gxschema._grid import Grid, GridCell, GridRow, GridTable
 from gxschema._report import Cell, Report
+from gxschema._resolve import spec_of
 from gxschema._spec import ColumnSpec, TemplateSpec
 from gxschema._values import _BLANK_TEXTS as _STYLE_BLANKS
 from gxschema._values import Kind, Number, ValueStyle, parse_value, render_value
@@ -146,8 +147,8 @@ def renderings(
         report: the report to write; its tables and lines are written as
             :func:`gxschema.render` writes them (extras are not).
         form: ``"text"``, ``"html"``, ``"markdown"`` or ``"docx"``.
-        template: the spec to lay the report out with (default: the report's
-            template, ``gxschema.templates.get(report.template)``).
+        template: the template to lay the report out with: an id, a declaration or a
+            spec (default: the one the report was read or generated with).
 
     Returns:
         A strategy for :class:`Rendering`, with
@@ -160,14 +161,11 @@ def renderings(
     if form not in NOISE:
         names = ", ".join(f.name for f in forms(writable=True) if f.name in NOISE)
         raise InvalidArgument(f"unknown form {form!r}; renderings are written in {names}")
-    if template is None:
-        from gxschema import templates
-
-        try:
-            template = templates.get(report.template)
-        except KeyError as exc:
-            raise InvalidArgument(str(exc.args[0])) from None
-    return _renderings(report, form, template)
+    try:
+        spec = spec_of(report, template)
+    except (KeyError, TypeError) as exc:
+        raise InvalidArgument(str(exc)) from None
+    return _renderings(report, form, spec)
 
 
 @st.composite
@@ -219,7 +217,7 @@ def _noisy_values(
                 cell = report.cell(table.id, line.id, column.id)
                 text = _value_text(draw, cell, column, blank, styles, applied)
                 row[column.id] = Cell(parse_value(text, column.kind, unit=column.unit), text)
-    return Report(template=spec.id, tables=tables)
+    return Report(template=spec.id, tables=tables, spec=spec)
 
 
 class _Styles:

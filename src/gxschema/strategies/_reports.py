@@ -31,9 +31,9 @@ from hypothesis.errors import InvalidArgument
 
 from gxschema._model import Model, Row, model, status
 from gxschema._report import Cell, Report
+from gxschema._resolve import TemplateLike, resolve_template
 from gxschema._slips import SLIPS
 from gxschema._spec import TemplateSpec
-from gxschema._template import Template
 from gxschema._validate import Violation, row_violation
 from gxschema._values import BLANK, PLAIN, Kind, Number, Value, render_value
 
@@ -101,19 +101,11 @@ class Broken(NamedTuple):
 _WAN = attrs.evolve(PLAIN, wan=True)
 
 
-def _spec(template: str | Template | TemplateSpec) -> TemplateSpec:
-    if isinstance(template, TemplateSpec):
-        return template
-    if isinstance(template, Template):
-        return template.spec
-    if isinstance(template, str):
-        from gxschema.templates import get
-
-        try:
-            return get(template)
-        except KeyError as exc:
-            raise InvalidArgument(str(exc.args[0])) from None
-    raise InvalidArgument(f"template must be an id, a Template or a TemplateSpec, not {template!r}")
+def _spec(template: TemplateLike) -> TemplateSpec:
+    try:
+        return resolve_template(template)
+    except (KeyError, TypeError) as exc:
+        raise InvalidArgument(str(exc)) from None
 
 
 @attrs.frozen(eq=False)
@@ -243,7 +235,7 @@ def _build(basis: _Basis, values: Sequence[Value]) -> Report:
         basis.cells, values, basis.kinds, basis.units, strict=True
     ):
         tables.setdefault(table, {}).setdefault(line, {})[column] = _cell(value, kind, unit)
-    return Report(template=basis.spec.id, tables=tables)
+    return Report(template=basis.spec.id, tables=tables, spec=basis.spec)
 
 
 @st.composite
@@ -296,7 +288,7 @@ def _free(basis: _Basis, i: int) -> bool:
 
 
 def reports(
-    template: str | Template | TemplateSpec,
+    template: TemplateLike,
     *,
     consistent: bool = True,
     max_value: int = 10_000,
@@ -307,7 +299,7 @@ def reports(
     """Reports of any declared template, consistent by construction.
 
     Args:
-        template: a template id, :class:`~gxschema.Template` or spec.
+        template: a template id, declaration (:class:`gxschema.dsl.Template`) or spec.
         consistent: when True (the default) every error-severity rule holds; when
             False every cell is drawn on its own, so rules hold only by chance.
         max_value: about the largest count a cell gets.
@@ -491,7 +483,7 @@ def _broken(
 
 
 def broken_reports(
-    template: str | Template | TemplateSpec,
+    template: TemplateLike,
     *,
     rules: Iterable[str] | None = None,
     perturbations: Iterable[str] = PERTURBATIONS,
@@ -514,7 +506,7 @@ def broken_reports(
     several rules.
 
     Args:
-        template: a template id, :class:`~gxschema.Template` or spec.
+        template: a template id, declaration (:class:`gxschema.dsl.Template`) or spec.
         rules: ids of the rules whose cells may be perturbed (default: every
             error-severity rule over two or more cells).
         perturbations: which slips to draw from (names in :data:`PERTURBATIONS`).
