@@ -20,9 +20,9 @@ from gxschema._columns import resolve_columns
 from gxschema._grid import GridCell, GridRow
 from gxschema._labelindex import forget_indexes, label_index
 from gxschema._labels import similarity, similarity_at_least
-from gxschema._mapper import UnreadableCells
 from gxschema._readers import _html
 from gxschema._report import Location
+from gxschema.exceptions import CellErrors, ParseError
 from gxschema.templates import NATIONAL_2019
 from tests.conftest import EXAMPLES
 from tests.layout import tab_text
@@ -108,7 +108,7 @@ def test_a_table_the_candidates_disagree_on_is_read_with_the_fitting_declaration
 
 
 def test_unreadable_cells_are_gathered_into_one_error() -> None:
-    """Three bad cells: one ParseError holding all three, each naming its own cell."""
+    """Three bad cells: one ParseError group holding all three, each naming its cell."""
     spec = gx.templates.get("national-2019")
     s3 = spec.table("s3")
     bad = {
@@ -119,25 +119,40 @@ def test_unreadable_cells_are_gathered_into_one_error() -> None:
     with pytest.raises(gx.ParseError) as info:
         gx.read(tab_text(spec, bad))
     err = info.value
-    assert isinstance(err, UnreadableCells)
-    assert len(err.errors) == 3
-    for error, (table, line, column) in zip(err.errors, bad, strict=True):
+    assert isinstance(err, CellErrors)
+    assert isinstance(err, ExceptionGroup)
+    assert len(err.exceptions) == 3
+    for error, (table, line, column) in zip(err.exceptions, bad, strict=True):
         assert s3.line(line).label in error.message
         assert s3.column(column).label in error.message
         assert bad[(table, line, column)] in error.message
         assert error.location is not None
         assert error.location.line
-    assert err.message.startswith("3 cells cannot be read")
-    assert err.location == err.errors[0].location
+    assert err.message == "3 cells cannot be read"
+    assert err.location == err.exceptions[0].location
+    assert all(e.message in str(err) for e in err.exceptions)  # nothing "and N more"
+
+
+def test_each_unreadable_cell_is_seen_by_except_star() -> None:
+    """``except* ParseError`` sees every cell's error."""
+    spec = gx.templates.get("national-2019")
+    seen: list[ParseError] = []
+    try:
+        gx.read(tab_text(spec, {("s3", "new", "total"): "abc", ("s3", "r3_1", "other"): "x"}))
+    except* ParseError as group:
+        seen.extend(e for e in group.exceptions if isinstance(e, ParseError))
+    assert len(seen) == 2
+    assert all(e.location is not None for e in seen)
 
 
 def test_one_unreadable_cell_is_an_error_of_its_own_message() -> None:
-    """One bad cell: the message is that cell's, and errors holds it alone."""
+    """One bad cell: that cell's own ParseError, located at it, not a group."""
     spec = gx.templates.get("national-2019")
-    with pytest.raises(UnreadableCells) as info:
+    with pytest.raises(gx.ParseError) as info:
         gx.read(tab_text(spec, {("s3", "new", "total"): "abc"}))
-    [only] = info.value.errors
-    assert info.value.message == only.message
+    assert not isinstance(info.value, CellErrors)
+    assert "'abc'" in info.value.message
+    assert info.value.location is not None
 
 
 def test_a_long_header_cell_takes_linear_time() -> None:

@@ -37,7 +37,6 @@ from gxschema._spec import ColumnSpec, LineSpec, TemplateSpec
 from gxschema._tablestate import (
     Read,
     TableState,
-    UnreadableCells,
     build_report,
     parsed,
     printed_row,
@@ -46,7 +45,7 @@ from gxschema._tablestate import (
 from gxschema._values import ValueParseError
 from gxschema.exceptions import ParseError
 
-__all__ = ["UnreadableCells", "map_grid"]
+__all__ = ["map_grid"]
 
 _FUZZY_MIN = 0.6
 
@@ -552,9 +551,9 @@ def map_grid(
         row or column kept as an extra.
 
     Raises:
-        ParseError: no table of any candidate was found.
-        UnreadableCells: cells of the chosen template's tables cannot be read (a
-            :class:`ParseError` whose ``errors`` holds one error per cell).
+        ParseError: no table of any candidate was found, or a cell of the chosen
+            template's tables cannot be read; several unreadable cells come as one
+            :class:`~gxschema.exceptions.CellErrors` holding a ParseError per cell.
     """
     index = label_index(candidates)
     mapper = _Mapper(grid, index)

@@ -4,7 +4,7 @@ Part of the mapper (:mod:`gxschema._mapper`).  A value cell is first kept as a
 :data:`Read` (its column, grid cell, value or error, and whether it was inferred);
 the report's :class:`~gxschema.Cell` is built only for the declarations kept, by
 :func:`build_report`, which also gathers the unreadable cells into one
-:class:`UnreadableCells`.
+:class:`~gxschema.exceptions.CellErrors`.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from gxschema._labelindex import TableLabels
 from gxschema._report import Cell, Detection, Extra, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec
 from gxschema._values import Kind, Value, ValueParseError, parse_value
-from gxschema.exceptions import ParseError
+from gxschema.exceptions import CellErrors, ParseError
 
 __all__ = [
     "Read",
     "TableState",
-    "UnreadableCells",
     "build_report",
     "parsed",
     "printed_row",
@@ -34,39 +33,9 @@ __all__ = [
     "to_cell",
 ]
 
-_SHOWN_ERRORS = 3  # unreadable cells named in the message; all are in ``errors``
 
 Read = tuple[ColumnSpec, GridCell, "Value | ValueParseError", bool]
 """A value cell as one declaration reads it: column, grid cell, value or error, inferred."""
-
-
-class UnreadableCells(ParseError):
-    """Cells of the chosen template's tables cannot be read as their columns' kinds.
-
-    Args:
-        errors: one :class:`ParseError` per unreadable cell, in document order.
-
-    Attributes:
-        errors: every cell's error; the message, source and location are the first's
-            (the message names the next few and counts the rest).
-    """
-
-    def __init__(self, errors: Sequence[ParseError]) -> None:
-        self.errors = tuple(errors)
-        first = self.errors[0]
-        message = first.message
-        if len(self.errors) > 1:
-            shown = [
-                f"{e.location}: {e.message}" if e.location else e.message
-                for e in self.errors[1:_SHOWN_ERRORS]
-            ]
-            rest = len(self.errors) - _SHOWN_ERRORS
-            message = (
-                f"{len(self.errors)} cells cannot be read: {message}; "
-                + "; ".join(shown)
-                + (f"; and {rest} more" if rest > 0 else "")
-            )
-        super().__init__(message, source=first.source, location=first.location)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -202,7 +171,8 @@ def build_report(
         The report; extras in document order.
 
     Raises:
-        UnreadableCells: cells of the tables kept cannot be read.
+        ParseError: a cell of the tables kept cannot be read; when several cannot, a
+            :class:`~gxschema.exceptions.CellErrors` holding one ParseError each.
     """
     spec = choice.spec
     kept = list(extras)
@@ -231,7 +201,10 @@ def build_report(
             kept += states[0].extras
     if unreadable:
         unreadable.sort(key=lambda e: e[0])
-        raise UnreadableCells([e for _, e in unreadable])
+        errors = [e for _, e in unreadable]
+        if len(errors) == 1:
+            raise errors[0]
+        raise CellErrors(f"{len(errors)} cells cannot be read", errors, source=grid.source)
     kept.sort(key=lambda e: e[0])
     return Report(
         template=spec.id,

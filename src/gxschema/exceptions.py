@@ -107,9 +107,10 @@ class CellErrors(ParseError, ExceptionGroup[ParseError]):
     def __init__(
         self, message: str, errors: Sequence[ParseError], *, source: str | None = None
     ) -> None:
-        # ExceptionGroup owns ``message`` (read-only); the rest is ParseError's.
+        # ExceptionGroup owns ``message`` (read-only); the rest is ParseError's.  The
+        # group's location is its first cell's.
         self.source = source
-        self.location = None
+        self.location = errors[0].location if errors else None
         ExceptionGroup.__init__(self, message, tuple(errors))
 
     def __str__(self) -> str:
