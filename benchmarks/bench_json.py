@@ -54,7 +54,7 @@ class PCell(BaseModel):
     source: PLocation | None = None
 
 
-def pydantic_model(spec: gx.TemplateSpec) -> type[BaseModel]:
+def pydantic_model(spec: gx.spec.TemplateSpec) -> type[BaseModel]:
     """A pydantic model of a template's report: tables → lines → columns → cells."""
     forbid = ConfigDict(extra="forbid")
     tables: dict[str, Any] = {}

@@ -14,12 +14,12 @@ Values = Mapping[tuple[str, str, str], str]
 
 
 def tab_text(
-    spec: gx.TemplateSpec,
+    spec: gx.spec.TemplateSpec,
     values: Values,
     *,
     year: int = 2020,
     relabel: Callable[[str], str] = lambda s: s,
-    line_order: Callable[[list[gx.LineSpec]], list[gx.LineSpec]] = lambda ls: ls,
+    line_order: Callable[[list[gx.spec.LineSpec]], list[gx.spec.LineSpec]] = lambda ls: ls,
     extra_rows: Mapping[str, list[list[str]]] | None = None,
 ) -> str:
     """Write a report in the tab layout: headings, caption rows, header rows, data rows.
@@ -59,7 +59,7 @@ def tab_text(
     return "\n".join(out) + "\n"
 
 
-def _flat(table: gx.TableSpec, values: Values, relabel: Callable[[str], str]) -> list[str]:
+def _flat(table: gx.spec.TableSpec, values: Values, relabel: Callable[[str], str]) -> list[str]:
     heads = []
     for line in table.lines:
         heads += [relabel(line.label)] + [""] * (len(table.columns) - 1)

@@ -30,7 +30,7 @@ def _holds(op: str, diff: int | Decimal) -> bool:
     return diff >= 0
 
 
-def error_violations(report: gx.Report, spec: gx.TemplateSpec) -> frozenset[gx.Violation]:
+def error_violations(report: gx.Report, spec: gx.spec.TemplateSpec) -> frozenset[gx.Violation]:
     """Every error-severity violation of a report without approximate values.
 
     Worked out from the values and the rules directly: a side is the weighted sum of
@@ -53,7 +53,7 @@ def error_violations(report: gx.Report, spec: gx.TemplateSpec) -> frozenset[gx.V
                     if isinstance(value, gx.Number):
                         total += term.weight * value.value
                     else:
-                        signed = table.column(term.column).kind is gx.Kind.DELTA
+                        signed = table.column(term.column).kind is gx.values.Kind.DELTA
                         blank_weights.append((sign * term.weight, signed))
                 sides.append(total)
             lhs, rhs = sides
@@ -92,7 +92,7 @@ def with_values(report: gx.Report, values: Mapping[Key, int | Decimal | None]) -
     return attrs.evolve(report, tables=tables)
 
 
-def rule_cells(spec: gx.TemplateSpec) -> list[Key]:
+def rule_cells(spec: gx.spec.TemplateSpec) -> list[Key]:
     """Cells that some error-severity rule over several cells involves."""
     out: dict[Key, None] = {}
     for table in spec.tables:
@@ -103,7 +103,7 @@ def rule_cells(spec: gx.TemplateSpec) -> list[Key]:
     return list(out)
 
 
-def single_cell_repairs(report: gx.Report, spec: gx.TemplateSpec) -> dict[Key, int]:
+def single_cell_repairs(report: gx.Report, spec: gx.spec.TemplateSpec) -> dict[Key, int]:
     """Every printed or blank cell whose change alone repairs the report, with its value.
 
     Tries each cell that every failing rule shares, solves one failing equality for

@@ -48,7 +48,7 @@ REPORTS = {
 }
 
 
-class Held(tuple[gx.TemplateSpec, gx.Report]):
+class Held(tuple[gx.spec.TemplateSpec, gx.Report]):
     """A drawn (spec, report) that prints short, so that a failing example reads well."""
 
     def __repr__(self) -> str:
@@ -120,13 +120,13 @@ def assert_equivalent(back: Grid, laid: Grid, form: str) -> None:
     assert _is_subsequence(_headings(laid), _headings(back)), (_headings(laid), _headings(back))
 
 
-def _map(grid: Grid, spec: gx.TemplateSpec) -> gx.Report:
+def _map(grid: Grid, spec: gx.spec.TemplateSpec) -> gx.Report:
     return map_grid(grid, [spec])
 
 
 @settings(deadline=None, max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow])
 @given(held_reports())
-def test_the_layout_maps_back_with_no_form(drawn: tuple[gx.TemplateSpec, gx.Report]) -> None:
+def test_the_layout_maps_back_with_no_form(drawn: tuple[gx.spec.TemplateSpec, gx.Report]) -> None:
     """map(lay_out(r)) == r: the grid the writers share holds the whole report."""
     spec, report = drawn
     laid = lay_out(report, spec)
@@ -140,7 +140,7 @@ def test_the_layout_maps_back_with_no_form(drawn: tuple[gx.TemplateSpec, gx.Repo
 @settings(deadline=None, max_examples=examples(40), suppress_health_check=[HealthCheck.too_slow])
 @given(drawn=held_reports())
 def test_each_form_is_a_codec_over_the_grid(
-    form: str, drawn: tuple[gx.TemplateSpec, gx.Report]
+    form: str, drawn: tuple[gx.spec.TemplateSpec, gx.Report]
 ) -> None:
     """read(write(grid)) is an equivalent grid, and it maps to the same report."""
     spec, report = drawn

@@ -20,7 +20,7 @@ from tests.conftest import CORPUS, need
 NAMES = ["hzq-2023", "hzq-2024", "huaian-2024"]
 
 
-def _template_for(data: dict[str, Any]) -> gx.TemplateSpec:
+def _template_for(data: dict[str, Any]) -> gx.spec.TemplateSpec:
     """Pick the template the file's own tables follow (the hybrid keeps a single r6 row)."""
     if data["template"] == "gb2019":
         return gx.templates.get("national-2019")
@@ -29,10 +29,10 @@ def _template_for(data: dict[str, Any]) -> gx.TemplateSpec:
     return gx.templates.get("national-2021")
 
 
-def _cell(column: gx.ColumnSpec, value: Any) -> gx.Cell:
+def _cell(column: gx.spec.ColumnSpec, value: Any) -> gx.Cell:
     if value is None:
         return gx.Cell(value=gx.BLANK, raw="")
-    if column.kind is gx.Kind.MONEY:
+    if column.kind is gx.values.Kind.MONEY:
         return gx.Cell(value=gx.Number(Decimal(value), unit=column.unit), raw=str(value))
     return gx.Cell(value=gx.Number(int(value)), raw=str(value))
 

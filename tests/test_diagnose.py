@@ -37,7 +37,7 @@ NAMED = frozenset(SLIPS[:4])
 # -- helpers ---------------------------------------------------------------------------
 
 
-def errors(report: gx.Report, spec: gx.TemplateSpec | None = None) -> list[gx.Violation]:
+def errors(report: gx.Report, spec: gx.spec.TemplateSpec | None = None) -> list[gx.Violation]:
     """The error-severity violations validate finds."""
     return gx.validate(report, template=spec, severity=("error",))
 

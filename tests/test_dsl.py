@@ -30,7 +30,7 @@ def test_national_templates_have_the_official_shape() -> None:
 def test_results_total_ranges_over_the_lines_under_its_heading() -> None:
     """C3.results_total sums 19 leaves in 2019 and 21 in 2021, written once."""
 
-    def leaves(spec: gx.TemplateSpec) -> list[str]:
+    def leaves(spec: gx.spec.TemplateSpec) -> list[str]:
         c = next(c for c in spec.table("s3").constraints if c.rule.id == "C3.results_total")
         assert [t.line for t in c.lhs.terms] == ["r7_total"]
         return [t.line for t in c.rhs.terms]

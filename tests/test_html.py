@@ -35,7 +35,7 @@ def read_report(grid: Grid) -> gx.Report:
 
 
 def assert_every_value(
-    report: gx.Report, spec: gx.TemplateSpec, written: dict[tuple[str, str, str], str]
+    report: gx.Report, spec: gx.spec.TemplateSpec, written: dict[tuple[str, str, str], str]
 ) -> None:
     """Every declared cell holds exactly the text written, read as its column's kind."""
     raws = {(t, ln, c): cell.raw for t, ln, c, cell in report.cells()}

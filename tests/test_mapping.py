@@ -30,7 +30,7 @@ from tests.layout import tab_text
 EXAMPLE = EXAMPLES / "lucheng-police-2020.txt"
 
 
-def registered() -> list[gx.TemplateSpec]:
+def registered() -> list[gx.spec.TemplateSpec]:
     """The specs of every registered template, in order."""
     return [gx.templates.get(t) for t in gx.templates.available()]
 
@@ -52,7 +52,7 @@ def test_each_distinct_cell_text_is_parsed_once(
     calls: list[str] = []
     parse = tablestate.parse_value
 
-    def counting(raw: str, *args: object, **kwargs: object) -> gx.Value:
+    def counting(raw: str, *args: object, **kwargs: object) -> gx.values.Value:
         calls.append(raw)
         return parse(raw, *args, **kwargs)  # type: ignore[arg-type]
 
@@ -211,7 +211,7 @@ def test_header_rows_seen_before_are_not_resolved_again(
     calls: list[str] = []
     resolve = mapper.resolve_columns
 
-    def counting(table: gx.TableSpec, *args: object) -> object:
+    def counting(table: gx.spec.TableSpec, *args: object) -> object:
         calls.append(table.id)
         return resolve(table, *args)  # type: ignore[arg-type]
 

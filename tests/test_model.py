@@ -50,7 +50,7 @@ def test_one_cell_rules_are_the_bounds() -> None:
     """A rule over one cell is a bound: counts and money ≥ 0, deltas free."""
     m = model(gx.templates.get("national-2021"))
     for i, kind in enumerate(m.kinds):
-        if kind is gx.Kind.DELTA:
+        if kind is gx.values.Kind.DELTA:
             assert (m.low[i], m.high[i]) == (None, None)
         else:
             assert (m.low[i], m.high[i]) == (0, None)

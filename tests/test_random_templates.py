@@ -225,7 +225,7 @@ def _relation(rule: SumRule) -> Any:
     return summed == target if rule.flipped else target == summed
 
 
-def declare(shape: TemplateShape, template_id: str = "rand-template") -> gx.TemplateSpec:
+def declare(shape: TemplateShape, template_id: str = "rand-template") -> gx.spec.TemplateSpec:
     """Declare the shape with dsl.columns / dsl.table / dsl.template and compile it."""
     row_classes = []
     for r in shape.rows:
@@ -252,7 +252,7 @@ def declare(shape: TemplateShape, template_id: str = "rand-template") -> gx.Temp
     return dsl.template(template_id, tables=table_classes).spec
 
 
-def make_report(spec: gx.TemplateSpec, values: Values) -> gx.Report:
+def make_report(spec: gx.spec.TemplateSpec, values: Values) -> gx.Report:
     tables: dict[str, dict[str, dict[str, gx.Cell]]] = {}
     for (table, line, col), v in values.items():
         cell = gx.Cell(value=gx.BLANK, raw="") if v is None else gx.Cell(gx.Number(v), str(v))

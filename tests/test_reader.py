@@ -14,7 +14,7 @@ from tests.layout import tab_text
 TEMPLATES = ["national-2019", "national-2021", "hubei-2019", "hybrid-2021"]
 
 
-def numbered(spec: gx.TemplateSpec) -> dict[tuple[str, str, str], str]:
+def numbered(spec: gx.spec.TemplateSpec) -> dict[tuple[str, str, str], str]:
     """Distinct values for every cell, so a cell read from the wrong place shows."""
     out = {}
     n = 0
@@ -73,7 +73,7 @@ def test_rows_are_matched_by_label_not_position() -> None:
     values = numbered(spec)
     rng = random.Random(7)
 
-    def shuffle(lines: list[gx.LineSpec]) -> list[gx.LineSpec]:
+    def shuffle(lines: list[gx.spec.LineSpec]) -> list[gx.spec.LineSpec]:
         # Keep heading groups together, as a real table does, but shuffle everything else.
         top = [ln for ln in lines if not ln.path]
         rng.shuffle(top)

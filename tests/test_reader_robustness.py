@@ -169,7 +169,7 @@ class Two:
 
 
 def _row_class(**body: Any) -> type:
-    annotations = {k: dsl.Count for k, v in body.items() if not isinstance(v, gx.RuleSpec)}
+    annotations = {k: dsl.Count for k, v in body.items() if not isinstance(v, gx.spec.RuleSpec)}
     return dsl.columns(type("R", (), {"__annotations__": annotations, **body}))
 
 

@@ -34,7 +34,7 @@ TEMPLATES = gx.templates.available()
 # -- helpers ----------------------------------------------------------------------------
 
 
-def distinct_report(spec: gx.TemplateSpec) -> gx.Report:
+def distinct_report(spec: gx.spec.TemplateSpec) -> gx.Report:
     """A report of ``spec`` with a different value in every cell (raw text as written)."""
     tables: dict[str, dict[str, dict[str, gx.Cell]]] = {}
     n = 0
@@ -43,7 +43,7 @@ def distinct_report(spec: gx.TemplateSpec) -> gx.Report:
             for column in table.columns:
                 n += 1
                 raw = str(n)
-                value = gx.parse_value(raw, column.kind, unit=column.unit)
+                value = gx.values.parse_value(raw, column.kind, unit=column.unit)
                 tables.setdefault(table.id, {}).setdefault(line.id, {})[column.id] = gx.Cell(
                     value=value, raw=raw
                 )
@@ -54,7 +54,7 @@ def example() -> gx.Report:
     return gx.read(EXAMPLE.read_text(encoding="utf-8"))
 
 
-def candidates() -> list[gx.TemplateSpec]:
+def candidates() -> list[gx.spec.TemplateSpec]:
     return [gx.templates.get(t) for t in TEMPLATES]
 
 

@@ -23,20 +23,20 @@ SIGNED = st.just(0) | st.integers(-(10**6), 10**6)
 
 
 @st.composite
-def simple_reports(draw: st.DrawFn, spec: gx.TemplateSpec) -> gx.Report:
+def simple_reports(draw: st.DrawFn, spec: gx.spec.TemplateSpec) -> gx.Report:
     """A report with every declared cell, each an integer written plainly (maybe 0)."""
     tables: dict[str, dict[str, dict[str, gx.Cell]]] = {}
     for table in spec.tables:
         for line in table.lines:
             row = tables.setdefault(table.id, {}).setdefault(line.id, {})
             for column in table.columns:
-                n = draw(SIGNED if column.kind is gx.Kind.DELTA else COUNTS)
-                value = gx.parse_value(str(n), column.kind, unit=column.unit)
+                n = draw(SIGNED if column.kind is gx.values.Kind.DELTA else COUNTS)
+                value = gx.values.parse_value(str(n), column.kind, unit=column.unit)
                 row[column.id] = gx.Cell(value=value, raw=str(n))
     return gx.Report(template=spec.id, tables=tables)
 
 
-def sample_report(spec: gx.TemplateSpec, *, tables: int | None = None) -> gx.Report:
+def sample_report(spec: gx.spec.TemplateSpec, *, tables: int | None = None) -> gx.Report:
     """A fixed report of ``spec`` where every kind of noise has somewhere to go.
 
     Zeros, values over 1000, negative and positive changes; ``tables`` keeps only the
@@ -51,10 +51,11 @@ def sample_report(spec: gx.TemplateSpec, *, tables: int | None = None) -> gx.Rep
             for column in table.columns:
                 n += 1
                 number = 0 if n % 3 == 0 else 997 * n
-                if column.kind is gx.Kind.DELTA and n % 2:
+                if column.kind is gx.values.Kind.DELTA and n % 2:
                     number = -number
                 raw = str(number)
-                row[column.id] = gx.Cell(gx.parse_value(raw, column.kind, unit=column.unit), raw)
+                value = gx.values.parse_value(raw, column.kind, unit=column.unit)
+                row[column.id] = gx.Cell(value, raw)
     return gx.Report(template=spec.id, tables=out)
 
 

@@ -39,7 +39,7 @@ cells = st.builds(gx.Cell, value=values, raw=st.text(), source=locations, inferr
 NATIONAL_2019 = gx.templates.get("national-2019")
 
 
-def _table_cells(table: gx.TableSpec) -> st.SearchStrategy[dict[str, dict[str, gx.Cell]]]:
+def _table_cells(table: gx.spec.TableSpec) -> st.SearchStrategy[dict[str, dict[str, gx.Cell]]]:
     """Any cells of one declared table: declared lines and columns, in any order."""
     return st.dictionaries(
         st.sampled_from([ln.id for ln in table.lines]),

@@ -24,7 +24,7 @@ TEMPLATES = gx.templates.available()
 SPEC_2021 = gx.templates.get("national-2021")
 
 
-def errors(report: gx.Report, spec: gx.TemplateSpec | None = None) -> frozenset[gx.Violation]:
+def errors(report: gx.Report, spec: gx.spec.TemplateSpec | None = None) -> frozenset[gx.Violation]:
     """The error-severity violations validate finds."""
     return frozenset(gx.validate(report, template=spec, severity=("error",)))
 
@@ -72,7 +72,7 @@ def test_the_damage_record_names_a_slip_the_registry_recognises(data: st.DataObj
     _, _, damage = data.draw(broken_reports(template))
     slip = SLIPS[damage.slip]
 
-    def number(v: gx.Value) -> object:
+    def number(v: gx.values.Value) -> object:
         return v.value if isinstance(v, gx.Number) else None
 
     old = tuple(number(c.old) for c in damage.cells)

@@ -40,7 +40,7 @@ def report(previous: str, change: str, current: str) -> gx.Report:
     cols = {c.id: c for c in SPEC.table("t").columns}
     raw = {"previous": previous, "change": change, "current": current}
     cells = {
-        k: gx.Cell(value=gx.parse_value(v, cols[k].kind, unit=cols[k].unit), raw=v)
+        k: gx.Cell(value=gx.values.parse_value(v, cols[k].kind, unit=cols[k].unit), raw=v)
         for k, v in raw.items()
     }
     return gx.Report(template="test-items", tables={"t": {"only": cells}})
@@ -136,7 +136,8 @@ def test_money_values_compare_as_decimals() -> None:
     """Money is an exact Decimal in the column's unit; S.fee_unit warns on 元-sized values."""
     spec = gx.templates.get("national-2021")
     col = spec.table("s2.art20_8").column("amount")
-    big = gx.Cell(value=gx.parse_value("12345678.9", col.kind, unit=col.unit), raw="12345678.9")
+    value = gx.values.parse_value("12345678.9", col.kind, unit=col.unit)
+    big = gx.Cell(value=value, raw="12345678.9")
     r = gx.Report(template="national-2021", tables={"s2.art20_8": {"fees": {"amount": big}}})
     [v] = gx.validate(r)
     assert (v.rule, v.severity, v.lhs) == ("S.fee_unit", "warning", Decimal("12345678.9"))

@@ -19,7 +19,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 import gxschema
-from gxschema import ColumnSpec, LineSpec, RuleSpec, TableSpec, TemplateSpec, templates
+from gxschema import templates
+from gxschema.spec import ColumnSpec, LineSpec, RuleSpec, TableSpec, TemplateSpec
 
 logger = logging.getLogger(__name__)
 

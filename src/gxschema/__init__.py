@@ -1,19 +1,30 @@
 """gxschema: China's government information disclosure annual reports as checked data.
 
-Templates are declared once (:mod:`gxschema.templates`); reading, validation,
-serialization and the command line are derived from the declarations.
-
 >>> import gxschema as gx
 >>> sorted(gx.templates.available())[:2]
 ['hubei-2019', 'hybrid-2021']
+
+This namespace is for using reports: reading (:func:`read`), checking
+(:func:`validate`, :func:`check`, :func:`diagnose`), writing (:func:`render`, JSON,
+long rows), the records they return, and the errors.  The other audiences have their
+own namespaces:
+
+* :mod:`gxschema.dsl` — declaring templates (the built-in ones use it as you do);
+* :mod:`gxschema.templates` — the registry: the national templates, variants, yours,
+  and those installed packages offer through the ``gxschema.templates`` entry points;
+* :mod:`gxschema.spec` — the compiled spec and its constraint model, for engines;
+* :mod:`gxschema.values` — cell values: parsing and writing ``19万``, BLANK, kinds;
+* :mod:`gxschema.strategies` — Hypothesis strategies (extra ``strategies``).
 """
 
-from gxschema import dsl, templates
+from gxschema import dsl, spec, templates, values
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import Form, register_form
-from gxschema._read import FORMS, detect_form, read
+from gxschema._read import detect_form, read
 from gxschema._report import Cell, Detection, Extra, Location, Report
+from gxschema._resolve import UnknownTemplateError
 from gxschema._serialize import (
+    LongRow,
     configure_converter,
     from_json,
     json_schema,
@@ -22,61 +33,40 @@ from gxschema._serialize import (
     to_json,
     typed_view,
 )
-from gxschema._spec import (
-    ColumnSpec,
-    Constraint,
-    LineSpec,
-    RuleSpec,
-    TableSpec,
-    TemplateSpec,
-)
-from gxschema._template import compile
 from gxschema._validate import CellRef, Violation, check, validate
-from gxschema._values import (
-    BLANK,
-    Blank,
-    Kind,
-    Number,
-    Value,
-    ValueStyle,
-    parse_value,
-    render_value,
-)
+from gxschema._values import BLANK, Number
 from gxschema._writers import render
-from gxschema.exceptions import DeclarationError, GxSchemaError, ParseError, ValidationError
+from gxschema.exceptions import (
+    CellErrors,
+    DeclarationError,
+    GxSchemaError,
+    ParseError,
+    ValidationError,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BLANK",
-    "FORMS",
-    "Blank",
     "Cell",
     "CellChange",
+    "CellErrors",
     "CellRef",
-    "ColumnSpec",
-    "Constraint",
     "DeclarationError",
     "Detection",
     "Explanation",
     "Extra",
     "Form",
     "GxSchemaError",
-    "Kind",
-    "LineSpec",
     "Location",
+    "LongRow",
     "Number",
     "ParseError",
     "Report",
-    "RuleSpec",
-    "TableSpec",
-    "TemplateSpec",
+    "UnknownTemplateError",
     "ValidationError",
-    "Value",
-    "ValueStyle",
     "Violation",
     "check",
-    "compile",
     "configure_converter",
     "detect_form",
     "diagnose",
@@ -85,13 +75,13 @@ __all__ = [
     "json_schema",
     "long_rows",
     "make_converter",
-    "parse_value",
     "read",
     "register_form",
     "render",
-    "render_value",
+    "spec",
     "templates",
     "to_json",
     "typed_view",
     "validate",
+    "values",
 ]

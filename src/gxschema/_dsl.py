@@ -41,6 +41,7 @@ import attrs
 
 from gxschema._cell import Cell
 from gxschema._expr import Relation
+from gxschema._rules import Severity
 from gxschema._values import MONEY_UNITS, Kind
 from gxschema.exceptions import DeclarationError
 
@@ -71,7 +72,6 @@ Delta: TypeAlias = typing.Annotated[Cell, Kind.DELTA]
 #: Annotation for a column holding an amount of money (Decimal, ≥ 0, with a unit).
 Money: TypeAlias = typing.Annotated[Cell, Kind.MONEY]
 
-Severity: TypeAlias = Literal["error", "warning"]
 Layout: TypeAlias = Literal["grid", "flat"]
 
 T = TypeVar("T", bound=type)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gxschema._forms import detect, forms, read_grid
+from gxschema._forms import detect, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import map_grid
 from gxschema._report import Report
@@ -20,9 +20,8 @@ from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_templa
 from gxschema._spec import TemplateSpec
 from gxschema.exceptions import ParseError
 
-__all__ = ["FORMS", "MAX_INPUT_BYTES", "detect_form", "read"]
+__all__ = ["MAX_INPUT_BYTES", "detect_form", "read"]
 
-FORMS: tuple[str, ...] = tuple(f.name for f in forms(readable=True))
 """The input forms :func:`read` understands out of the box; by default detected from
 the content.  Forms registered later (:func:`gxschema.register_form`) are read too."""
 
@@ -75,7 +74,8 @@ def detect_form(content: bytes | str, name: str = "") -> str:
         name: the file name, if any.
 
     Returns:
-        The name of a registered form (one of :data:`FORMS` for the built-in ones).
+        The name of a registered form: ``text``, ``plain``, ``markdown``, ``html``,
+        ``docx``, ``pdf``, or one registered with :func:`gxschema.register_form`.
 
     Raises:
         ParseError: binary content that is none of the forms.
@@ -111,8 +111,9 @@ def read(
             (the report's template is then a composite id such as
             ``national-2021[s3=national-2019]``).  The reason is recorded per table in
             ``report.detection``.
-        form: the input form's name (one of :data:`FORMS`, or a form registered with
-            :func:`gxschema.register_form`); detected from the content when None.
+        form: the input form's name (``text``, ``plain``, ``markdown``, ``html``,
+            ``docx``, ``pdf``, or one registered with :func:`gxschema.register_form`);
+            detected from the content when None.
 
     Returns:
         The report, every cell with its value, raw text and location, and the rows and

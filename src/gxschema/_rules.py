@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import attrs
 
@@ -23,6 +23,9 @@ from gxschema._expr import Op
 __all__ = ["INF", "KINDS", "Num", "RuleKind", "rule_kind"]
 
 INF = Decimal("Infinity")
+
+Severity: TypeAlias = Literal["error", "warning"]
+"""How much a rule matters: ``"error"`` for a hard rule, ``"warning"`` for a soft check."""
 
 Num: TypeAlias = int | Decimal | Fraction
 """A number the rules are evaluated on (exact; ``INF`` and ``-INF`` for unbounded ends)."""

@@ -18,6 +18,7 @@ import attrs
 
 from gxschema._expr import Op
 from gxschema._labels import normalize_label
+from gxschema._rules import Severity
 from gxschema._values import Kind
 
 __all__ = [
@@ -136,7 +137,7 @@ class RuleSpec:
     """
 
     id: str
-    severity: Literal["error", "warning"]
+    severity: Severity
     op: Op
     relation: str
     scope: Literal["line", "column", "cell"]

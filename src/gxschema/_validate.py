@@ -20,6 +20,7 @@ import attrs
 from gxschema._model import Row, RowStatus, model, sides, status, table_model
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, spec_of
+from gxschema._rules import Severity
 from gxschema._spec import Constraint, TableSpec
 from gxschema._values import Number
 from gxschema.exceptions import ValidationError
@@ -27,7 +28,6 @@ from gxschema.exceptions import ValidationError
 __all__ = ["CellRef", "Violation", "check", "evaluate", "validate", "violation_record"]
 
 Status = Literal["fail", "uncertain"]
-Severity = Literal["error", "warning"]
 
 _UNCERTAIN_ZH = "（涉及空白或缺失的单元格，无法确定）"
 _UNCERTAIN_EN = " (blank or missing cells are involved, so this is uncertain)"
