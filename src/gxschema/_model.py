@@ -26,11 +26,11 @@ to end, so cell ``i`` of table ``t`` is ``offset[t] + i``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 import attrs
 
@@ -58,6 +58,7 @@ __all__ = [
 Key: TypeAlias = tuple[str, str, str]  # (table, line, column)
 Bound: TypeAlias = int | Fraction | None  # None: no limit
 RowStatus = Literal["holds", "fail", "uncertain"]
+M = TypeVar("M")
 
 
 @attrs.frozen(eq=False)
@@ -254,8 +255,16 @@ class TableModel:
         )
 
 
+def _kept(derived: dict[str, Any], build: Callable[[], M]) -> M:
+    """What ``build`` makes, made once and kept in a spec's ``derived`` slot."""
+    found: M | None = derived.get("model")
+    if found is None:
+        found = derived["model"] = build()
+    return found
+
+
 def table_model(spec: TableSpec) -> TableModel:
-    """Return the model of a table (built once, cached on the spec).
+    """Return the model of a table (built once, kept with the spec).
 
     Args:
         spec: the table.
@@ -263,10 +272,7 @@ def table_model(spec: TableSpec) -> TableModel:
     Returns:
         Its model.
     """
-    found: TableModel | None = spec.derived.get("model")
-    if found is None:
-        found = spec.derived["model"] = build_table_model(spec)
-    return found
+    return _kept(spec.derived, lambda: build_table_model(spec))
 
 
 def build_table_model(spec: TableSpec) -> TableModel:
@@ -507,7 +513,7 @@ def build_model(spec: TemplateSpec) -> Model:
 
 
 def model(spec: TemplateSpec) -> Model:
-    """Return the model of a template (built once, cached on the spec).
+    """Return the model of a template (built once, kept with the spec).
 
     Args:
         spec: the template.
@@ -515,10 +521,7 @@ def model(spec: TemplateSpec) -> Model:
     Returns:
         Its model.
     """
-    found: Model | None = spec.derived.get("model")
-    if found is None:
-        found = spec.derived["model"] = build_model(spec)
-    return found
+    return _kept(spec.derived, lambda: build_model(spec))
 
 
 def status(row: Row, iv: Intervals) -> RowStatus:
