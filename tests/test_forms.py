@@ -267,7 +267,7 @@ def test_one_input_cap_one_value_likeness() -> None:
     """The input cap is written once; the mapper and the PDF reader ask the value codec."""
     from gxschema import _columns
     from gxschema._grid import MAX_INPUT_BYTES
-    from gxschema._readers import _pdf
+    from gxschema._readers._pdf import _continued
 
     caps = [
         path.relative_to(SRC).as_posix()
@@ -277,5 +277,5 @@ def test_one_input_cap_one_value_likeness() -> None:
     assert caps == ["_grid.py"]
     assert MAX_INPUT_BYTES == 50 * 1024 * 1024
     assert _columns.value_like.__wrapped__ is looks_like_value  # remembered, not rewritten
-    assert _pdf._is_value("——")  # the codec's blank marks…
-    assert not _pdf._is_value("")  # …but an empty cell says nothing in a PDF
+    assert _continued.is_value("——")  # the codec's blank marks…
+    assert not _continued.is_value("")  # …but an empty cell says nothing in a PDF
