@@ -118,7 +118,8 @@ def test_load_registers_a_users_templates(tmp_path: Path) -> None:
     runner = CliRunner()
     try:
         listed = runner.invoke(main, ["--load", str(decl), "templates"]).output
-        assert "mine-2019" in listed
+        [row] = [line.split("\t") for line in listed.splitlines() if line.startswith("mine-2019")]
+        assert row[-1] == f"--load {decl}"  # where it came from
         result = runner.invoke(
             main,
             ["--load", str(decl), "check", EXAMPLE, "--template", "mine-2019", "--format", "json"],
