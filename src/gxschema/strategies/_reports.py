@@ -39,22 +39,10 @@ from gxschema._values import BLANK, PLAIN, Kind, Number, Value, render_value
 __all__ = ["PERTURBATIONS", "Broken", "Damage", "DamagedCell", "broken_reports", "reports"]
 
 Address: TypeAlias = tuple[str, str, str]  # (table, line, column)
-PERTURBATIONS: tuple[str, ...] = (
-    "total_left_zero",
-    "left_blank",
-    "transposition",
-    "dropped_digit",
-    "doubled_digit",
-    "neighbour_swap",
-    "copied_from_row",
-    "wrong_sign",
-    "miscount",
-)
-"""How :func:`broken_reports` breaks a report, named as :func:`gxschema.diagnose` names
-the slips it recognises: a line left all 0 (the seed's （七）总计), a cell left blank,
-two digits transposed, a digit dropped or doubled, a value swapped with the cell beside
-it, a value copied from another line of the same column, a wrong sign, a value off by
-some amount."""
+PERTURBATIONS: tuple[str, ...] = tuple(SLIPS)
+"""How :func:`broken_reports` breaks a report: every slip of the slip registry
+(:mod:`gxschema._slips`), named as :func:`gxschema.diagnose` names the slips it
+recognises."""
 
 
 @attrs.frozen
@@ -379,39 +367,26 @@ def _as_value(basis: _Basis, i: int, x: int | Decimal | None) -> Value:
 def _apply(
     basis: _Basis, values: Sequence[Value], how: str, i: int, where: int
 ) -> dict[int, Value] | None:
-    """The cells the slip ``how`` changes at cell ``i``, or None when it cannot apply there."""
+    """The cells the slip ``how`` changes at cell ``i``, or None when it cannot apply there.
+
+    The slip's places at the cell (its registry entry reads them from the model's
+    structure) are tried from the one ``where`` picks; the first that can take it is used.
+    """
     slip = SLIPS[how]
-    m = basis.model
-    kind = m.kinds[i]
-    if slip.cells == "line":
-        same = m.lines[m.line_of[i][0]].cells
-        cells = [k for k in same if m.kinds[k] is not Kind.MONEY]
-    elif how == "neighbour_swap":
-        row = m.lines[m.line_of[i][0]].cells
-        here = row.index(i)
-        near = [row[p] for p in (here + 1, here - 1) if 0 <= p < len(row)]
-        near = [j for j in near if m.kinds[j] is kind and values[j] != values[i]]
-        if not near:
-            return None
-        cells = [i, near[0]]
-    elif how == "copied_from_row":
-        column_cells = m.lines[m.line_of[i][1]].cells
-        others = [j for j in column_cells if j != i and values[j] != values[i]]
-        if not others or not isinstance(values[i], Number):
-            return None
-        cells = [i, others[where % len(others)]]
-    else:
-        if how not in ("left_blank", "miscount") and kind is Kind.MONEY:
-            return None
-        cells = [i]
-    out = slip.apply(tuple(_number(values[k]) for k in cells), where)
-    if out is None:
-        return None
-    return {
-        k: _as_value(basis, k, x)
-        for k, x in zip(cells, out, strict=True)
-        if _as_value(basis, k, x) != values[k]
-    } or None
+    places = slip.places(basis.model, i)
+    for k in range(len(places)):
+        cells = places[(where + k) % len(places)].cells
+        out = slip.apply(tuple(_number(values[c]) for c in cells), where)
+        if out is None:
+            continue
+        changes = {}
+        for c, x in zip(cells, out, strict=True):
+            new = _as_value(basis, c, x)
+            if new != values[c]:
+                changes[c] = new
+        if changes:
+            return changes
+    return None
 
 
 def _breaking(row: Row, values: Sequence[Value], i: int, where: int) -> int:
