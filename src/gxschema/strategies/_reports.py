@@ -476,14 +476,16 @@ def broken_reports(
     """Reports broken in one place, with the exact set of error violations they have.
 
     A consistent report is drawn (as by :func:`reports`), then one slip from
-    :data:`PERTURBATIONS` (the slips :func:`gxschema.diagnose` names) is made at a cell
-    that a chosen rule involves and that can take it (transposing needs two different
-    digits); when no such cell has one (a report of zeros), a cell is miscounted
-    instead.  Every broken report breaks at least one
-    error-severity rule: when the slip happens to keep every rule (two equal parts
-    swapped, an inequality with room to spare), the cell is miscounted instead, by what
-    breaks a chosen rule through it.  The expected violations are the records
-    :func:`gxschema.validate` returns, so a test can compare
+    :data:`PERTURBATIONS` (the slip registry, whose names :func:`gxschema.diagnose`
+    gives the slips it recognises) is made at a cell that a chosen rule involves, at a
+    place the registry gives there (the cell, a neighbour, the cell's line or column,
+    another line to copy from) and with values that can take it (transposing needs two
+    different digits); when no cell can take it (a report of zeros), a cell is
+    miscounted instead.  Every broken report breaks at least one error-severity rule:
+    when the slip happens to keep every rule (two equal parts swapped, a line copied
+    from an equal one, an inequality with room to spare), the cell is miscounted
+    instead, by what breaks a chosen rule through it.  The expected violations are the
+    records :func:`gxschema.validate` returns, so a test can compare
     ``set(validate(report, severity=("error",)))`` with them; one slip can break
     several rules.
 
