@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import gxschema as gx
 from gxschema._slips import SLIPS
-from gxschema.strategies import PERTURBATIONS, broken_reports, reports
+from gxschema.strategies import PERTURBATIONS, Broken, broken_reports, reports
 from tests.conftest import examples
 from tests.oracles import error_violations
 from tests.test_random_templates import declare, template_shapes
@@ -147,6 +147,20 @@ def test_every_perturbation_is_drawn_and_breaks_something() -> None:
     run()
     assert set(seen) == set(PERTURBATIONS)
     assert broke > 0.8 * sum(seen.values())
+
+
+@pytest.mark.parametrize("name", PERTURBATIONS)
+def test_each_registry_slip_is_made_as_itself(name: str) -> None:
+    """perturbations= takes every registry name, and that slip is made (not a miscount)."""
+    made: Counter[str] = Counter()
+
+    @settings(deadline=None, max_examples=15, database=None)
+    @given(broken=broken_reports("national-2021", perturbations=[name]))
+    def run(broken: Broken) -> None:
+        made[broken.damage.slip] += 1
+
+    run()
+    assert made[name] > 0.5 * sum(made.values()), made
 
 
 def test_failures_shrink_to_small_readable_reports() -> None:
