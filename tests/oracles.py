@@ -11,8 +11,11 @@ against.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
+from itertools import combinations
+from typing import Literal
 
 import attrs
 
@@ -129,3 +132,78 @@ def single_cell_repairs(report: gx.Report, spec: gx.spec.TemplateSpec) -> dict[K
                 repairs[key] = value
             break
     return repairs
+
+
+def determined(
+    report: gx.Report, spec: gx.TemplateSpec, keys: Sequence[Key]
+) -> dict[Key, Fraction] | Literal["free"] | None:
+    """The values the error equalities force on ``keys``, every other cell as printed.
+
+    Gauss–Jordan elimination over the equalities that involve the cells (a blank
+    counting 0 elsewhere).  Returns ``"free"`` when they leave some of the cells free,
+    None when they contradict each other.
+    """
+    unknown = {k: n for n, k in enumerate(keys)}
+    rows: list[list[Fraction]] = []  # coefficients of the unknowns, then the constant
+    for table in spec.tables:
+        for c in table.constraints:
+            if c.rule.severity != "error" or c.op != "==":
+                continue
+            weights, const = c.linear()
+            row = [Fraction(0)] * (len(keys) + 1)
+            row[-1] = -Fraction(const)
+            for (line, column), w in weights.items():
+                key = (table.id, line, column)
+                if key in unknown:
+                    row[unknown[key]] += w
+                else:
+                    cell = report.cell(*key)
+                    value = cell.value.value if cell and isinstance(cell.value, gx.Number) else 0
+                    row[-1] -= w * Fraction(value)
+            rows.append(row)
+    pivots: list[list[Fraction]] = []
+    for col in range(len(keys)):
+        pivot = next((r for r in rows if r[col] and all(r is not p for p in pivots)), None)
+        if pivot is None:
+            return "free"
+        pivots.append(pivot)
+        for r in rows:
+            if r is not pivot and r[col]:
+                f = r[col] / pivot[col]
+                r[:] = [a - f * b for a, b in zip(r, pivot, strict=True)]
+    if any(r[-1] for r in rows if all(r is not p for p in pivots)):
+        return None  # every unknown eliminated, a constant left: contradictory
+    return {k: p[-1] / p[n] for n, (k, p) in enumerate(zip(keys, pivots, strict=True))}
+
+
+def _number(x: Fraction) -> int | Decimal:
+    if x.denominator == 1:
+        return int(x)
+    return Decimal(x.numerator) / Decimal(x.denominator)
+
+
+def two_cell_repairs(report: gx.Report, spec: gx.TemplateSpec) -> list[tuple[Key, Key]]:
+    """Every pair of cells whose change alone may repair the report.
+
+    A pair must share a cell with every failing rule; it repairs when the equalities
+    force values on it that :func:`gxschema.validate` accepts, and may repair when they
+    leave it free (counted, to be safe).
+    """
+    violations = gx.validate(report, template=spec, severity=("error",))
+    sets = [{(v.table, c.line_id, c.column_id) for c in v.cells} for v in violations]
+    cells = sorted(set().union(*sets))
+    out: list[tuple[Key, Key]] = []
+    for a, b in combinations(cells, 2):
+        if not all(a in s or b in s for s in sets):
+            continue
+        solved = determined(report, spec, [a, b])
+        if solved is None:
+            continue
+        if solved != "free":
+            if any(x.denominator != 1 for x in solved.values()):
+                continue
+            fixed = with_values(report, {k: _number(x) for k, x in solved.items()})
+            if gx.validate(fixed, template=spec, severity=("error",)):
+                continue
+        out.append((a, b))
+    return out

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import gxschema as gx
 from gxschema._slips import SLIPS
-from gxschema.strategies import PERTURBATIONS, broken_reports, reports
+from gxschema.strategies import PERTURBATIONS, Broken, broken_reports, reports
 from tests.conftest import examples
 from tests.oracles import error_violations
 from tests.test_random_templates import declare, template_shapes
@@ -69,7 +69,7 @@ def test_two_thousand_broken_reports_each_break_an_error_rule(broken) -> None:  
 def test_the_damage_record_names_a_slip_the_registry_recognises(data: st.DataObject) -> None:
     """What broken_reports says it did is that slip of the old values (miscounts aside)."""
     template = data.draw(st.sampled_from(TEMPLATES))
-    _, _, damage = data.draw(broken_reports(template))
+    report, _, damage = data.draw(broken_reports(template))
     slip = SLIPS[damage.slip]
 
     def number(v: gx.values.Value) -> object:
@@ -83,8 +83,16 @@ def test_the_damage_record_names_a_slip_the_registry_recognises(data: st.DataObj
     elif damage.slip == "neighbour_swap":
         assert slip.recognise(new, old)
     elif damage.slip == "copied_from_row":
-        assert len(damage.cells) == 1  # the copy; its source keeps its value
-        assert new[0] != old[0]
+        # Each copy shows a value found elsewhere in its line or column (its source,
+        # which keeps its value).
+        for c, n, o in zip(damage.cells, new, old, strict=True):
+            assert n != o
+            elsewhere = [
+                number(cell.value)
+                for t, line, column, cell in report.cells()
+                if t == c.table and (line == c.line_id) != (column == c.column_id)
+            ]
+            assert n in elsewhere
     else:
         assert all(n == 0 for n in new)
 
@@ -139,6 +147,20 @@ def test_every_perturbation_is_drawn_and_breaks_something() -> None:
     run()
     assert set(seen) == set(PERTURBATIONS)
     assert broke > 0.8 * sum(seen.values())
+
+
+@pytest.mark.parametrize("name", PERTURBATIONS)
+def test_each_registry_slip_is_made_as_itself(name: str) -> None:
+    """perturbations= takes every registry name, and that slip is made (not a miscount)."""
+    made: Counter[str] = Counter()
+
+    @settings(deadline=None, max_examples=15, database=None)
+    @given(broken=broken_reports("national-2021", perturbations=[name]))
+    def run(broken: Broken) -> None:
+        made[broken.damage.slip] += 1
+
+    run()
+    assert made[name] > 0.5 * sum(made.values()), made
 
 
 def test_failures_shrink_to_small_readable_reports() -> None:

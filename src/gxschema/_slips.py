@@ -7,28 +7,57 @@ names the slip it recognises in a report, and
 reason diagnosis gives in Chinese and English, how to make it from the correct values
 (:attr:`Slip.apply`) and how to tell that observed values are it (:attr:`Slip.recognise`).
 
-A slip acts on a tuple of cell values (``None`` for a blank): one cell for most, two for
-``neighbour_swap`` (the cell and the one beside it), a pair ``(target, source)`` for
-``copied_from_row``, and every cell of a line for ``total_left_zero`` when it empties a
-whole line.  ``apply(values, where)`` returns the values after the slip (``where``
-picks among the places it could happen), or None when these values cannot take it;
-``recognise(observed, proposed)`` says whether ``observed`` is this slip of
+A slip acts on a tuple of cell values (``None`` for a blank), at a :class:`Place` the
+constraint model's structure gives (:attr:`Slip.places`): one cell for most, a cell and
+one beside it for ``neighbour_swap``, one total or every cell of a printed line or
+column for ``total_left_zero``, and a target followed by its source (one total and
+another line's value in its column, or a whole line and another line of the same
+table) for ``copied_from_row``.  ``apply(values, where)`` returns the values after the
+slip (``where`` picks among the ways it could happen), or None when these values cannot
+take it; ``recognise(observed, proposed)`` says whether ``observed`` is this slip of
 ``proposed``.  For every slip, ``recognise(apply(v, w), v)`` holds whenever ``apply``
-applies (``tests/test_slips.py``).
+applies (``tests/test_slips.py``).  :meth:`Slip.reason` words a slip found, in
+Chinese and English, for one cell or for a whole line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 
-__all__ = ["DIGIT_SLIPS", "SLIPS", "Slip", "slip"]
+from gxschema._values import Kind
+
+if TYPE_CHECKING:
+    from gxschema._model import Model, PrintedLine
+
+__all__ = ["DIGIT_SLIPS", "SLIPS", "Place", "Slip", "slip"]
 
 Value: TypeAlias = int | Decimal | None
 Values: TypeAlias = tuple[Value, ...]
+
+
+@attrs.frozen
+class Place:
+    """Where a slip can happen: cells of the constraint model, in the order it acts on them.
+
+    Attributes:
+        cells: the cell indices (for ``copied_from_row``: the target cells, then as many
+            source cells).
+        line: the printed line or column the slip takes whole; None for a slip of
+            single cells.
+        source: for a whole line copied, the line copied from.
+    """
+
+    cells: tuple[int, ...]
+    line: PrintedLine | None = None
+    source: PrintedLine | None = None
+
+
+_WHOLE_ZH = {"row": "整行", "column": "整列"}
+_WHOLE_EN = {"row": "line", "column": "column"}
 
 
 @attrs.frozen
@@ -37,21 +66,114 @@ class Slip:
 
     Attributes:
         name: its name (``"transposition"``).
-        cells: what it acts on: ``"one"`` cell, a ``"pair"`` of cells or a ``"line"``.
-        zh: the reason diagnosis gives, in Chinese (``{where}``, ``{n}`` the printed
-            value, ``{r}`` the right one, ``{other}`` the line copied from; for
-            ``neighbour_swap`` ``{a}``, ``{b}``, ``{x}``, ``{y}``).
+        cells: the values it acts on: ``"one"`` cell, a ``"pair"`` of cells, a
+            ``"line"`` (one total or a whole printed line) or a ``"copy"`` (targets,
+            then their sources).
+        zh: the reason diagnosis gives for a slip of single cells, in Chinese
+            (``{where}``, ``{n}`` the printed value, ``{r}`` the right one, ``{other}``
+            the line copied from; for ``neighbour_swap`` ``{a}``, ``{b}``, ``{x}``,
+            ``{y}``).
         en: the same in English.
         apply: ``(values, where) -> values``: make the slip, or None when it cannot.
         recognise: ``(observed, proposed) -> bool``: whether observed is this slip.
+        places: ``(model, cell) -> places``: where the slip can happen at a cell, from
+            the model's structure (kinds, totals, neighbours, printed lines).
+        line_zh: the reason for a whole line or column (``{where}`` the line,
+            ``{whole}`` 整行 or 整列, ``{listing}`` the cells and their right values,
+            ``{other}`` the line copied from); empty when the slip has no such form.
+        line_en: the same in English.
     """
 
     name: str
-    cells: Literal["one", "pair", "line"]
+    cells: Literal["one", "pair", "line", "copy"]
     zh: str
     en: str
     apply: Callable[[Values, int], Values | None]
     recognise: Callable[[Values, Values], bool]
+    places: Callable[[Model, int], list[Place]]
+    line_zh: str = ""
+    line_en: str = ""
+
+    def reason(
+        self,
+        fields: Mapping[str, str],
+        *,
+        line: PrintedLine | None = None,
+        listing: Sequence[tuple[str, str]] = (),
+    ) -> tuple[str, str]:
+        """Word this slip, found, in Chinese and English.
+
+        Args:
+            fields: the texts' fields (see :attr:`zh`, :attr:`line_zh`).
+            line: the printed line taken whole, when it is; then ``{whole}`` and
+                ``{listing}`` are filled in here.
+            listing: for a whole line, each cell's label and right value.
+
+        Returns:
+            ``(zh, en)``.
+        """
+        if line is None or not self.line_zh:
+            return self.zh.format(**fields), self.en.format(**fields)
+        zh = "、".join(f"{label} {value}" for label, value in listing)
+        en = ", ".join(f"{label} {value}" for label, value in listing)
+        return (
+            self.line_zh.format(**fields, whole=_WHOLE_ZH[line.axis], listing=zh),
+            self.line_en.format(**fields, whole=_WHOLE_EN[line.axis], listing=en),
+        )
+
+
+# -- where slips happen -------------------------------------------------------------------
+
+
+def _anywhere(m: Model, i: int) -> list[Place]:
+    return [Place((i,))]
+
+
+def _whole_number(m: Model, i: int) -> list[Place]:
+    return [] if m.kinds[i] is Kind.MONEY else [Place((i,))]
+
+
+def _not_total(m: Model, i: int) -> list[Place]:
+    return [] if m.total[i] else [Place((i,))]
+
+
+def _at_total(m: Model, i: int) -> list[Place]:
+    return [Place((i,))] if m.total[i] else []
+
+
+def _beside(m: Model, i: int) -> list[Place]:
+    return [Place((i, j)) for j in m.neighbours[i] if m.kinds[j] is m.kinds[i]]
+
+
+def _whole_lines(m: Model, i: int) -> list[Place]:
+    lines = [m.lines[k] for k in m.line_of[i]]
+    return [Place(ln.cells, ln) for ln in lines if len(ln.cells) >= 2]
+
+
+def _total_or_line(m: Model, i: int) -> list[Place]:
+    return _at_total(m, i) + _whole_lines(m, i)
+
+
+def _copies(m: Model, i: int) -> list[Place]:
+    """A total and each other line's cell of its column (nearest first); whole lines."""
+    out: list[Place] = []
+    if m.total[i]:
+        column = m.lines[m.line_of[i][1]].cells
+        here = column.index(i)
+        near = sorted((abs(p - here), j) for p, j in enumerate(column) if p != here)
+        out += [Place((i, j)) for _, j in near if m.kinds[j] is m.kinds[i]]
+    for line in (m.lines[k] for k in m.line_of[i]):
+        if len(line.cells) < 2:
+            continue
+        for other in m.lines:
+            if (
+                other is not line
+                and other.table is line.table
+                and other.axis == line.axis
+                and len(other.cells) == len(line.cells)
+            ):
+                out.append(Place(line.cells + other.cells, line, other))
+    return out
 
 
 def _digits(v: Value) -> tuple[int, str] | None:
@@ -172,15 +294,20 @@ def _is_blanked(observed: Values, proposed: Values) -> bool:
 
 
 def _copied(values: Values, where: int) -> Values | None:
-    """``(target, source)``: the target takes the source's value."""
-    if len(values) != 2 or values[0] == values[1] or values[1] is None:
+    """Targets then as many sources: the targets take the sources' values."""
+    n = len(values) // 2
+    target, source = values[:n], values[n:]
+    if not n or len(values) != 2 * n or target == source or None in source:
         return None
-    return values[1], values[1]
+    return source + source
 
 
 def _is_copied(observed: Values, proposed: Values) -> bool:
-    """``observed``, ``proposed`` are ``(target, source)``: the target shows the source."""
-    return observed[0] == proposed[1] and observed[0] != proposed[0]
+    """Targets then sources: the targets show the sources' values, not their own."""
+    n = len(observed) // 2
+    if not n or len(proposed) != 2 * n:
+        return False
+    return observed[:n] == proposed[n:] and observed[:n] != proposed[:n]
 
 
 def _miscounted(values: Values, where: int) -> Values | None:
@@ -202,6 +329,7 @@ _LIST: tuple[Slip, ...] = (
         "{where}: {n} looks like {r} with two adjacent digits transposed",
         _one(_transposed),
         _is_transposition,
+        _whole_number,
     ),
     Slip(
         "doubled_digit",
@@ -210,6 +338,7 @@ _LIST: tuple[Slip, ...] = (
         "{where}: {n} looks like {r} with a digit doubled",
         _one(_doubled),
         _is_doubled,
+        _whole_number,
     ),
     Slip(
         "dropped_digit",
@@ -218,6 +347,7 @@ _LIST: tuple[Slip, ...] = (
         "{where}: {n} looks like {r} with a digit dropped",
         _one(_dropped),
         _is_dropped,
+        _whole_number,
     ),
     Slip(
         "wrong_sign",
@@ -226,6 +356,7 @@ _LIST: tuple[Slip, ...] = (
         "{where}: {n} has the wrong sign; it should be {r}",
         _negated,
         _is_negated,
+        _whole_number,
     ),
     Slip(
         "neighbour_swap",
@@ -234,6 +365,7 @@ _LIST: tuple[Slip, ...] = (
         "{a} ({x}) and {b} ({y}) look swapped",
         _swapped,
         _is_swapped,
+        _beside,
     ),
     Slip(
         "total_left_zero",
@@ -242,15 +374,21 @@ _LIST: tuple[Slip, ...] = (
         "{where}: the total was left 0; the rules make it {r}",
         _zeroed,
         _is_zeroed,
+        _total_or_line,
+        "{where}：{whole}填成了 0，按规则应为 {listing}",
+        "{where}: the whole {whole} was left 0; the rules make it {listing}",
     ),
     Slip(
         "copied_from_row",
-        "pair",
+        "copy",
         "{where}：{n} 与「{other}」同一栏的数相同，疑为照抄，按规则应为 {r}",
         "{where}: {n} is the value of the same column in 「{other}」, copied by mistake; "
         "the rules make it {r}",
         _copied,
         _is_copied,
+        _copies,
+        "{where}：{whole}与「{other}」相同，疑为照抄，按规则应为 {listing}",
+        "{where}: the whole {whole} repeats 「{other}」; the rules make it {listing}",
     ),
     Slip(
         "total_left_blank",
@@ -259,6 +397,7 @@ _LIST: tuple[Slip, ...] = (
         "{where}: the total was left blank; the rules make it {r}",
         _blanked,
         _is_blank_total,
+        _at_total,
     ),
     Slip(
         "left_blank",
@@ -267,6 +406,7 @@ _LIST: tuple[Slip, ...] = (
         "{where}: left blank; the rules make it {r}",
         _blanked,
         _is_blanked,
+        _not_total,
     ),
     Slip(
         "miscount",
@@ -275,6 +415,7 @@ _LIST: tuple[Slip, ...] = (
         "{where}: {n} is miscounted; the rules make it {r}",
         _miscounted,
         _is_miscounted,
+        _anywhere,
     ),
 )
 

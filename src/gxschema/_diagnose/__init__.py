@@ -7,8 +7,9 @@ least total weight whose change makes every error-severity rule hold, found with
 mixed-integer programme (HiGHS, through :func:`scipy.optimize.milp`).  Before the
 general search it recognises the slips people make when they fill in the tables (two
 digits transposed, a digit dropped or doubled, a wrong sign, values swapped with the
-neighbouring cell, a total left 0, a total copied from another line), as R's
-``deductive`` does, and names them.
+neighbouring cell, a total or a whole line left 0, a total or a whole line copied from
+another line, a cell left blank, a miscount), as R's ``deductive`` does, and names
+them with the slip registry's names and words (:mod:`gxschema._slips`).
 
 Everything is derived from the template's declared rules, never from knowledge of one
 table:

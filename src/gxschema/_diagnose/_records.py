@@ -57,13 +57,11 @@ class Explanation:
     Attributes:
         weight: the total weight of the printed cells it changes (blank cells are
             free).
-        kind: the name of the slip recognised, as the slip registry names it
-            (``"transposition"``, ``"dropped_digit"``, ``"doubled_digit"``,
-            ``"wrong_sign"``, ``"neighbour_swap"``, ``"total_left_zero"``,
-            ``"copied_from_row"``, ``"total_left_blank"``; the names
-            :func:`gxschema.strategies.broken_reports` makes slips by), otherwise
-            ``"blank_filled"`` or ``"minimal_change"``; when independent parts of the
-            report are explained differently, their kinds joined by ``+``.
+        kind: the name of the slip recognised, from the slip registry (the names
+            :func:`gxschema.strategies.broken_reports` makes slips by, its
+            ``PERTURBATIONS``), otherwise ``"blank_filled"`` (blank cells given the
+            ranges the rules leave them) or ``"minimal_change"``; when independent
+            parts of the report are explained differently, their kinds joined by ``+``.
         reason_zh: why, in Chinese.
         reason_en: why, in English.
         changes: the cells, in document order.

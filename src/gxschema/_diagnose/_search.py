@@ -16,8 +16,8 @@ import attrs
 
 from gxschema._diagnose._records import Bound, Num, _contains, _fmt, _out, _Part
 from gxschema._diagnose._solve import _Case
-from gxschema._model import Component, PrintedLine
-from gxschema._slips import DIGIT_SLIPS, SLIPS
+from gxschema._model import Component
+from gxschema._slips import DIGIT_SLIPS, SLIPS, Place
 from gxschema._values import Kind
 
 _EPS = 1e-9
@@ -41,51 +41,56 @@ def _single(case: _Case, comp: Component, i: int) -> _Part | None:
     if kind == "minimal_change":
         return case.part(comp, {i: None}, kind)
     m = case.model
-    spec = m.table_of[i]
     fields = {
         "where": case.where(i),
         "n": _fmt(case.printed[i]),
         "r": _fmt(_out(value, m.kinds[i])),
-        "other": spec.line(m.keys[other][1]).label if other is not None else "",
+        "other": m.table_of[other].line(m.keys[other][1]).label if other is not None else "",
     }
-    slip = SLIPS[kind]
-    return case.part(comp, {i: value}, kind, slip.zh.format(**fields), slip.en.format(**fields))
+    zh, en = SLIPS[kind].reason(fields)
+    return case.part(comp, {i: value}, kind, zh, en)
+
+
+def _at(case: _Case, name: str, cells: tuple[int, ...]) -> bool:
+    """Whether the registry's slip ``name`` can happen at exactly these cells."""
+    return any(p.cells == cells for p in SLIPS[name].places(case.model, cells[0]))
 
 
 def _classify(case: _Case, i: int, rng: tuple[Bound, Bound]) -> tuple[str, Num | None, int | None]:
     m = case.model
     v = case.values[i]
-    if case.tols[i] or m.kinds[i] is Kind.MONEY or not isinstance(v, int):
-        return "minimal_change", None, None
     a, b = rng
     point = a if a is not None and a == b else None
-    if _contains(rng, -v) and SLIPS["wrong_sign"].recognise((v,), (-v,)):
+    miscount = ("miscount", point, None) if point is not None else ("minimal_change", None, None)
+    if case.tols[i] or m.kinds[i] is Kind.MONEY or not isinstance(v, int):
+        return miscount
+    negated = SLIPS["wrong_sign"]
+    if _contains(rng, -v) and _at(case, "wrong_sign", (i,)) and negated.recognise((v,), (-v,)):
         return "wrong_sign", -v, None
     if point is None or Fraction(point).denominator != 1:
-        return "minimal_change", None, None
+        return miscount
     whole = int(point)
-    if m.total[i] and SLIPS["total_left_zero"].recognise((v,), (whole,)):
+    if _at(case, "total_left_zero", (i,)) and SLIPS["total_left_zero"].recognise((v,), (whole,)):
         return "total_left_zero", point, None
     for slip in DIGIT_SLIPS:
         if slip.recognise((v,), (whole,)):
             return slip.name, point, None
-    if v != 0 and m.total[i]:
-        copied = SLIPS["copied_from_row"]
-        column_line = m.lines[m.line_of[i][1]]
-        here = column_line.cells.index(i)
-        others = sorted((abs(p - here), j) for p, j in enumerate(column_line.cells) if p != here)
-        for _, j in others:
-            vj = case.values[j]
-            if isinstance(vj, int) and case.tols[j] == 0 and copied.recognise((v, vj), (whole, vj)):
-                return "copied_from_row", point, j
-    return "minimal_change", None, None
+    copied = SLIPS["copied_from_row"]
+    for place in copied.places(m, i):
+        if place.line is not None:
+            continue
+        j = place.cells[1]
+        vj = case.values[j]
+        if isinstance(vj, int) and case.tols[j] == 0 and copied.recognise((v, vj), (whole, vj)):
+            return "copied_from_row", point, j
+    return miscount
 
 
 def _swap(case: _Case, comp: Component, i: int, j: int) -> _Part | None:
     vi, vj = case.values[i], case.values[j]
     if vi is None or vj is None or vi == vj or case.tols[i] or case.tols[j]:
         return None
-    if case.model.kinds[i] is not case.model.kinds[j]:
+    if not _at(case, "neighbour_swap", (i, j)):
         return None
     if case.solve(comp, {i: vj, j: vi}, ()) is None:
         return None
@@ -97,14 +102,14 @@ def _swap(case: _Case, comp: Component, i: int, j: int) -> _Part | None:
         "y": _fmt(case.printed[b]),
     }
     slip = SLIPS["neighbour_swap"]
-    return case.part(
-        comp, {i: vj, j: vi}, slip.name, slip.zh.format(**fields), slip.en.format(**fields)
-    )
+    zh, en = slip.reason(fields)
+    return case.part(comp, {i: vj, j: vi}, slip.name, zh, en)
 
 
-def _line_fix(
-    case: _Case, comp: Component, line: PrintedLine, kind: str, other: PrintedLine | None
-) -> _Part | None:
+def _line_fix(case: _Case, comp: Component, place: Place, kind: str) -> _Part | None:
+    """A whole printed line or column as the slip ``kind`` made it, when the rules fix it."""
+    line = place.line
+    assert line is not None
     ranges = case.solve(comp, {}, line.cells)
     if ranges is None:
         return None
@@ -119,50 +124,42 @@ def _line_fix(
     }
     if not changed:
         return None
-    heading = (
-        line.table.line(line.id).label if line.axis == "row" else line.table.column(line.id).label
-    )
-    where = f"{line.table.label} · {heading}"
+    slip = SLIPS[kind]
+    source = place.cells[len(line.cells) :]
+    observed = tuple(case.values[i] for i in place.cells)
+    proposed = tuple(points[i] for i in line.cells) + tuple(case.values[i] for i in source)
+    if not slip.recognise(observed, proposed):  # type: ignore[arg-type]
+        return None
+    m = case.model
     fills = {i: x for i, x in points.items() if x != 0 or i in changed}
-    items = [case.change(i, (x, x)) for i, x in sorted(fills.items())]
-    label = [
+    listing = [
         (
-            case.model.table_of[i].line(case.model.keys[i][1]).label
+            m.table_of[i].line(m.keys[i][1]).label
             if line.axis == "column"
-            else case.model.table_of[i].column(case.model.keys[i][2]).label
+            else m.table_of[i].column(m.keys[i][2]).label,
+            _fmt(_out(x, m.kinds[i])),
         )
-        for i in sorted(fills)
+        for i, x in sorted(fills.items())
     ]
-    listing_zh = "、".join(f"{lab} {_fmt(c.proposed)}" for lab, c in zip(label, items, strict=True))
-    listing_en = ", ".join(f"{lab} {_fmt(c.proposed)}" for lab, c in zip(label, items, strict=True))
-    whole_zh = "整行" if line.axis == "row" else "整列"
-    whole_en = "line" if line.axis == "row" else "column"
-    if kind == "total_left_zero":
-        zh = f"{where}：{whole_zh}填成了 0，按规则应为 {listing_zh}"
-        en = f"{where}: the whole {whole_en} was left 0; the rules make it {listing_en}"
-    else:
-        assert other is not None
-        name = (
-            other.table.line(other.id).label
-            if other.axis == "row"
-            else other.table.column(other.id).label
-        )
-        zh = f"{where}：{whole_zh}与「{name}」相同，疑为照抄，按规则应为 {listing_zh}"
-        en = f"{where}: the whole {whole_en} repeats 「{name}」; the rules make it {listing_en}"
+    fields = {
+        "where": f"{line.table.label} · {line.label}",
+        "other": place.source.label if place.source is not None else "",
+    }
+    zh, en = slip.reason(fields, line=line, listing=listing)
     return case.part(comp, changed, kind, zh, en, mentioned=fills)
 
 
-def _blank_totals(case: _Case, filled: _Part) -> _Part:
-    """Name a fill of blank cells as totals left blank, when that is all it is."""
-    m = case.model
-    if not filled.changes or not all(
-        m.total[i] and c.proposed is not None for i, c in filled.changes
-    ):
+def _blank_fill(case: _Case, filled: _Part) -> _Part:
+    """Name a fill of blank cells as totals, or cells, left blank, when that is all it is."""
+    if not filled.changes or any(c.proposed is None for _, c in filled.changes):
         return filled
-    slip = SLIPS["total_left_blank"]
-    fields = [{"where": case.where(i), "r": _fmt(c.proposed)} for i, c in filled.changes]
-    zh = "；".join(slip.zh.format(**f) for f in fields)
-    en = "; ".join(slip.en.format(**f) for f in fields)
+    totals = all(_at(case, "total_left_blank", (i,)) for i, _ in filled.changes)
+    slip = SLIPS["total_left_blank" if totals else "left_blank"]
+    texts = [
+        slip.reason({"where": case.where(i), "r": _fmt(c.proposed)}) for i, c in filled.changes
+    ]
+    zh = "；".join(z for z, _ in texts)
+    en = "; ".join(e for _, e in texts)
     return attrs.evolve(filled, kind=slip.name, slip=True, zh=zh, en=en)
 
 
@@ -216,7 +213,7 @@ def _component_parts(case: _Case, index: int, limit: int) -> list[_Part]:
         # Only rules with unknown cells fail: filling the blanks may be enough, at no cost.
         filled = case.part(comp, {}, "blank_filled")
         if filled is not None:
-            return [_blank_totals(case, filled)]
+            return [_blank_fill(case, filled)]
 
     parts: dict[frozenset[int], _Part] = {}
 
@@ -243,27 +240,26 @@ def _component_parts(case: _Case, index: int, limit: int) -> list[_Part]:
                 if m.component[j] == index and pair not in pairs and covers(pair):
                     pairs.add(pair)
                     offer(_swap(case, comp, i, j))
-        lines = sorted({k for i in suspects for k in m.line_of[i]})
-        for k in lines:
-            line = m.lines[k]
-            cells = line.cells
-            if len(cells) < 2 or any(m.component[i] != index for i in cells):
-                continue
-            if not covers(cells) or any(case.tols[i] for i in cells):
-                continue
-            row = [values[i] for i in cells]
-            if all(v is None or v == 0 for v in row):
-                offer(_line_fix(case, comp, line, "total_left_zero", None))
-            elif all(v is not None for v in row):
-                for other in m.lines:
-                    if (
-                        other is not line
-                        and other.table is line.table
-                        and other.axis == line.axis
-                        and [values[i] for i in other.cells] == row
-                    ):
-                        offer(_line_fix(case, comp, line, "copied_from_row", other))
-                        break
+        seen: set[tuple[int, ...]] = set()
+        for name in ("total_left_zero", "copied_from_row"):
+            for i in suspects:
+                for place in SLIPS[name].places(m, i):
+                    line = place.line
+                    if line is None or place.cells in seen:
+                        continue
+                    seen.add(place.cells)
+                    cells = line.cells
+                    if any(m.component[k] != index for k in cells):
+                        continue
+                    if not covers(cells) or any(case.tols[k] for k in place.cells):
+                        continue
+                    row = [values[k] for k in cells]
+                    if name == "total_left_zero":
+                        fits = all(v is None or v == 0 for v in row)
+                    else:
+                        fits = row == [values[k] for k in place.cells[len(cells) :]]
+                    if fits:
+                        offer(_line_fix(case, comp, place, name))
 
     lower = _packing_bound(case, hard)
     best = min((p.weight for p in parts.values()), default=math.inf)

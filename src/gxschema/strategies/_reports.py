@@ -40,22 +40,10 @@ from gxschema._values import BLANK, PLAIN, Kind, Number, Value, render_value
 __all__ = ["PERTURBATIONS", "Broken", "Damage", "DamagedCell", "broken_reports", "reports"]
 
 Address: TypeAlias = tuple[str, str, str]  # (table, line, column)
-PERTURBATIONS: tuple[str, ...] = (
-    "total_left_zero",
-    "left_blank",
-    "transposition",
-    "dropped_digit",
-    "doubled_digit",
-    "neighbour_swap",
-    "copied_from_row",
-    "wrong_sign",
-    "miscount",
-)
-"""How :func:`broken_reports` breaks a report, named as :func:`gxschema.diagnose` names
-the slips it recognises: a line left all 0 (the seed's （七）总计), a cell left blank,
-two digits transposed, a digit dropped or doubled, a value swapped with the cell beside
-it, a value copied from another line of the same column, a wrong sign, a value off by
-some amount."""
+PERTURBATIONS: tuple[str, ...] = tuple(SLIPS)
+"""How :func:`broken_reports` breaks a report: every slip of the slip registry
+(:mod:`gxschema._slips`), named as :func:`gxschema.diagnose` names the slips it
+recognises."""
 
 
 @attrs.frozen
@@ -372,39 +360,26 @@ def _as_value(basis: _Basis, i: int, x: int | Decimal | None) -> Value:
 def _apply(
     basis: _Basis, values: Sequence[Value], how: str, i: int, where: int
 ) -> dict[int, Value] | None:
-    """The cells the slip ``how`` changes at cell ``i``, or None when it cannot apply there."""
+    """The cells the slip ``how`` changes at cell ``i``, or None when it cannot apply there.
+
+    The slip's places at the cell (its registry entry reads them from the model's
+    structure) are tried from the one ``where`` picks; the first that can take it is used.
+    """
     slip = SLIPS[how]
-    m = basis.model
-    kind = m.kinds[i]
-    if slip.cells == "line":
-        same = m.lines[m.line_of[i][0]].cells
-        cells = [k for k in same if m.kinds[k] is not Kind.MONEY]
-    elif how == "neighbour_swap":
-        row = m.lines[m.line_of[i][0]].cells
-        here = row.index(i)
-        near = [row[p] for p in (here + 1, here - 1) if 0 <= p < len(row)]
-        near = [j for j in near if m.kinds[j] is kind and values[j] != values[i]]
-        if not near:
-            return None
-        cells = [i, near[0]]
-    elif how == "copied_from_row":
-        column_cells = m.lines[m.line_of[i][1]].cells
-        others = [j for j in column_cells if j != i and values[j] != values[i]]
-        if not others or not isinstance(values[i], Number):
-            return None
-        cells = [i, others[where % len(others)]]
-    else:
-        if how not in ("left_blank", "miscount") and kind is Kind.MONEY:
-            return None
-        cells = [i]
-    out = slip.apply(tuple(_number(values[k]) for k in cells), where)
-    if out is None:
-        return None
-    return {
-        k: _as_value(basis, k, x)
-        for k, x in zip(cells, out, strict=True)
-        if _as_value(basis, k, x) != values[k]
-    } or None
+    places = slip.places(basis.model, i)
+    for k in range(len(places)):
+        cells = places[(where + k) % len(places)].cells
+        out = slip.apply(tuple(_number(values[c]) for c in cells), where)
+        if out is None:
+            continue
+        changes = {}
+        for c, x in zip(cells, out, strict=True):
+            new = _as_value(basis, c, x)
+            if new != values[c]:
+                changes[c] = new
+        if changes:
+            return changes
+    return None
 
 
 def _breaking(row: Row, values: Sequence[Value], i: int, where: int) -> int:
@@ -494,14 +469,16 @@ def broken_reports(
     """Reports broken in one place, with the exact set of error violations they have.
 
     A consistent report is drawn (as by :func:`reports`), then one slip from
-    :data:`PERTURBATIONS` (the slips :func:`gxschema.diagnose` names) is made at a cell
-    that a chosen rule involves and that can take it (transposing needs two different
-    digits); when no such cell has one (a report of zeros), a cell is miscounted
-    instead.  Every broken report breaks at least one
-    error-severity rule: when the slip happens to keep every rule (two equal parts
-    swapped, an inequality with room to spare), the cell is miscounted instead, by what
-    breaks a chosen rule through it.  The expected violations are the records
-    :func:`gxschema.validate` returns, so a test can compare
+    :data:`PERTURBATIONS` (the slip registry, whose names :func:`gxschema.diagnose`
+    gives the slips it recognises) is made at a cell that a chosen rule involves, at a
+    place the registry gives there (the cell, a neighbour, the cell's line or column,
+    another line to copy from) and with values that can take it (transposing needs two
+    different digits); when no cell can take it (a report of zeros), a cell is
+    miscounted instead.  Every broken report breaks at least one error-severity rule:
+    when the slip happens to keep every rule (two equal parts swapped, a line copied
+    from an equal one, an inequality with room to spare), the cell is miscounted
+    instead, by what breaks a chosen rule through it.  The expected violations are the
+    records :func:`gxschema.validate` returns, so a test can compare
     ``set(validate(report, severity=("error",)))`` with them; one slip can break
     several rules.
 
