@@ -90,6 +90,8 @@ class Violation:
 
 
 def _fmt(n: int | Decimal) -> str:
+    if type(n) is int:
+        return str(n)
     if isinstance(n, Decimal):
         text = format(n.normalize(), "f") if n == n.to_integral_value() else format(n, "f")
         return text
@@ -105,6 +107,40 @@ def _where(table: TableSpec, constraint: Constraint, zh: bool) -> str:
     line_id, column_id = constraint.at.split(".", 1)
     sep = "，" if zh else ", "
     return f"{table.label} · {table.line(line_id).label}{sep}{table.column(column_id).label}"
+
+
+@attrs.frozen(eq=False)
+class _Writeup:
+    """What a violation of one constraint always says, whatever the values.
+
+    Attributes:
+        constraint: the constraint.
+        cells: per cell involved, ``(line id, line label, column id, column label)``.
+        where_zh: the place, in Chinese.
+        where_en: the place, in English.
+    """
+
+    constraint: Constraint
+    cells: tuple[tuple[str, str, str, str], ...]
+    where_zh: str
+    where_en: str
+
+
+def _writeup(table: TableSpec, constraint: Constraint) -> _Writeup:
+    """The constant part of a constraint's violation record (kept with the table)."""
+    kept: dict[int, _Writeup] = table.derived.setdefault("writeups", {})
+    found = kept.get(id(constraint))
+    if found is not None and found.constraint is constraint:
+        return found
+    lines = {ln.id: ln.label for ln in table.lines}
+    columns = {col.id: col.label for col in table.columns}
+    found = kept[id(constraint)] = _Writeup(
+        constraint,
+        tuple((ln, lines[ln], col, columns[col]) for ln, col in constraint.cells()),
+        _where(table, constraint, True),
+        _where(table, constraint, False),
+    )
+    return found
 
 
 def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violation | None:
@@ -183,18 +219,23 @@ def violation_record(
     """
     cells = report.tables.get(table.id, {})
     diff = lhs - rhs
+    w = _writeup(table, constraint)
     refs = []
-    for line_id, column_id in constraint.cells():
-        cell = cells.get(line_id, {}).get(column_id)
-        value = cell.value if cell is not None else None
+    for line_id, line_label, column_id, column_label in w.cells:
+        line = cells.get(line_id)
+        cell = line.get(column_id) if line is not None else None
+        if cell is None:
+            refs.append(CellRef(line_id, line_label, column_id, column_label, None, None))
+            continue
+        value = cell.value
         refs.append(
             CellRef(
-                line_id=line_id,
-                line_label=table.line(line_id).label,
-                column_id=column_id,
-                column_label=table.column(column_id).label,
-                value=value.value if isinstance(value, Number) else None,
-                raw=cell.raw if cell is not None else None,
+                line_id,
+                line_label,
+                column_id,
+                column_label,
+                value.value if isinstance(value, Number) else None,
+                cell.raw,
             )
         )
     rule = constraint.rule
@@ -206,8 +247,8 @@ def violation_record(
         "lhs_expr": constraint.lhs.expr,
         "rhs_expr": constraint.rhs.expr,
     }
-    zh = rule.zh.format(where=_where(table, constraint, True), **fields)
-    en = rule.en.format(where=_where(table, constraint, False), **fields)
+    zh = rule.zh.format(where=w.where_zh, **fields)
+    en = rule.en.format(where=w.where_en, **fields)
     if status == "uncertain":
         zh += _UNCERTAIN_ZH
         en += _UNCERTAIN_EN

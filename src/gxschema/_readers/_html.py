@@ -367,6 +367,7 @@ _HTML_SPACE = " \t\n\r\f"
 # tags are gone, text nodes part only at <br>, blocks and the odd void element, so it
 # marks the line breaks.  (A U+FDD0, a noncharacter, in the page itself breaks a line.)
 _BREAK = "\ufdd0"
+_TRIM = _HTML_SPACE + _BREAK
 _SKIP = [
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "select", "textarea", "xml",
@@ -385,6 +386,11 @@ _BLOCK = frozenset(
 
 def _lines(raw: str) -> str:
     """Gathered text as lines: white-space runs collapsed, lines trimmed, empty ones gone."""
+    # The common case, one line: its ends trimmed of white space and breaks, no break
+    # left inside and nothing to collapse, it is the one piece the loop would keep.
+    one = raw.strip(_TRIM)
+    if _BREAK not in one and "  " not in one and one.isprintable():
+        return one
     out = []
     for piece in raw.split(_BREAK):
         piece = piece.strip(_HTML_SPACE)
@@ -405,7 +411,7 @@ def _cell_text(cell: LexborNode) -> str:
     Lines holding only white space (``&nbsp;`` spacer paragraphs) are dropped when the
     cell has other text; a cell of nothing but ``&nbsp;`` reads as ``"\xa0"``.
     """
-    text = _lines(_text(cell))
+    text = _lines(cell.text(deep=True, separator=_BREAK, strip=False))
     if "\n" not in text:
         return text
     lines = text.split("\n")
@@ -454,6 +460,17 @@ def _span(value: str | None, *, zero: int) -> int:
     if len(digits) > 4:
         return MAX_SPAN
     return max(1, min(int(digits), MAX_SPAN))
+
+
+_CELL_TAGS = ("td", "th")
+
+
+def _spans(td: LexborNode, rows_left: int) -> tuple[int, int]:
+    """A cell's ``(colspan, rowspan)``, the rowspan cut at the end of its row group."""
+    attributes = td.attributes
+    colspan = _span(attributes.get("colspan"), zero=1)
+    rowspan = min(_span(attributes.get("rowspan"), zero=MAX_SPAN), rows_left)
+    return colspan, rowspan
 
 
 class _Reader:
@@ -549,11 +566,12 @@ class _Reader:
         """Expand one row group's spans and add its rows (spans stop at its end)."""
         last_row = first + len(trs) - 1
         covers: list[_Cover] = []
+        add = self.rows.add
         for r, tr in enumerate(trs, start=first):
-            tds = [td for td in tr.iter() if td.tag in ("td", "th")]
+            tds = [td for td in tr.iter() if td.tag in _CELL_TAGS]
             if not tds and not covers:
                 continue  # an empty row adds nothing
-            where = Location(table=table, row=r)
+            where = Location(None, None, None, table, r)
             if len(tds) > MAX_ROW_CELLS:
                 raise ParseError(
                     f"a row has {len(tds)} cells; a report's rows have far fewer "
@@ -561,12 +579,34 @@ class _Reader:
                     source=self.rows.source,
                     location=where,
                 )
+            if not covers:  # nothing spans into this row: the cells in column order
+                cells: list[GridCell] = []
+                x = 0
+                for td in tds:
+                    # _cell_text and _spans, inlined for the common cell: one line of
+                    # text, no span attribute.
+                    text = td.text(deep=True, separator=_BREAK, strip=False).strip(_TRIM)
+                    if _BREAK in text or "  " in text or not text.isprintable():
+                        text = _cell_text(td)
+                    attributes = td.attributes
+                    if "colspan" in attributes or "rowspan" in attributes:
+                        colspan, rowspan = _spans(td, last_row - r + 1)
+                    else:
+                        colspan = rowspan = 1
+                    cells.append(
+                        GridCell(text, Location(None, None, None, table, r, x), colspan, rowspan)
+                    )
+                    if rowspan > 1:
+                        covers.append(_Cover(x, x + colspan, r + rowspan - 1, r))
+                    x += colspan
+                add(GridRow(tuple(cells), where))
+                continue
             above = sorted((c for c in covers if c.last >= r), key=lambda c: (c.start, c.top))
             placed: list[tuple[int, int, GridCell]] = [
                 (
                     c.start,
                     c.top,
-                    GridCell("", Location(table=table, row=r, cell=c.start), continued=True),
+                    GridCell("", Location(None, None, None, table, r, c.start), continued=True),
                 )
                 for c in above
             ]
@@ -576,14 +616,9 @@ class _Reader:
                 while j < len(above) and above[j].start <= x:
                     x = max(x, above[j].end)
                     j += 1
-                attributes = td.attributes
-                colspan = _span(attributes.get("colspan"), zero=1)
-                rowspan = min(_span(attributes.get("rowspan"), zero=MAX_SPAN), last_row - r + 1)
+                colspan, rowspan = _spans(td, last_row - r + 1)
                 cell = GridCell(
-                    _cell_text(td),
-                    Location(table=table, row=r, cell=x),
-                    colspan=colspan,
-                    rowspan=rowspan,
+                    _cell_text(td), Location(None, None, None, table, r, x), colspan, rowspan
                 )
                 placed.append((x, r, cell))
                 if rowspan > 1:
@@ -593,7 +628,7 @@ class _Reader:
             if placed:
                 if above:  # else the cells are in column order already
                     placed.sort(key=lambda p: (p[0], p[1]))
-                self.rows.add(GridRow(cells=tuple(p[2] for p in placed), location=where))
+                add(GridRow(tuple(p[2] for p in placed), where))
 
 
 # -- entry point -----------------------------------------------------------------------
