@@ -243,8 +243,12 @@ _NOT_LOWER_NAME = re.compile(r"</?[a-z0-9:._-]*[^a-z0-9:._\-\s/>!?<]")
 
 def _strip_inline(text: str) -> str:
     """Remove the inline tags (see :data:`_INLINE_TAG`), quickly when names are lower-case."""
-    if _NOT_LOWER_NAME.search(text) is None:
-        return _INLINE_TAG_LOWER.sub("", text)
+    # A name the quick pattern might miss survives its removal (the pattern's matches
+    # hold no "<" but their first), so looking for one in the shorter result is enough;
+    # one that only the removal brought together sends it to the slow path, harmlessly.
+    stripped = _INLINE_TAG_LOWER.sub("", text)
+    if _NOT_LOWER_NAME.search(stripped) is None:
+        return stripped
     return _INLINE_TAG.sub("", text)
 
 
@@ -465,12 +469,19 @@ def _span(value: str | None, *, zero: int) -> int:
 _CELL_TAGS = ("td", "th")
 
 
-def _spans(td: LexborNode, rows_left: int) -> tuple[int, int]:
+def _spans(attributes: dict[str, str | None], rows_left: int) -> tuple[int, int]:
     """A cell's ``(colspan, rowspan)``, the rowspan cut at the end of its row group."""
-    attributes = td.attributes
     colspan = _span(attributes.get("colspan"), zero=1)
     rowspan = min(_span(attributes.get("rowspan"), zero=MAX_SPAN), rows_left)
     return colspan, rowspan
+
+
+def _cover_order(c: _Cover) -> tuple[int, int]:
+    return c.start, c.top
+
+
+def _placed_order(p: tuple[int, int, GridCell]) -> tuple[int, int]:
+    return p[0], p[1]
 
 
 class _Reader:
@@ -579,29 +590,8 @@ class _Reader:
                     source=self.rows.source,
                     location=where,
                 )
-            if not covers:  # nothing spans into this row: the cells in column order
-                cells: list[GridCell] = []
-                x = 0
-                for td in tds:
-                    # _cell_text and _spans, inlined for the common cell: one line of
-                    # text, no span attribute.
-                    text = td.text(deep=True, separator=_BREAK, strip=False).strip(_TRIM)
-                    if _BREAK in text or "  " in text or not text.isprintable():
-                        text = _cell_text(td)
-                    attributes = td.attributes
-                    if "colspan" in attributes or "rowspan" in attributes:
-                        colspan, rowspan = _spans(td, last_row - r + 1)
-                    else:
-                        colspan = rowspan = 1
-                    cells.append(
-                        GridCell(text, Location(None, None, None, table, r, x), colspan, rowspan)
-                    )
-                    if rowspan > 1:
-                        covers.append(_Cover(x, x + colspan, r + rowspan - 1, r))
-                    x += colspan
-                add(GridRow(tuple(cells), where))
-                continue
-            above = sorted((c for c in covers if c.last >= r), key=lambda c: (c.start, c.top))
+            above = sorted((c for c in covers if c.last >= r), key=_cover_order) if covers else []
+            # (column, row of its top, cell): the continued cells, then this row's own
             placed: list[tuple[int, int, GridCell]] = [
                 (
                     c.start,
@@ -616,18 +606,30 @@ class _Reader:
                 while j < len(above) and above[j].start <= x:
                     x = max(x, above[j].end)
                     j += 1
-                colspan, rowspan = _spans(td, last_row - r + 1)
-                cell = GridCell(
-                    _cell_text(td), Location(None, None, None, table, r, x), colspan, rowspan
+                # _cell_text and _spans, inlined for the common cell: one line of text,
+                # no span attribute (a page has a few hundred cells, most of them so).
+                text = td.text(deep=True, separator=_BREAK, strip=False).strip(_TRIM)
+                if _BREAK in text or "  " in text or not text.isprintable():
+                    text = _cell_text(td)
+                attributes = td.attributes
+                if "colspan" in attributes or "rowspan" in attributes:
+                    colspan, rowspan = _spans(attributes, last_row - r + 1)
+                    if rowspan > 1:
+                        fresh.append(_Cover(x, x + colspan, r + rowspan - 1, r))
+                else:
+                    colspan = rowspan = 1
+                placed.append(
+                    (
+                        x,
+                        r,
+                        GridCell(text, Location(None, None, None, table, r, x), colspan, rowspan),
+                    )
                 )
-                placed.append((x, r, cell))
-                if rowspan > 1:
-                    fresh.append(_Cover(x, x + colspan, r + rowspan - 1, r))
                 x += colspan
-            covers = [c for c in above if c.last > r] + fresh
+            covers = [c for c in above if c.last > r] + fresh if above else fresh
             if placed:
                 if above:  # else the cells are in column order already
-                    placed.sort(key=lambda p: (p[0], p[1]))
+                    placed.sort(key=_placed_order)
                 add(GridRow(tuple(p[2] for p in placed), where))
 
 
