@@ -160,7 +160,12 @@ def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violat
 
 
 def row_violation(
-    report: Report, table: TableSpec, row: Row, decided: RowStatus
+    report: Report,
+    table: TableSpec,
+    row: Row,
+    decided: RowStatus,
+    *,
+    shared: dict[tuple[str, str, str], CellRef] | None = None,
 ) -> Violation | None:
     """The violation of a row the model decided (None when it holds).
 
@@ -169,6 +174,7 @@ def row_violation(
         table: the row's table.
         row: the row.
         decided: what :func:`gxschema._model.status` said of it.
+        shared: as for :func:`violation_record`.
 
     Returns:
         The record, as :func:`violation_record` writes it.
@@ -185,7 +191,14 @@ def row_violation(
             numbers.append((term.weight, value if isinstance(value, Number) else None))
     lhs, rhs, tolerance = sides(constraint, numbers)
     return violation_record(
-        report, table, constraint, lhs=lhs, rhs=rhs, tolerance=tolerance, status=decided
+        report,
+        table,
+        constraint,
+        lhs=lhs,
+        rhs=rhs,
+        tolerance=tolerance,
+        status=decided,
+        shared=shared,
     )
 
 
@@ -198,6 +211,7 @@ def violation_record(
     rhs: int | Decimal,
     tolerance: int | Decimal,
     status: Status,
+    shared: dict[tuple[str, str, str], CellRef] | None = None,
 ) -> Violation:
     """Write up a violation already decided: its cells, sides and messages.
 
@@ -213,6 +227,9 @@ def violation_record(
         rhs: the right side's value.
         tolerance: the tolerance allowed.
         status: ``"fail"`` or ``"uncertain"``.
+        shared: cell references already written for other violations of the same
+            report, by ``(table, line, column)``: a cell named by several violations
+            is then one (immutable) object.  None: each record writes its own.
 
     Returns:
         The record.
@@ -221,15 +238,21 @@ def violation_record(
     diff = lhs - rhs
     w = _writeup(table, constraint)
     refs = []
+    if shared is None:
+        shared = {}
     for line_id, line_label, column_id, column_label in w.cells:
+        key = (table.id, line_id, column_id)
+        ref = shared.get(key)
+        if ref is not None:
+            refs.append(ref)
+            continue
         line = cells.get(line_id)
         cell = line.get(column_id) if line is not None else None
         if cell is None:
-            refs.append(CellRef(line_id, line_label, column_id, column_label, None, None))
-            continue
-        value = cell.value
-        refs.append(
-            CellRef(
+            ref = CellRef(line_id, line_label, column_id, column_label, None, None)
+        else:
+            value = cell.value
+            ref = CellRef(
                 line_id,
                 line_label,
                 column_id,
@@ -237,7 +260,8 @@ def violation_record(
                 value.value if isinstance(value, Number) else None,
                 cell.raw,
             )
-        )
+        refs.append(ref)
+        shared[key] = ref
     rule = constraint.rule
     fields = {
         "lhs": _fmt(lhs),
@@ -294,12 +318,16 @@ def validate(
     iv = m.intervals(report)
     tables = {t.id: t for t in m.spec.tables}
     out: list[Violation] = []
+    shared: dict[tuple[str, str, str], CellRef] = {}
+    every = wanted >= {"error", "warning"}
     for row in m.rows:
-        if row.severity not in wanted:
+        if not every and row.severity not in wanted:
             continue
         decided = status(row, iv)
         if decided != "holds":
-            violation = row_violation(report, tables[row.constraint.table], row, decided)
+            violation = row_violation(
+                report, tables[row.constraint.table], row, decided, shared=shared
+            )
             assert violation is not None
             out.append(violation)
     return out
