@@ -20,7 +20,7 @@ from gxschema._columns import resolve_columns
 from gxschema._grid import GridCell, GridRow
 from gxschema._labelindex import forget_indexes, label_index
 from gxschema._labels import similarity, similarity_at_least
-from gxschema._readers import _html
+from gxschema._readers import _html, _html_input
 from gxschema._report import Location
 from gxschema.exceptions import CellErrors, ParseError
 from gxschema.templates import NATIONAL_2019
@@ -188,7 +188,7 @@ _PIECES += ["'", "=", "中", "a", "font", "ſpan", "\u212a", "kbd", "!", "?", "\
 @given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
 def test_quick_inline_tag_removal_agrees_with_the_case_blind_one(markup: str) -> None:
     """Without IGNORECASE when names are lower-case, the result is the same."""
-    assert _html._strip_inline(markup) == _html._INLINE_TAG.sub("", markup)
+    assert _html_input._strip_inline(markup) == _html_input._INLINE_TAG.sub("", markup)
 
 
 _WS = re.compile(r"[ \t\n\r\f]+")

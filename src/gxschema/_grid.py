@@ -120,7 +120,7 @@ class GridRow:
     @property
     def texts(self) -> tuple[str, ...]:
         """The cells' texts."""
-        return tuple(c.text for c in self.cells)
+        return tuple([c.text for c in self.cells])
 
 
 @attrs.frozen

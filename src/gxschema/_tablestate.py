@@ -52,7 +52,7 @@ def to_cell(read: Read) -> Cell:
     _, cell, value, inferred = read
     if isinstance(value, ValueParseError):
         return Cell(raw=cell.text, source=cell.location, inferred=inferred)
-    return Cell(value=value, raw=cell.text, source=cell.location, inferred=inferred)
+    return Cell(value, cell.text, cell.location, inferred)
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:

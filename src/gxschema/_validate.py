@@ -90,6 +90,8 @@ class Violation:
 
 
 def _fmt(n: int | Decimal) -> str:
+    if type(n) is int:
+        return str(n)
     if isinstance(n, Decimal):
         text = format(n.normalize(), "f") if n == n.to_integral_value() else format(n, "f")
         return text
@@ -105,6 +107,40 @@ def _where(table: TableSpec, constraint: Constraint, zh: bool) -> str:
     line_id, column_id = constraint.at.split(".", 1)
     sep = "，" if zh else ", "
     return f"{table.label} · {table.line(line_id).label}{sep}{table.column(column_id).label}"
+
+
+@attrs.frozen(eq=False)
+class _Writeup:
+    """What a violation of one constraint always says, whatever the values.
+
+    Attributes:
+        constraint: the constraint.
+        cells: per cell involved, ``(line id, line label, column id, column label)``.
+        where_zh: the place, in Chinese.
+        where_en: the place, in English.
+    """
+
+    constraint: Constraint
+    cells: tuple[tuple[str, str, str, str], ...]
+    where_zh: str
+    where_en: str
+
+
+def _writeup(table: TableSpec, constraint: Constraint) -> _Writeup:
+    """The constant part of a constraint's violation record (kept with the table)."""
+    kept: dict[int, _Writeup] = table.derived.setdefault("writeups", {})
+    found = kept.get(id(constraint))
+    if found is not None and found.constraint is constraint:
+        return found
+    lines = {ln.id: ln.label for ln in table.lines}
+    columns = {col.id: col.label for col in table.columns}
+    found = kept[id(constraint)] = _Writeup(
+        constraint,
+        tuple((ln, lines[ln], col, columns[col]) for ln, col in constraint.cells()),
+        _where(table, constraint, True),
+        _where(table, constraint, False),
+    )
+    return found
 
 
 def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violation | None:
@@ -124,7 +160,12 @@ def evaluate(report: Report, table: TableSpec, constraint: Constraint) -> Violat
 
 
 def row_violation(
-    report: Report, table: TableSpec, row: Row, decided: RowStatus
+    report: Report,
+    table: TableSpec,
+    row: Row,
+    decided: RowStatus,
+    *,
+    shared: dict[tuple[str, str, str], CellRef] | None = None,
 ) -> Violation | None:
     """The violation of a row the model decided (None when it holds).
 
@@ -133,6 +174,7 @@ def row_violation(
         table: the row's table.
         row: the row.
         decided: what :func:`gxschema._model.status` said of it.
+        shared: as for :func:`violation_record`.
 
     Returns:
         The record, as :func:`violation_record` writes it.
@@ -149,7 +191,14 @@ def row_violation(
             numbers.append((term.weight, value if isinstance(value, Number) else None))
     lhs, rhs, tolerance = sides(constraint, numbers)
     return violation_record(
-        report, table, constraint, lhs=lhs, rhs=rhs, tolerance=tolerance, status=decided
+        report,
+        table,
+        constraint,
+        lhs=lhs,
+        rhs=rhs,
+        tolerance=tolerance,
+        status=decided,
+        shared=shared,
     )
 
 
@@ -162,6 +211,7 @@ def violation_record(
     rhs: int | Decimal,
     tolerance: int | Decimal,
     status: Status,
+    shared: dict[tuple[str, str, str], CellRef] | None = None,
 ) -> Violation:
     """Write up a violation already decided: its cells, sides and messages.
 
@@ -177,26 +227,41 @@ def violation_record(
         rhs: the right side's value.
         tolerance: the tolerance allowed.
         status: ``"fail"`` or ``"uncertain"``.
+        shared: cell references already written for other violations of the same
+            report, by ``(table, line, column)``: a cell named by several violations
+            is then one (immutable) object.  None: each record writes its own.
 
     Returns:
         The record.
     """
     cells = report.tables.get(table.id, {})
     diff = lhs - rhs
+    w = _writeup(table, constraint)
     refs = []
-    for line_id, column_id in constraint.cells():
-        cell = cells.get(line_id, {}).get(column_id)
-        value = cell.value if cell is not None else None
-        refs.append(
-            CellRef(
-                line_id=line_id,
-                line_label=table.line(line_id).label,
-                column_id=column_id,
-                column_label=table.column(column_id).label,
-                value=value.value if isinstance(value, Number) else None,
-                raw=cell.raw if cell is not None else None,
+    if shared is None:
+        shared = {}
+    for line_id, line_label, column_id, column_label in w.cells:
+        key = (table.id, line_id, column_id)
+        ref = shared.get(key)
+        if ref is not None:
+            refs.append(ref)
+            continue
+        line = cells.get(line_id)
+        cell = line.get(column_id) if line is not None else None
+        if cell is None:
+            ref = CellRef(line_id, line_label, column_id, column_label, None, None)
+        else:
+            value = cell.value
+            ref = CellRef(
+                line_id,
+                line_label,
+                column_id,
+                column_label,
+                value.value if isinstance(value, Number) else None,
+                cell.raw,
             )
-        )
+        refs.append(ref)
+        shared[key] = ref
     rule = constraint.rule
     fields = {
         "lhs": _fmt(lhs),
@@ -206,8 +271,8 @@ def violation_record(
         "lhs_expr": constraint.lhs.expr,
         "rhs_expr": constraint.rhs.expr,
     }
-    zh = rule.zh.format(where=_where(table, constraint, True), **fields)
-    en = rule.en.format(where=_where(table, constraint, False), **fields)
+    zh = rule.zh.format(where=w.where_zh, **fields)
+    en = rule.en.format(where=w.where_en, **fields)
     if status == "uncertain":
         zh += _UNCERTAIN_ZH
         en += _UNCERTAIN_EN
@@ -253,12 +318,16 @@ def validate(
     iv = m.intervals(report)
     tables = {t.id: t for t in m.spec.tables}
     out: list[Violation] = []
+    shared: dict[tuple[str, str, str], CellRef] = {}
+    every = wanted >= {"error", "warning"}
     for row in m.rows:
-        if row.severity not in wanted:
+        if not every and row.severity not in wanted:
             continue
         decided = status(row, iv)
         if decided != "holds":
-            violation = row_violation(report, tables[row.constraint.table], row, decided)
+            violation = row_violation(
+                report, tables[row.constraint.table], row, decided, shared=shared
+            )
             assert violation is not None
             out.append(violation)
     return out

@@ -30,17 +30,12 @@ inside a cell are ``"\n"``; runs of HTML white space collapse to one space and l
 trimmed of it, while ``&nbsp;`` stays U+00A0 and U+3000 stays as printed (the value
 parser and the label matcher handle both).
 
-The input is untrusted.  It is size-capped before it is decoded, decoding never drops
-text (bad bytes become U+FFFD), nothing is ever fetched, and the two ways HTML tree
-construction goes superlinear are shut before parsing: inline tags (``<b>``, ``<font>``,
-``<span>``, Word's ``<o:p>`` …, which carry no structure) are removed, so no formatting
-element can be reconstructed over and over, and on pages with many tags a quick scan
-refuses markup nested so deep that building the tree would take quadratic time.
+Decoding, sniffing and the checks and removals before parsing (the input is untrusted)
+are in :mod:`gxschema._readers._html_input`.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator, Sequence
 
@@ -48,6 +43,13 @@ import attrs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from gxschema._grid import MAX_INPUT_BYTES, MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow
+from gxschema._readers._html_input import (
+    MAX_NESTING,
+    MAX_TAGS,
+    decode_html,
+    looks_like_html,
+    prepare,
+)
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
@@ -60,304 +62,8 @@ __all__ = [
     "read_html",
 ]
 
-MAX_TAGS = 200_000
-"""More ``<`` than this and the input is refused: a report page has a few thousand tags."""
-MAX_NESTING = 5000
-"""Deeper estimated element nesting is refused (pages nest a few dozen levels)."""
 MAX_SPAN = 1000
 """A ``rowspan`` or ``colspan`` beyond this is taken as this (HTML's own cap on colspan)."""
-
-_MAX_NESTING_WORK = 30_000_000  # sum of nesting depth over all tags: bounds the parser's work
-# With this few tags tree building is cheap however they nest (work <= 2·tags² steps).
-_SCAN_FROM_TAGS = 2000
-_CLOSE_WALK = 64  # how far down the open elements an end tag is looked for in the scan
-
-# -- decoding ------------------------------------------------------------------------
-
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-)
-_PRESCAN = 8192  # bytes searched for a declared charset (browsers stop at 1024)
-_META_CHARSET = re.compile(
-    rb"""<meta\b[^>]{0,512}?charset\s*=\s*["']?\s*([a-z0-9_.:+-]{1,40})""", re.I
-)
-_GB_LABELS = frozenset(
-    {
-        "gb2312", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "gb_2312", "gb_2312-80",
-        "csgb2312", "chinese", "iso-ir-58", "csiso58gb231280", "gb18030", "euc-cn", "x-euc-cn",
-    }
-)  # fmt: skip
-_BIG5_LABELS = frozenset({"big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5", "big5hkscs"})
-# Codecs a declaration may select (Python names); anything else is ignored, so a page
-# cannot pick a codec that is not a text encoding or that decodes slowly.
-_CODECS = frozenset(
-    {
-        "utf-8", "gb18030", "big5hkscs", "cp1252", "cp932", "euc_jp", "iso2022_jp", "cp949",
-        "koi8-r", "koi8-u", "cp866", "mac-cyrillic", "cp874",
-        *(f"cp{n}" for n in range(1250, 1259)),
-        *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
-    }
-)  # fmt: skip
-_LATIN = frozenset({"iso8859-1", "ascii", "latin-1", "cp1252"})
-
-
-def _declared_codec(head: bytes) -> str | None:
-    """The Python codec a page's ``<meta>`` declares, mapped as browsers map labels."""
-    m = _META_CHARSET.search(head)
-    if m is None:
-        return None
-    label = m.group(1).decode("ascii").lower()
-    if label in _GB_LABELS:
-        return "gb18030"  # a superset of GB2312 and GBK: 喆 and 镕 decode
-    if label in _BIG5_LABELS:
-        return "big5hkscs"
-    if label.startswith("utf-16") or label in ("utf8", "unicode-1-1-utf-8"):
-        return "utf-8"  # a page readable as ASCII cannot be UTF-16 (the HTML standard's rule)
-    if label in ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "windows-31j"):
-        return "cp932"
-    if label in ("euc-kr", "ks_c_5601-1987", "korean"):
-        return "cp949"
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    if name in _LATIN:
-        return "cp1252"
-    return name if name in _CODECS else None
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """UTF-16 told by its zero bytes (ASCII markup has one in every code unit)."""
-    sample = head[:64]
-    if len(sample) < 8 or b"\x00" not in sample:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= len(sample) // 2 - 2 and even == 0:
-        return "utf-16-le"
-    if even >= len(sample) // 2 - 2 and odd == 0:
-        return "utf-16-be"
-    return None
-
-
-def _decode(data: bytes) -> str:
-    """Decode a page's bytes, never dropping text.
-
-    A byte-order mark decides; else bytes that are valid UTF-8 are UTF-8 (GBK text is
-    practically never valid UTF-8, and pages declaring gb2312 while being UTF-8 are
-    common); else the declared charset (GB2312 and GBK read as GB18030), then GB18030.
-    When none decodes cleanly, the one with the fewest bad bytes is used, each bad byte
-    becoming U+FFFD: a decoding problem never cuts the document short.
-    """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, "replace")
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        return data.decode(utf16, "replace")
-    candidates = ["utf-8"]
-    declared = _declared_codec(data[:_PRESCAN])
-    if declared is not None and declared not in candidates:
-        candidates.append(declared)
-    if "gb18030" not in candidates:
-        candidates.append("gb18030")
-    for codec in candidates:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    decoded = [data.decode(codec, "replace") for codec in candidates]
-    return min(decoded, key=lambda s: s.count("\ufffd"))
-
-
-def decode_html(data: bytes) -> str:
-    """Decode a page's bytes as :func:`read_html` does, without a byte-order mark.
-
-    Args:
-        data: the page's bytes.
-
-    Returns:
-        The page's text; bytes no candidate encoding decodes are U+FFFD.
-    """
-    text = _decode(data)
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-# -- sniffing ------------------------------------------------------------------------
-
-_HTML_MARK = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|table)[\s/>]", re.I)
-
-
-def looks_like_html(head: bytes) -> bool:
-    """Tell whether the start of an input looks like HTML.
-
-    Args:
-        head: the first bytes of the input (about 4 KB is enough; more is ignored).
-
-    Returns:
-        True when the first 4 KB hold ``<!doctype html``, ``<html``, ``<head``,
-        ``<body``, ``<meta`` or ``<table`` (any case, after any byte-order mark or white
-        space, in an ASCII-compatible encoding or UTF-16); False for ZIP and PDF data.
-    """
-    head = bytes(head[:4096])
-    if head.startswith((b"PK\x03\x04", b"%PDF-")):
-        return False
-    codec = None
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    elif head.startswith((b"\xfe\xff", b"\xff\xfe")):
-        codec = "utf-16-be" if head.startswith(b"\xfe\xff") else "utf-16-le"
-        head = head[2:]
-    else:
-        codec = _utf16_without_bom(head)
-    if codec is not None:
-        head = head.decode(codec, "ignore").encode("utf-8", "ignore")
-    return _HTML_MARK.search(head) is not None
-
-
-# -- before parsing: inline tags and nesting ------------------------------------------
-
-# Tags that carry no structure.  The formatting elements among them (a, b, font, i, …)
-# are the ones HTML tree construction reconstructs after an implicit close, which a few
-# KB of hostile markup can turn into millions of elements; removing the tags keeps their
-# text and takes that away.  Word's namespaced tags (<o:p>, <st1:chsdate>) go too.
-_INLINE_TAG = re.compile(
-    # a abbr acronym b bdi bdo big cite code del dfn em font i img ins kbd label mark nobr
-    # q s samp small span strike strong sub sup tt u var wbr, and o:p, st1:chsdate …
-    r"</?(?:a(?:bbr|cronym)?|b(?:d[io]|ig)?|c(?:ite|ode)|d(?:el|fn)|em|font|i(?:mg|ns)?|kbd"
-    r"|label|mark|nobr|q|s(?:amp|mall|pan|trike|trong|u[bp])?|tt|u|var|wbr"
-    r"|[a-z][a-z0-9]*:[a-z][a-z0-9._-]*)(?=[\s/>])"
-    r"""(?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+>""",  # attributes; a quoted < or > keeps the tag
-    re.I,
-)
-# The same without IGNORECASE, which makes the search several times slower: used when
-# every tag name in the page is lower-case ASCII, where the two match alike.
-_INLINE_TAG_LOWER = re.compile(_INLINE_TAG.pattern)
-# A "<" or "</" followed by name characters and then anything but lower-case ASCII name
-# characters or the end of a name (an upper-case letter, or a letter IGNORECASE folds,
-# such as U+017F).  The classes exclude "<", so the runs scanned from different "<"
-# never overlap: the search is linear.
-_NOT_LOWER_NAME = re.compile(r"</?[a-z0-9:._-]*[^a-z0-9:._\-\s/>!?<]")
-
-
-def _strip_inline(text: str) -> str:
-    """Remove the inline tags (see :data:`_INLINE_TAG`), quickly when names are lower-case."""
-    if _NOT_LOWER_NAME.search(text) is None:
-        return _INLINE_TAG_LOWER.sub("", text)
-    return _INLINE_TAG.sub("", text)
-
-
-# Comments (an unclosed one runs to the end, as in HTML), Word's <![if …]> markers and
-# <?…?> instructions.  Gone before parsing, they cannot part a line's text in two.
-_COMMENT = re.compile(
-    r"<!--(?:>|->|.*?(?:--!?>|\Z))|<!(?!--|doctype)[^>]*+(?:>|\Z)|<\?[^>]*+(?:>|\Z)", re.S | re.I
-)
-_SCAN_TOKEN = re.compile(r"<(?:(!--)|(/?)([A-Za-z][^\s/>]*))")
-_RAW_TEXT = {
-    name: re.compile(rf"</{name}[\s/>]", re.I)
-    for name in ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
-}
-_VOID = frozenset(
-    {
-        "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image",
-        "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
-    }
-)  # fmt: skip
-# Elements whose end tag may be left out: they close implicitly and do not nest in
-# themselves, so the scan does not count them (their table or list is counted).
-_IMPLIED_END = frozenset(
-    {
-        "html", "head", "body", "p", "li", "dt", "dd", "td", "th", "tr", "tbody", "thead",
-        "tfoot", "caption", "colgroup", "option", "optgroup", "rb", "rt", "rtc", "rp",
-    }
-)  # fmt: skip
-_ROW_TAGS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot", "caption", "colgroup"})
-_WEIGHT = {"table": 4, "ul": 2, "ol": 2, "dl": 2, "menu": 2, "select": 2}  # element + implied
-
-
-def _unstrip(text: str, pattern: re.Pattern[str], pos: int) -> int:
-    """Map a position in ``pattern.sub("", text)`` back to the same place in ``text``."""
-    shift = 0
-    for m in pattern.finditer(text):
-        if m.start() - shift > pos:
-            break
-        shift += m.end() - m.start()
-    return pos + shift
-
-
-def _source_line(original: str, pos: int) -> Location:
-    """The line, in the page as decoded, of a position in the page as parsed."""
-    uncommented = _COMMENT.sub("", original)
-    at = _unstrip(original, _COMMENT, _unstrip(uncommented, _INLINE_TAG, pos))
-    return Location(line=original.count("\n", 0, at) + 1)
-
-
-def _check_nesting(text: str) -> int | None:
-    """Refuse markup whose nesting would make building the tree take quadratic time.
-
-    Tree construction looks down the stack of open elements for most tags, so its work
-    is the sum, over tags, of the nesting depth.  This scan estimates that depth with a
-    small model of the stack (elements with implied end tags are not counted; a cell or
-    row start closes what is open in its table; an end tag closes down to its element)
-    and stops past :data:`MAX_NESTING` levels or a fixed amount of work.
-
-    Returns:
-        Where the markup nests too deep, or None when it does not.
-    """
-    stack: list[str] = []
-    open_count: dict[str, int] = {}
-    depth = work = 0
-    pos = 0
-    search = _SCAN_TOKEN.search
-    while (m := search(text, pos)) is not None:
-        pos = m.end()
-        if m.group(1):  # a comment: skip to its end (an unclosed one runs to the end)
-            end = text.find("-->", pos)
-            if end < 0:
-                return None
-            pos = end + 3
-            continue
-        work += depth
-        name = m.group(3).lower()
-        if m.group(2):  # an end tag
-            if open_count.get(name, 0) <= 0:
-                continue
-            for k in range(len(stack) - 1, max(len(stack) - 1 - _CLOSE_WALK, -1), -1):
-                if stack[k] == name:
-                    while len(stack) > k:
-                        gone = stack.pop()
-                        open_count[gone] -= 1
-                        depth -= _WEIGHT.get(gone, 1)
-                    break
-                if stack[k] == "table":
-                    break
-            continue
-        raw = _RAW_TEXT.get(name)
-        if raw is not None:
-            closing = raw.search(text, pos)
-            if closing is None:
-                return None  # the rest of the page is this element's text
-            pos = closing.end()
-            continue
-        if name == "plaintext":
-            return None
-        if name in _VOID:
-            continue
-        if name in _IMPLIED_END:
-            if name in _ROW_TAGS and open_count.get("table", 0) > 0:
-                while stack[-1] != "table":
-                    gone = stack.pop()
-                    open_count[gone] -= 1
-                    depth -= _WEIGHT.get(gone, 1)
-            continue
-        stack.append(name)
-        open_count[name] = open_count.get(name, 0) + 1
-        depth += _WEIGHT.get(name, 1)
-        if depth > MAX_NESTING or work > _MAX_NESTING_WORK:
-            return m.start()
-    return None
-
 
 # -- text ----------------------------------------------------------------------------
 
@@ -367,6 +73,7 @@ _HTML_SPACE = " \t\n\r\f"
 # tags are gone, text nodes part only at <br>, blocks and the odd void element, so it
 # marks the line breaks.  (A U+FDD0, a noncharacter, in the page itself breaks a line.)
 _BREAK = "\ufdd0"
+_TRIM = _HTML_SPACE + _BREAK
 _SKIP = [
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "select", "textarea", "xml",
@@ -385,6 +92,11 @@ _BLOCK = frozenset(
 
 def _lines(raw: str) -> str:
     """Gathered text as lines: white-space runs collapsed, lines trimmed, empty ones gone."""
+    # The common case, one line: its ends trimmed of white space and breaks, no break
+    # left inside and nothing to collapse, it is the one piece the loop would keep.
+    one = raw.strip(_TRIM)
+    if _BREAK not in one and "  " not in one and one.isprintable():
+        return one
     out = []
     for piece in raw.split(_BREAK):
         piece = piece.strip(_HTML_SPACE)
@@ -405,7 +117,7 @@ def _cell_text(cell: LexborNode) -> str:
     Lines holding only white space (``&nbsp;`` spacer paragraphs) are dropped when the
     cell has other text; a cell of nothing but ``&nbsp;`` reads as ``"\xa0"``.
     """
-    text = _lines(_text(cell))
+    text = _lines(cell.text(deep=True, separator=_BREAK, strip=False))
     if "\n" not in text:
         return text
     lines = text.split("\n")
@@ -454,6 +166,24 @@ def _span(value: str | None, *, zero: int) -> int:
     if len(digits) > 4:
         return MAX_SPAN
     return max(1, min(int(digits), MAX_SPAN))
+
+
+_CELL_TAGS = ("td", "th")
+
+
+def _spans(attributes: dict[str, str | None], rows_left: int) -> tuple[int, int]:
+    """A cell's ``(colspan, rowspan)``, the rowspan cut at the end of its row group."""
+    colspan = _span(attributes.get("colspan"), zero=1)
+    rowspan = min(_span(attributes.get("rowspan"), zero=MAX_SPAN), rows_left)
+    return colspan, rowspan
+
+
+def _cover_order(c: _Cover) -> tuple[int, int]:
+    return c.start, c.top
+
+
+def _placed_order(p: tuple[int, int, GridCell]) -> tuple[int, int]:
+    return p[0], p[1]
 
 
 class _Reader:
@@ -549,11 +279,12 @@ class _Reader:
         """Expand one row group's spans and add its rows (spans stop at its end)."""
         last_row = first + len(trs) - 1
         covers: list[_Cover] = []
+        add = self.rows.add
         for r, tr in enumerate(trs, start=first):
-            tds = [td for td in tr.iter() if td.tag in ("td", "th")]
+            tds = [td for td in tr.iter() if td.tag in _CELL_TAGS]
             if not tds and not covers:
                 continue  # an empty row adds nothing
-            where = Location(table=table, row=r)
+            where = Location(None, None, None, table, r)
             if len(tds) > MAX_ROW_CELLS:
                 raise ParseError(
                     f"a row has {len(tds)} cells; a report's rows have far fewer "
@@ -561,12 +292,13 @@ class _Reader:
                     source=self.rows.source,
                     location=where,
                 )
-            above = sorted((c for c in covers if c.last >= r), key=lambda c: (c.start, c.top))
+            above = sorted((c for c in covers if c.last >= r), key=_cover_order) if covers else []
+            # (column, row of its top, cell): the continued cells, then this row's own
             placed: list[tuple[int, int, GridCell]] = [
                 (
                     c.start,
                     c.top,
-                    GridCell("", Location(table=table, row=r, cell=c.start), continued=True),
+                    GridCell("", Location(None, None, None, table, r, c.start), continued=True),
                 )
                 for c in above
             ]
@@ -576,24 +308,31 @@ class _Reader:
                 while j < len(above) and above[j].start <= x:
                     x = max(x, above[j].end)
                     j += 1
+                # _cell_text and _spans, inlined for the common cell: one line of text,
+                # no span attribute (a page has a few hundred cells, most of them so).
+                text = td.text(deep=True, separator=_BREAK, strip=False).strip(_TRIM)
+                if _BREAK in text or "  " in text or not text.isprintable():
+                    text = _cell_text(td)
                 attributes = td.attributes
-                colspan = _span(attributes.get("colspan"), zero=1)
-                rowspan = min(_span(attributes.get("rowspan"), zero=MAX_SPAN), last_row - r + 1)
-                cell = GridCell(
-                    _cell_text(td),
-                    Location(table=table, row=r, cell=x),
-                    colspan=colspan,
-                    rowspan=rowspan,
+                if "colspan" in attributes or "rowspan" in attributes:
+                    colspan, rowspan = _spans(attributes, last_row - r + 1)
+                    if rowspan > 1:
+                        fresh.append(_Cover(x, x + colspan, r + rowspan - 1, r))
+                else:
+                    colspan = rowspan = 1
+                placed.append(
+                    (
+                        x,
+                        r,
+                        GridCell(text, Location(None, None, None, table, r, x), colspan, rowspan),
+                    )
                 )
-                placed.append((x, r, cell))
-                if rowspan > 1:
-                    fresh.append(_Cover(x, x + colspan, r + rowspan - 1, r))
                 x += colspan
-            covers = [c for c in above if c.last > r] + fresh
+            covers = [c for c in above if c.last > r] + fresh if above else fresh
             if placed:
                 if above:  # else the cells are in column order already
-                    placed.sort(key=lambda p: (p[0], p[1]))
-                self.rows.add(GridRow(cells=tuple(p[2] for p in placed), location=where))
+                    placed.sort(key=_placed_order)
+                add(GridRow(tuple(p[2] for p in placed), where))
 
 
 # -- entry point -----------------------------------------------------------------------
@@ -628,24 +367,10 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
             f"the input is over the {MAX_INPUT_BYTES}-byte limit for HTML", source=source
         )
     try:
-        text = data if isinstance(data, str) else _decode(bytes(data))
+        text = data if isinstance(data, str) else decode_html(bytes(data))
         if text.startswith("\ufeff"):
             text = text[1:]
-        if text.count("<") > MAX_TAGS:
-            raise ParseError(
-                f"the input has over {MAX_TAGS} tags; a report page has a few thousand",
-                source=source,
-            )
-        markup = _strip_inline(_COMMENT.sub("", text))
-        if markup.count("<") > _SCAN_FROM_TAGS:
-            too_deep = _check_nesting(markup)
-            if too_deep is not None:
-                raise ParseError(
-                    f"the markup nests too deep (over {MAX_NESTING} levels, or too much "
-                    "nesting in all); a report page nests a few dozen levels",
-                    source=source,
-                    location=_source_line(text, too_deep),
-                )
+        markup = prepare(text, source=source)
         try:
             parser = LexborHTMLParser(markup)
         except UnicodeEncodeError:  # lone surrogates in a str
