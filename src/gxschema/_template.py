@@ -8,9 +8,9 @@ by cell.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import attrs
 
@@ -136,7 +136,10 @@ class Template:
         return compile_template(self)
 
 
-def _rule_spec(decl: RuleDecl, scope: Literal["line", "column"]) -> RuleSpec:
+Scope: TypeAlias = Literal["line", "column"]
+
+
+def _rule_spec(decl: RuleDecl, scope: Scope) -> RuleSpec:
     kind = rule_kind(decl.relation.op)
     return RuleSpec(
         id=decl.id,
@@ -173,39 +176,31 @@ def _compile_table(cls: type) -> TableSpec:
     rules: list[RuleSpec] = []
     constraints: list[Constraint] = []
 
-    col_select = make_selector(row.fields)
-    for r in row.rules:
-        spec = _rule_spec(r, "line")
-        rules.append(spec)
-        lw, lc = linearize(r.relation.lhs, select=col_select)
-        rw, rc = linearize(r.relation.rhs, select=col_select)
-        for ln in lines:
-            constraints.append(
-                Constraint(
-                    rule=spec,
-                    table=decl.id,
-                    at=ln.id,
-                    lhs=_side(lw, lc, _expand(r.relation.lhs, lw), ln.id, on_lines=False),
-                    rhs=_side(rw, rc, _expand(r.relation.rhs, rw), ln.id, on_lines=False),
+    # A row rule holds on every line (its names are columns); a table rule on every
+    # column (its names are lines): one compilation, the axis swapped.
+    axes: tuple[tuple[Scope, Sequence[RuleDecl], Sequence[FieldDecl], list[str]], ...] = (
+        ("line", row.rules, row.fields, [ln.id for ln in lines]),
+        ("column", decl.rules, decl.fields, [col.id for col in columns]),
+    )
+    for scope, decls, fields, places in axes:
+        select = make_selector(fields)
+        on_lines = scope == "column"
+        for r in decls:
+            spec = _rule_spec(r, scope)
+            rules.append(spec)
+            lw, lc = linearize(r.relation.lhs, select=select)
+            rw, rc = linearize(r.relation.rhs, select=select)
+            lhs_expr, rhs_expr = _expand(r.relation.lhs, lw), _expand(r.relation.rhs, rw)
+            for place in places:
+                constraints.append(
+                    Constraint(
+                        rule=spec,
+                        table=decl.id,
+                        at=place,
+                        lhs=_side(lw, lc, lhs_expr, place, on_lines=on_lines),
+                        rhs=_side(rw, rc, rhs_expr, place, on_lines=on_lines),
+                    )
                 )
-            )
-
-    line_select = make_selector(decl.fields)
-    for r in decl.rules:
-        spec = _rule_spec(r, "column")
-        rules.append(spec)
-        lw, lc = linearize(r.relation.lhs, select=line_select)
-        rw, rc = linearize(r.relation.rhs, select=line_select)
-        for col in columns:
-            constraints.append(
-                Constraint(
-                    rule=spec,
-                    table=decl.id,
-                    at=col.id,
-                    lhs=_side(lw, lc, _expand(r.relation.lhs, lw), col.id, on_lines=True),
-                    rhs=_side(rw, rc, _expand(r.relation.rhs, rw), col.id, on_lines=True),
-                )
-            )
 
     nonneg = [c for c in columns if c.kind in (Kind.COUNT, Kind.MONEY)]
     if nonneg:
