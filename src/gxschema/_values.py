@@ -138,8 +138,9 @@ Value: TypeAlias = Number | Blank
 
 # --- the style a value is written in -------------------------------------------------
 
-# How a style may write BLANK: the blank marks (most common first), and NBSP alone.
-_BLANK_TEXTS: Final = ("", "—", "–", "/", "无", "-", "空", "\xa0")
+# How a style may write BLANK: the blank marks (empty first, the simplest to shrink to),
+# and NBSP alone; derived from BLANK_MARKS, so what is written is what is read as blank.
+_BLANK_TEXTS: Final = ("", *sorted(BLANK_MARKS - {""}), "\xa0")
 _THOUSANDS: Final = ("", ",", "，")
 _SIGN_WORDS: Final = ("", "增减", "增加减少")
 _STYLE_MONEY_UNITS: Final = (None, *MONEY_UNITS[:2])  # 亿元 would round most amounts
