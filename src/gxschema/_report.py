@@ -10,7 +10,7 @@ import attrs
 from gxschema._cell import Cell, Location
 from gxschema._spec import TemplateSpec
 
-__all__ = ["Cell", "Detection", "Extra", "Location", "Report"]
+__all__ = ["Cell", "Detection", "Extra", "Location", "Paragraph", "Report"]
 
 
 @attrs.frozen
@@ -29,6 +29,19 @@ class Extra:
     axis: Literal["row", "column"]
     label: str
     cells: tuple[str, ...] = ()
+    source: Location | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Paragraph:
+    """A line of text outside the tables (a title, a section heading, prose), as printed.
+
+    Attributes:
+        text: the text, whitespace kept as read.
+        source: where it was read.
+    """
+
+    text: str
     source: Location | None = attrs.field(default=None, eq=False)
 
 
@@ -63,6 +76,8 @@ class Report:
         source: the file name or ``"<text>"``.
         detection: per table, which template was used and why.
         extras: rows and columns the template does not know, kept verbatim.
+        prose: the text outside the tables (titles, headings, paragraphs), in document
+            order; provenance, like ``source``: kept but not compared.
         spec: the compiled template the report was read (or generated) with, so that
             every engine can use it even when it is not registered; provenance, like
             ``source``: not compared, not serialised.
@@ -73,6 +88,7 @@ class Report:
     source: str | None = attrs.field(default=None, eq=False)
     detection: tuple[Detection, ...] = attrs.field(default=(), eq=False)
     extras: tuple[Extra, ...] = ()
+    prose: tuple[Paragraph, ...] = attrs.field(default=(), eq=False)
     spec: TemplateSpec | None = attrs.field(default=None, eq=False, repr=False)
 
     def cell(self, table: str, line: str, column: str) -> Cell | None:

@@ -18,7 +18,7 @@ from gxschema._columns import Placed, value_like
 from gxschema._detection import Choice
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import TableLabels
-from gxschema._report import Cell, Detection, Extra, Report
+from gxschema._report import Cell, Detection, Extra, Paragraph, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec
 from gxschema._values import Kind, Value, ValueParseError, parse_value
 from gxschema.exceptions import CellErrors, ParseError
@@ -212,5 +212,10 @@ def build_report(
         source=grid.source,
         detection=tuple(detection),
         extras=tuple(e for _, e in kept),
+        prose=tuple(
+            Paragraph(row.cells[0].text, row.location)
+            for row in grid.rows
+            if row.heading and row.cells and row.cells[0].text.strip()
+        ),
         spec=spec,
     )
