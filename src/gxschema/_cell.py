@@ -7,11 +7,20 @@ compiled spec).
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 import attrs
 
 from gxschema._values import BLANK, Value
 
-__all__ = ["Cell", "Location"]
+__all__ = ["Cell", "How", "Location"]
+
+How: TypeAlias = Literal["cell", "order", "split", "joined"]
+"""How a reader placed a cell's value: ``cell`` read from its own table cell (a grid
+reader matching labels and headers); ``order`` placed by its position in a run of
+values that had no cell boundaries (text whose cells ran together, a row without its
+label); ``split`` a run of digits cut into cells by the declared rules; ``joined``
+digit fragments broken over lines inside one cell, joined back."""
 
 
 @attrs.frozen
@@ -51,12 +60,15 @@ class Cell:
         source: where it was read from, when it was read.
         inferred: True when a reader had to infer the cell (for example by splitting
             digits that ran together); never silently.
+        how: how the reader placed the value (see :data:`How`); None for a cell that
+            was not read (generated, or built by hand).  Provenance: not compared.
     """
 
     value: Value = BLANK
     raw: str = ""
     source: Location | None = attrs.field(default=None, eq=False)
     inferred: bool = False
+    how: How | None = attrs.field(default=None, eq=False)
 
     @property
     def is_blank(self) -> bool:
