@@ -136,11 +136,7 @@ class CheckResult:
         """
         if self.verdict == "failed":
             raise ValidationError(
-                [
-                    v
-                    for v in self.violations
-                    if v.severity == "error" and v.status == "fail"
-                ]
+                [v for v in self.violations if v.severity == "error" and v.status == "fail"]
             )
         return self
 

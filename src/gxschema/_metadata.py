@@ -68,8 +68,10 @@ class Metadata:
 
 
 def _title(texts: Sequence[str]) -> tuple[int, str, re.Match[str]] | None:
-    """The first run of one to three paragraphs that reads as a title; one naming the
-    agency is preferred over one that does not."""
+    """The first run of one to three paragraphs that reads as a title.
+
+    A run naming the agency is preferred over one that does not.
+    """
     found: tuple[int, str, re.Match[str]] | None = None
     for start in range(len(texts)):
         for end in range(start + 1, min(start + 3, len(texts)) + 1):
@@ -84,8 +86,9 @@ def _title(texts: Sequence[str]) -> tuple[int, str, re.Match[str]] | None:
     return found
 
 
-def read_metadata(texts: Sequence[str], source: str | None = None,
-                  locations: Sequence[Location | None] = ()) -> Metadata:
+def read_metadata(
+    texts: Sequence[str], source: str | None = None, locations: Sequence[Location | None] = ()
+) -> Metadata:
     """Read the metadata from a report's text outside its tables.
 
     Args:
@@ -105,8 +108,9 @@ def read_metadata(texts: Sequence[str], source: str | None = None,
     hit = _title(head)
     if hit is not None:
         start, printed, m = hit
-        values.update(title=printed, title_from="title", year=int(m.group("year")),
-                      year_from="title")
+        values.update(
+            title=printed, title_from="title", year=int(m.group("year")), year_from="title"
+        )
         if start < len(locations):
             values["title_source"] = locations[start]
         agency = m.group("agency").strip(_AGENCY_JUNK)
@@ -116,14 +120,14 @@ def read_metadata(texts: Sequence[str], source: str | None = None,
             values.update(agency=agency, agency_from="title")
     if "year" not in values:
         for text in texts:
-            m = _PERIOD.search(text)
-            if m is not None:
-                values.update(year=int(m.group("year")), year_from="period")
+            period = _PERIOD.search(text)
+            if period is not None:
+                values.update(year=int(period.group("year")), year_from="period")
                 break
     if "year" not in values and source and not source.startswith("<"):
-        m = _FILE_YEAR.search(PurePath(source).name)
-        if m is not None:
-            values.update(year=int(m.group(1)), year_from="file_name")
+        named = _FILE_YEAR.search(PurePath(source).name)
+        if named is not None:
+            values.update(year=int(named.group(1)), year_from="file_name")
     return Metadata(**values)
 
 

@@ -20,7 +20,9 @@ from gxschema._spec import SectionSpec
 
 __all__ = ["FoundSection", "find_sections"]
 
-_HEADING = re.compile(r"^\s*(?:#+\s*)?(?P<number>[一二三四五六七八九十]+)\s*[、.．，,]\s*(?P<title>.*)$")
+_HEADING = re.compile(
+    r"^\s*(?:#+\s*)?(?P<number>[一二三四五六七八九十]+)\s*[、.．，,]\s*(?P<title>.*)$"
+)
 _LONGEST_TITLE = 40  # characters: a heading, not a sentence that starts with a number
 
 

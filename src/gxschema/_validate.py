@@ -134,15 +134,16 @@ def _state(cell: object) -> str:
 
 
 def _side(value: int | Decimal, states: list[str], zh: bool) -> str:
-    """A side's value as a message shows it: blank (or missing) when none of its cells
-    holds a number, never ``0``; its known part ``+ blank`` when some do not."""
+    """A side's value as a message shows it.
+
+    Blank (or missing) when none of its cells holds a number, never ``0``; its known
+    part ``+ blank`` when some do not.
+    """
     unknown = [s for s in states if s != "n"]
     if not unknown:
         return _fmt(value)
-    if "b" in unknown:
-        word = "空白" if zh else "blank"
-    else:
-        word = "缺失" if zh else "missing"
+    words = ("空白", "blank") if "b" in unknown else ("缺失", "missing")
+    word = words[0] if zh else words[1]
     if len(unknown) == len(states):
         return word
     return f"{_fmt(value)} + {word}"

@@ -26,7 +26,9 @@ NATIONAL_SECTIONS = (
     dsl.Section("二", S2, ("主动公开",)),
     dsl.Section("三", S3, ("申请",)),
     dsl.Section("四", S4, ("行政复议", "行政诉讼")),
-    dsl.Section("五", "五、存在的主要问题及改进情况", ("存在的主要问题", "问题", "改进"), prose=True),
+    dsl.Section(
+        "五", "五、存在的主要问题及改进情况", ("存在的主要问题", "问题", "改进"), prose=True
+    ),
     dsl.Section("六", "六、其他需要报告的事项", ("其他需要报告", "其他"), prose=True),
 )
 """The six numbered sections both national templates have (a section is recognised by
