@@ -103,8 +103,10 @@ def test_violations_are_frozen_hashable_records_with_both_messages() -> None:
 
 
 def test_check_gives_the_verdict_and_raises_on_request() -> None:
-    """check() gives the verdict; raise_if_failed() raises one ValidationError holding
-    every error-severity failure."""
+    """check() gives the verdict; raise_if_failed() raises one ValidationError.
+
+    The error holds every error-severity failure.
+    """
     r = report("1", "1", "5")
     result = gx.check(r, template=SPEC)
     assert result.verdict == "failed"
