@@ -392,3 +392,14 @@ def test_deleting_a_prose_section_keeps_it_ok_with_a_warning_naming_it(
     assert [(f.id, f.at) for f in result.findings if f.id == "R.section"] == [
         ("R.section", section.number)
     ]
+
+
+@pytest.mark.parametrize("form", ["text", "markdown", "html", "docx"])
+def test_every_form_keeps_the_section_headings(form: str) -> None:
+    from gxschema._sections import find_sections
+
+    report = gx.read(EXAMPLE)
+    spec = gx.templates.get(report.template)
+    again = gx.read(gx.render(report, form))
+    assert set(find_sections(again.prose, spec.sections)) == {s.number for s in spec.sections}
+    assert again.metadata.title == report.metadata.title
