@@ -251,9 +251,7 @@ def test_positions_survive_the_json() -> None:
 def test_the_right_template_year_gives_no_finding() -> None:
     result = gx.check(gx.read(EXAMPLE))
     assert "R.template_year" not in {f.id for f in result.findings}
-    late = attrs.evolve(
-        gx.read(EXAMPLE), metadata=gx.Metadata(year=2023, year_from="user")
-    )
+    late = attrs.evolve(gx.read(EXAMPLE), metadata=gx.Metadata(year=2023, year_from="user"))
     [year] = [f for f in gx.check(late).findings if f.id == "R.template_year"]
     assert "from the user" in year.message_en
 
@@ -294,9 +292,7 @@ def test_a_section_without_text_is_a_warning(tmp_path: Path) -> None:
 def test_the_year_falls_back_to_the_period_and_then_the_file_name(tmp_path: Path) -> None:
     body = _from(_lines(), "一、")
     period = tmp_path / "report.txt"
-    period.write_text(
-        "统计期限自2019年1月1日起至2019年12月31日止。\n\n" + body, encoding="utf-8"
-    )
+    period.write_text("统计期限自2019年1月1日起至2019年12月31日止。\n\n" + body, encoding="utf-8")
     meta = gx.read(period).metadata
     assert (meta.year, meta.year_from, meta.title) == (2019, "period", None)
     named = tmp_path / "agency-2022.txt"
@@ -403,3 +399,22 @@ def test_every_form_keeps_the_section_headings(form: str) -> None:
     again = gx.read(gx.render(report, form))
     assert set(find_sections(again.prose, spec.sections)) == {s.number for s in spec.sections}
     assert again.metadata.title == report.metadata.title
+
+
+def test_a_missing_cell_is_named_and_makes_it_incomplete() -> None:
+    report = gx.read(EXAMPLE)
+    tables = {
+        t: {ln: dict(cells) for ln, cells in lines.items()} for t, lines in report.tables.items()
+    }
+    del tables["s4"]["review"]["corrected"]
+    del tables["s3"]["r7_total"]["total"]
+    tables["s3"]["r7_total"]["natural_person"] = tables["s3"]["r1_open"]["natural_person"]
+    result = gx.check(attrs.evolve(report, tables=tables))
+    cells = [(f.table, f.at) for f in result.findings if f.id == "R.cell"]
+    assert cells == [("s3", "r7_total.total"), ("s4", "review.corrected")]
+    [s4] = [f for f in result.findings if f.id == "R.cell" and f.table == "s4"]
+    assert [(c.line_id, c.column_id, c.value) for c in s4.cells] == [("review", "corrected", None)]
+    assert result.verdict == "failed"  # C3.balance still fails in the 自然人 column
+    del tables["s3"]["r7_total"]["natural_person"]
+    rest = {t: v for t, v in tables.items() if t != "s3"}
+    assert gx.check(attrs.evolve(report, tables=rest)).verdict == "incomplete"
