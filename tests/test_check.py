@@ -44,6 +44,7 @@ def ids(result: gx.CheckResult, kind: str | None = None) -> list[Named]:
 
 
 def test_the_seed_fails_with_its_sections_missing_and_its_metadata(seed_path: Path) -> None:
+    """The seed fails (exit 1) on C3 only, lacks 五 and 六, and names its agency and year."""
     result = gx.check(gx.read(seed_path))
     assert result.verdict == "failed"
     assert result.exit_code == 1
@@ -64,6 +65,7 @@ def test_the_seed_fails_with_its_sections_missing_and_its_metadata(seed_path: Pa
 
 
 def test_findings_are_grouped_completeness_then_rules_then_claims(seed_path: Path) -> None:
+    """Findings come completeness first, then the rules, then the claims."""
     kinds = [f.kind for f in gx.check(gx.read(seed_path)).findings]
     assert kinds == sorted(kinds, key=["completeness", "rule", "claim"].index)
     assert kinds[0] == "completeness"
@@ -71,6 +73,7 @@ def test_findings_are_grouped_completeness_then_rules_then_claims(seed_path: Pat
 
 
 def test_the_seeds_json_has_the_verdict_metadata_and_kinds(seed_path: Path) -> None:
+    """The JSON adds the verdict, the metadata and each finding's kind, and keeps the violations."""
     code, out = run("check", str(seed_path), "--format", "json")
     assert code == 1
     [data] = orjson.loads(out)
@@ -110,6 +113,7 @@ def _from(lines: list[str], start: str, stop: str | None = None) -> str:
 
 
 def test_section_four_alone_is_incomplete_naming_every_missing_table(tmp_path: Path) -> None:
+    """Section 四 alone is incomplete (exit 3), with one R.table per missing table."""
     path = tmp_path / "s4-only.txt"
     path.write_text(_from(_lines(), "四、"), encoding="utf-8")
     result = gx.check(gx.read(path))
@@ -129,6 +133,7 @@ def test_section_four_alone_is_incomplete_naming_every_missing_table(tmp_path: P
 def test_a_fragment_of_section_three_is_incomplete_naming_its_missing_lines(
     tmp_path: Path,
 ) -> None:
+    """A fragment of 三 without （七）总计 is incomplete, naming the lines it lacks."""
     path = tmp_path / "s3-fragment.txt"
     path.write_text(_from(_lines(), "三、", "（七）总计"), encoding="utf-8")
     result = gx.check(gx.read(path))
@@ -165,6 +170,7 @@ def _blank_total() -> str:
 def test_a_blank_total_is_incomplete_for_check_and_diagnose_and_shown_blank(
     tmp_path: Path,
 ) -> None:
+    """A blank （七）总计 is incomplete for check and diagnose alike, and shown blank, not 0."""
     path = tmp_path / "blank-total.txt"
     path.write_text(_blank_total(), encoding="utf-8")
     report = gx.read(path)
@@ -190,6 +196,7 @@ def test_a_blank_total_is_incomplete_for_check_and_diagnose_and_shown_blank(
 
 
 def test_failed_wins_over_incomplete(tmp_path: Path) -> None:
+    """A report that both lacks a table and breaks a rule is failed."""
     lines = _lines()
     cut = next(i for i, ln in enumerate(lines) if ln.startswith("二、"))
     s2 = next(i for i, ln in enumerate(lines) if ln.startswith("三、"))
@@ -202,6 +209,7 @@ def test_failed_wins_over_incomplete(tmp_path: Path) -> None:
 
 
 def test_a_report_without_tables_is_unreadable() -> None:
+    """A report without any declared table is unreadable (exit 2)."""
     spec = gx.templates.get("national-2019")
     result = gx.check(gx.Report(template=spec.id, spec=spec))
     assert result.verdict == "unreadable"
@@ -209,6 +217,7 @@ def test_a_report_without_tables_is_unreadable() -> None:
 
 
 def test_exit_codes_over_several_files_follow_the_worst_verdict(tmp_path: Path) -> None:
+    """Over several files: unreadable, then failed, then incomplete decide the exit code."""
     blank = tmp_path / "blank.txt"
     blank.write_text(_blank_total(), encoding="utf-8")
     unreadable = tmp_path / "nothing.txt"
@@ -224,6 +233,7 @@ def test_exit_codes_over_several_files_follow_the_worst_verdict(tmp_path: Path) 
 
 
 def test_a_forced_template_names_the_columns_placed_by_position_and_the_year() -> None:
+    """Forcing national-2021 on a 2020 report names the columns placed by position and the year."""
     result = gx.check(gx.read(EXAMPLE, template="national-2021"))
     position = [f for f in result.findings if f.id == "R.position"]
     assert [f.table for f in position] == ["s2.art20_1"]
@@ -242,6 +252,7 @@ def test_a_forced_template_names_the_columns_placed_by_position_and_the_year() -
 
 
 def test_positions_survive_the_json() -> None:
+    """The columns placed by position go through the JSON."""
     report = gx.read(EXAMPLE, template="national-2021")
     again = gx.from_json(gx.to_json(report))
     assert again.detection == report.detection
@@ -249,6 +260,7 @@ def test_positions_survive_the_json() -> None:
 
 
 def test_the_right_template_year_gives_no_finding() -> None:
+    """R.template_year only when the year is outside the template's, naming where it came from."""
     result = gx.check(gx.read(EXAMPLE))
     assert "R.template_year" not in {f.id for f in result.findings}
     late = attrs.evolve(gx.read(EXAMPLE), metadata=gx.Metadata(year=2023, year_from="user"))
@@ -257,6 +269,7 @@ def test_the_right_template_year_gives_no_finding() -> None:
 
 
 def test_hzq_2024_is_ok_on_its_tables() -> None:
+    """A real 2024 PDF is ok on its tables, with every section found."""
     report = gx.read(need(CORPUS / "hzq-2024.pdf"))
     result = gx.check(report)
     assert result.verdict == "ok"
@@ -268,6 +281,7 @@ def test_hzq_2024_is_ok_on_its_tables() -> None:
 
 
 def test_sections_are_found_by_number_and_keyword_in_longer_titles(tmp_path: Path) -> None:
+    """A longer section title is still recognised by its number and keyword."""
     text = EXAMPLE.read_text(encoding="utf-8").replace(
         "五、存在的主要问题及改进情况", "五、政府信息公开工作存在的主要问题及改进情况"
     )
@@ -278,6 +292,7 @@ def test_sections_are_found_by_number_and_keyword_in_longer_titles(tmp_path: Pat
 
 
 def test_a_section_without_text_is_a_warning(tmp_path: Path) -> None:
+    """A prose section without text is an R.section_empty warning."""
     lines = [ln for ln in _lines() if "存在的主要问题及改进措施" not in ln]
     path = tmp_path / "empty-5.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -290,6 +305,7 @@ def test_a_section_without_text_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_the_year_falls_back_to_the_period_and_then_the_file_name(tmp_path: Path) -> None:
+    """Without a title the year comes from the statistics period, then the file name."""
     body = _from(_lines(), "一、")
     period = tmp_path / "report.txt"
     period.write_text("统计期限自2019年1月1日起至2019年12月31日止。\n\n" + body, encoding="utf-8")
@@ -302,6 +318,7 @@ def test_the_year_falls_back_to_the_period_and_then_the_file_name(tmp_path: Path
 
 
 def test_metadata_goes_through_the_json_strictly(seed_path: Path) -> None:
+    """Metadata goes through the JSON, and malformed metadata is refused."""
     report = gx.read(seed_path)
     again = gx.from_json(gx.to_json(report))
     assert again.metadata == report.metadata
@@ -312,6 +329,7 @@ def test_metadata_goes_through_the_json_strictly(seed_path: Path) -> None:
 
 
 def test_render_keeps_the_reports_own_title(seed_path: Path) -> None:
+    """Every form written keeps the report's own title, not the template's."""
     report = gx.read(seed_path)
     for form in ("text", "markdown", "html"):
         written = gx.render(report, form)
@@ -338,6 +356,7 @@ def _round_trip(report: gx.Report) -> gx.CheckResult:
 def test_a_rendered_consistent_report_is_ok_with_every_section(
     data: st.DataObject, template: str
 ) -> None:
+    """A consistent report, written and read back, is ok and lacks no section."""
     report = data.draw(reports(template))
     result = _round_trip(report)
     assert result.verdict == "ok", ids(result)
@@ -349,6 +368,7 @@ def test_a_rendered_consistent_report_is_ok_with_every_section(
 def test_deleting_a_table_or_line_makes_it_incomplete_naming_exactly_that(
     data: st.DataObject, template: str
 ) -> None:
+    """Deleting a table or line makes the verdict incomplete, naming exactly what was deleted."""
     report = data.draw(reports(template))
     spec = gx.templates.get(template)
     table = data.draw(st.sampled_from(spec.tables))
@@ -376,6 +396,7 @@ def test_deleting_a_table_or_line_makes_it_incomplete_naming_exactly_that(
 def test_deleting_a_prose_section_keeps_it_ok_with_a_warning_naming_it(
     data: st.DataObject, template: str
 ) -> None:
+    """Deleting a prose section keeps the verdict ok, with an R.section naming it."""
     report = data.draw(reports(template))
     spec = gx.templates.get(template)
     section = data.draw(st.sampled_from([s for s in spec.sections if s.prose]))
@@ -392,6 +413,7 @@ def test_deleting_a_prose_section_keeps_it_ok_with_a_warning_naming_it(
 
 @pytest.mark.parametrize("form", ["text", "markdown", "html", "docx"])
 def test_every_form_keeps_the_section_headings(form: str) -> None:
+    """Every form written and read back keeps all six section headings."""
     from gxschema._sections import find_sections
 
     report = gx.read(EXAMPLE)
@@ -402,6 +424,7 @@ def test_every_form_keeps_the_section_headings(form: str) -> None:
 
 
 def test_a_missing_cell_is_named_and_makes_it_incomplete() -> None:
+    """A missing cell is an R.cell naming it, and leaves the verdict incomplete."""
     report = gx.read(EXAMPLE)
     tables = {
         t: {ln: dict(cells) for ln, cells in lines.items()} for t, lines in report.tables.items()
