@@ -47,8 +47,9 @@ def test_unregistered_report_validates(report: gx.Report) -> None:
     """Validation uses the carried spec and finds the example's violations."""
     rules = {v.rule for v in gx.validate(report) if v.status == "fail"}
     assert {"C3.balance", "C3.results_total"} <= rules
+    assert gx.check(report).verdict == "failed"
     with pytest.raises(gx.ValidationError):
-        gx.check(report)
+        gx.check(report).raise_if_failed()
 
 
 @pytest.mark.parametrize("form", ["text", "html", "markdown", "docx"])

@@ -102,14 +102,25 @@ def test_violations_are_frozen_hashable_records_with_both_messages() -> None:
     assert "should equal" in v.message_en
 
 
-def test_check_raises_a_validation_error_grouping_failures() -> None:
-    """check() raises one ValidationError holding every error-severity failure."""
+def test_check_gives_the_verdict_and_raises_on_request() -> None:
+    """check() gives the verdict; raise_if_failed() raises one ValidationError.
+
+    The error holds every error-severity failure.
+    """
     r = report("1", "1", "5")
+    result = gx.check(r, template=SPEC)
+    assert result.verdict == "failed"
+    assert result.exit_code == 1
+    assert [f.id for f in result.findings] == ["T.delta"]
+    assert [f.kind for f in result.findings] == ["rule"]
     with pytest.raises(gx.ValidationError) as info:
-        gx.check(r, template=SPEC)
+        result.raise_if_failed()
     assert [v.rule for v in info.value.violations] == ["T.delta"]
-    good = report("1", "1", "2")
-    assert gx.check(good, template=SPEC) is good
+    good = gx.check(report("1", "1", "2"), template=SPEC)
+    assert good.verdict == "ok"
+    assert good.ok
+    assert good.raise_if_failed() is good
+    assert good.findings == ()
 
 
 def test_missing_table_is_not_a_violation() -> None:

@@ -5,7 +5,8 @@
 ['hubei-2019', 'hybrid-2021']
 
 This namespace is for using reports: reading (:func:`read`), checking
-(:func:`validate`, :func:`check`, :func:`diagnose`), writing (:func:`render`, JSON,
+(:func:`check` for the verdict and every finding, :func:`validate` for the rules,
+:func:`diagnose`), writing (:func:`render`, JSON,
 long rows), the records they return, and the errors.  The other audiences have their
 own namespaces:
 
@@ -18,10 +19,11 @@ own namespaces:
 """
 
 from gxschema import dsl, spec, templates, values
+from gxschema._check import CheckResult, Finding, check
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import Form, register_form
 from gxschema._read import detect_form, read
-from gxschema._report import Cell, Detection, Extra, Location, Report
+from gxschema._report import Cell, Detection, Extra, Location, Metadata, Paragraph, Report
 from gxschema._resolve import UnknownTemplateError
 from gxschema._serialize import (
     LongRow,
@@ -33,7 +35,7 @@ from gxschema._serialize import (
     to_json,
     typed_view,
 )
-from gxschema._validate import CellRef, Violation, check, validate
+from gxschema._validate import CellRef, Violation, validate
 from gxschema._values import BLANK, Number
 from gxschema._writers import render
 from gxschema.exceptions import (
@@ -52,15 +54,19 @@ __all__ = [
     "CellChange",
     "CellErrors",
     "CellRef",
+    "CheckResult",
     "DeclarationError",
     "Detection",
     "Explanation",
     "Extra",
+    "Finding",
     "Form",
     "GxSchemaError",
     "Location",
     "LongRow",
+    "Metadata",
     "Number",
+    "Paragraph",
     "ParseError",
     "Report",
     "UnknownTemplateError",

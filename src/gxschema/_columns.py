@@ -49,6 +49,8 @@ class Resolved:
     note: str
     hits: int
     misses: int
+    positional: tuple[str, ...] = ()
+    """The labels of the columns (and, in a flat table, lines) placed by position."""
 
 
 def _token(text: str, candidates: Sequence[tuple[str, object]]) -> tuple[str, object, bool]:
@@ -136,6 +138,7 @@ def resolve_columns(
     col_rows: list[list[ColumnSpec | str]] = []
     line_rows: list[list[LineSpec]] = []
     notes: list[str] = []
+    positional: list[str] = []
     for hrow in header_rows:
         cols: list[ColumnSpec | str] = []
         lines: list[LineSpec] = []
@@ -173,12 +176,14 @@ def resolve_columns(
     if present and len(missing) == 1 and len(unknown) == 1:
         # One label where one declared column is missing: a variant spelling of it.
         notes.append(f"header {unknown[0].strip()!r} read as {missing[0].label!r} by position")
+        positional.append(missing[0].label)
         col_rows = [[missing[0] if t == unknown[0] else t for t in row] for row in col_rows]
         present, unknown, missing = list(table.columns), [], []
         misses -= 1
     if not present:
         order: list[ColumnSpec | str] = list(table.columns)
         note = "no column header recognised: columns taken in the template's order"
+        positional = [c.label for c in table.columns]
     else:
         known_rows = [[t for t in row if isinstance(t, ColumnSpec)] for row in col_rows]
         order = list(_ordered(present, table.columns, known_rows))
@@ -197,17 +202,18 @@ def resolve_columns(
             Placed(None, c.id, c.label) if isinstance(c, ColumnSpec) else Placed(None, None, c)
             for c in order
         ]
-        return Resolved(layout, note, hits, misses)
+        return Resolved(layout, note, hits, misses, tuple(positional))
     named = {id(ln) for row in line_rows for ln in row}
     seen_lines = [ln for ln in table.lines if id(ln) in named]
     line_order = _ordered(seen_lines, table.lines, line_rows) if seen_lines else []
     line_order += [ln for ln in table.lines if id(ln) not in named]
     if len(seen_lines) < len(table.lines):
         note += "; lines not named in the header taken in the template's order"
+        positional += [ln.label for ln in table.lines if id(ln) not in named]
     layout = [
         Placed(ln.id, c.id, c.label)
         for ln in line_order
         for c in order
         if isinstance(c, ColumnSpec)
     ]
-    return Resolved(layout, note, hits, misses)
+    return Resolved(layout, note, hits, misses, tuple(positional))

@@ -32,6 +32,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
 
 from gxschema._dsl import row_decl, table_decl
+from gxschema._metadata import metadata_from_json, metadata_to_json
 from gxschema._report import Cell, Detection, Extra, Location, Report
 from gxschema._spec import TemplateSpec
 from gxschema._values import BLANK, Number, Value
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 _SOURCE = "<json>"
-REPORT_KEYS = frozenset({"template", "tables", "source", "detection", "extras"})
+REPORT_KEYS = frozenset({"template", "tables", "source", "detection", "extras", "metadata"})
 CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred"})
 LOCATION_KEYS = tuple(a.name for a in attrs.fields(Location))
 _LOCATION_SET = frozenset(LOCATION_KEYS)
@@ -358,12 +359,17 @@ def decode_report(
         extras = converter.structure(raw.get("extras", []), tuple[Extra, ...])
     except Exception as exc:
         raise _fail(_paths(exc, "detection/extras")) from None
+    try:
+        metadata = metadata_from_json(raw.get("metadata"))
+    except ValueError as exc:
+        raise _fail(str(exc).splitlines()) from None
     return Report(
         template=template,
         tables=tables,
         source=source,
         detection=detection,
         extras=extras,
+        metadata=metadata,
         spec=spec if spec.id == template else None,
     )
 
@@ -385,6 +391,7 @@ def encode_report(report: Report, converter: cattrs.Converter, option: int) -> b
             "source": report.source,
             "detection": converter.unstructure(report.detection),
             "extras": converter.unstructure(report.extras),
+            "metadata": metadata_to_json(report.metadata),
         },
         default=_default,
         option=option,

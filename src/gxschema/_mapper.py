@@ -205,6 +205,7 @@ class _Mapper:
             resolved = known[key] = resolve_columns(st.spec, rows, st.labels.tokens)
         st.layout = resolved.layout
         st.layout_note = resolved.note
+        st.positional = resolved.positional
         st.header_hits, st.header_misses = resolved.hits, resolved.misses
 
     # -- rows ----------------------------------------------------------------------

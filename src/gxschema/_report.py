@@ -8,9 +8,10 @@ from typing import Literal
 import attrs
 
 from gxschema._cell import Cell, Location
+from gxschema._metadata import Metadata
 from gxschema._spec import TemplateSpec
 
-__all__ = ["Cell", "Detection", "Extra", "Location", "Paragraph", "Report"]
+__all__ = ["Cell", "Detection", "Extra", "Location", "Metadata", "Paragraph", "Report"]
 
 
 @attrs.frozen
@@ -53,11 +54,15 @@ class Detection:
         table: the table id.
         template: the template whose declaration the table was read with.
         reason: the evidence, in words.
+        by_position: the labels of the columns (and, in a table whose lines are printed
+            side by side, lines) that were placed by their position because the header
+            did not name them; empty when every one was matched by label.
     """
 
     table: str
     template: str
     reason: str
+    by_position: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=True)
@@ -78,6 +83,8 @@ class Report:
         extras: rows and columns the template does not know, kept verbatim.
         prose: the text outside the tables (titles, headings, paragraphs), in document
             order; provenance, like ``source``: kept but not compared.
+        metadata: the agency, report year and title, each with where it came from;
+            read from the prose, kept and serialised, not compared.
         spec: the compiled template the report was read (or generated) with, so that
             every engine can use it even when it is not registered; provenance, like
             ``source``: not compared, not serialised.
@@ -89,6 +96,7 @@ class Report:
     detection: tuple[Detection, ...] = attrs.field(default=(), eq=False)
     extras: tuple[Extra, ...] = ()
     prose: tuple[Paragraph, ...] = attrs.field(default=(), eq=False)
+    metadata: Metadata = attrs.field(factory=Metadata, eq=False)
     spec: TemplateSpec | None = attrs.field(default=None, eq=False, repr=False)
 
     def cell(self, table: str, line: str, column: str) -> Cell | None:

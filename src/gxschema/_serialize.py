@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import attrs
 import cattrs
@@ -21,6 +21,7 @@ from cattrs.preconf.orjson import make_converter as _orjson_converter
 from gxschema._dsl import TableDecl, table_decl
 from gxschema._json import decode_report, encode_report, structure_cell, unstructure_cell
 from gxschema._json import typed_view as _typed_view
+from gxschema._metadata import MetaSource
 from gxschema._report import Cell, Location, Report
 from gxschema._resolve import TemplateLike, resolve_template, spec_of
 from gxschema._spec import TableSpec, TemplateSpec
@@ -261,9 +262,24 @@ def json_schema(spec: TemplateSpec) -> dict[str, Any]:
                         "table": {"type": "string"},
                         "template": {"type": "string"},
                         "reason": {"type": "string"},
+                        "by_position": {"type": "array", "items": {"type": "string"}},
                     },
                     "required": ["table", "template", "reason"],
                 },
+            },
+            "metadata": {
+                "type": "object",
+                "properties": {
+                    "agency": {"type": ["string", "null"]},
+                    "year": {"type": ["integer", "null"]},
+                    "title": {"type": ["string", "null"]},
+                    **{
+                        f"{name}_from": {"enum": [*get_args(MetaSource), None]}
+                        for name in ("agency", "year", "title")
+                    },
+                    "title_source": {"anyOf": [{"$ref": "#/$defs/location"}, {"type": "null"}]},
+                },
+                "additionalProperties": False,
             },
             "extras": {
                 "type": "array",

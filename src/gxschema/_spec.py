@@ -27,6 +27,7 @@ __all__ = [
     "Constraint",
     "LineSpec",
     "RuleSpec",
+    "SectionSpec",
     "Side",
     "TableSpec",
     "TemplateSpec",
@@ -208,6 +209,28 @@ class Constraint:
 
 
 @attrs.frozen
+class SectionSpec:
+    """One of a report's numbered sections (``一、总体情况`` … ``六、其他需要报告的事项``).
+
+    A section is found in a report's text by its number and one of its keywords, so that
+    the longer titles agencies print (``五、政府信息公开工作存在的主要问题及改进情况``)
+    are still recognised.
+
+    Attributes:
+        number: its number as printed (``"五"``).
+        title: the official heading, verbatim, number included (``"五、存在的主要问题及改进情况"``).
+        keywords: any of these, after the number, identifies the heading.
+        prose: whether the section is free text (一, 五, 六) rather than tables; a prose
+            section without text is worth a warning.
+    """
+
+    number: str
+    title: str
+    keywords: tuple[str, ...]
+    prose: bool = False
+
+
+@attrs.frozen
 class TableSpec:
     """A compiled table: lines × columns, the rules and their constraints.
 
@@ -300,6 +323,8 @@ class TemplateSpec:
         base: the id of the template it extends, if any.
         description: what it is and where it is used.
         tables: the tables, in document order.
+        sections: the report's numbered sections, in order (empty when the template
+            declares none: its reports are then not checked for sections).
     """
 
     id: str
@@ -309,11 +334,20 @@ class TemplateSpec:
     base: str | None
     description: str
     tables: tuple[TableSpec, ...]
+    sections: tuple[SectionSpec, ...] = ()
     derived: dict[str, Any] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False
     )
     """What engines derive from the spec once and keep with it (the constraint model of
     :func:`gxschema.spec.model`); not part of the spec: neither compared nor hashed."""
+
+    def section_of(self, table: TableSpec) -> SectionSpec | None:
+        """The declared section a table sits in (by its heading), or None."""
+        key = normalize_label(table.section)
+        for section in self.sections:
+            if normalize_label(section.title) == key:
+                return section
+        return None
 
     def table(self, id: str) -> TableSpec:
         """Return the table with this id.

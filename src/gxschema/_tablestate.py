@@ -18,6 +18,7 @@ from gxschema._columns import Placed, value_like
 from gxschema._detection import Choice
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import TableLabels
+from gxschema._metadata import read_metadata
 from gxschema._report import Cell, Detection, Extra, Paragraph, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec
 from gxschema._values import Kind, Value, ValueParseError, parse_value
@@ -99,6 +100,7 @@ class TableState:
     layout_fixed: bool = False  # set once a data row was read with the layout
     layout_rows: int = -1  # how many header rows the layout was resolved from
     layout_note: str = ""
+    positional: tuple[str, ...] = ()  # labels placed by position, not matched by label
     cells: dict[str, dict[str, Read]] = attrs.field(factory=dict)
     # Accepted lines as printed (sequence number, label cell, value cells).
     rows: list[tuple[int, GridCell | None, tuple[GridCell, ...]]] = attrs.field(factory=list)
@@ -192,7 +194,9 @@ def build_report(
             for ln in table.lines
             if ln.id in state.cells
         }
-        detection.append(Detection(table.id, spec.id, choice.reasons[table.id]))
+        detection.append(
+            Detection(table.id, spec.id, choice.reasons[table.id], state.positional)
+        )
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole
             kept += [
@@ -206,16 +210,20 @@ def build_report(
             raise errors[0]
         raise CellErrors(f"{len(errors)} cells cannot be read", errors, source=grid.source)
     kept.sort(key=lambda e: e[0])
+    prose = tuple(
+        Paragraph(row.cells[0].text, row.location)
+        for row in grid.rows
+        if row.heading and row.cells and row.cells[0].text.strip()
+    )
     return Report(
         template=spec.id,
         tables=tables,
         source=grid.source,
         detection=tuple(detection),
         extras=tuple(e for _, e in kept),
-        prose=tuple(
-            Paragraph(row.cells[0].text, row.location)
-            for row in grid.rows
-            if row.heading and row.cells and row.cells[0].text.strip()
+        prose=prose,
+        metadata=read_metadata(
+            [p.text for p in prose], grid.source, [p.source for p in prose]
         ),
         spec=spec,
     )

@@ -25,6 +25,7 @@ from gxschema._spec import (
     Constraint,
     LineSpec,
     RuleSpec,
+    SectionSpec,
     Side,
     TableSpec,
     TemplateSpec,
@@ -54,6 +55,7 @@ class Template:
     last_year: int | None = None
     base: str | None = None
     description: str = ""
+    sections: tuple[SectionSpec, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id or any(c.isspace() for c in self.id):
@@ -87,6 +89,7 @@ class Template:
         first_year: int | None = None,
         last_year: int | None = None,
         description: str = "",
+        sections: Sequence[SectionSpec] | None = None,
     ) -> Template:
         """Declare a variant: replace tables by id, add new ones, drop some.
 
@@ -99,6 +102,7 @@ class Template:
             first_year: the first report year it applies to (default: the base's).
             last_year: the last report year it applies to (default: the base's).
             description: what distinguishes the variant.
+            sections: its numbered sections (default: the base's).
 
         Returns:
             The new template.
@@ -128,6 +132,7 @@ class Template:
             last_year=last_year if last_year is not None else self.last_year,
             base=self.id,
             description=description,
+            sections=tuple(sections) if sections is not None else self.sections,
         )
 
     @cached_property
@@ -279,6 +284,7 @@ def compile_template(template: Template) -> TemplateSpec:
         base=template.base,
         description=template.description,
         tables=tables,
+        sections=template.sections,
     )
 
 
@@ -290,6 +296,7 @@ def template(
     first_year: int | None = None,
     last_year: int | None = None,
     description: str = "",
+    sections: Sequence[SectionSpec] = (),
 ) -> Template:
     """Declare a report template: an id and its table classes in document order.
 
@@ -300,6 +307,9 @@ def template(
         first_year: the first report year it applies to.
         last_year: the last report year it applies to.
         description: what it is and where it is used.
+        sections: the report's numbered sections (:class:`gxschema.dsl.Section`), so
+            that a check can say which are missing; the national ones are
+            ``gxschema.templates.NATIONAL_SECTIONS``.
 
     Returns:
         The template; register it with :func:`gxschema.templates.register` to make
@@ -316,6 +326,7 @@ def template(
         first_year=first_year,
         last_year=last_year,
         description=description,
+        sections=tuple(sections),
     )
 
 

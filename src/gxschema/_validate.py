@@ -23,9 +23,16 @@ from gxschema._resolve import TemplateLike, spec_of
 from gxschema._rules import Severity
 from gxschema._spec import Constraint, TableSpec
 from gxschema._values import Number
-from gxschema.exceptions import ValidationError
 
-__all__ = ["CellRef", "Violation", "check", "evaluate", "validate", "violation_record"]
+__all__ = [
+    "CellRef",
+    "Status",
+    "Violation",
+    "cell_ref",
+    "evaluate",
+    "validate",
+    "violation_record",
+]
 
 Status = Literal["fail", "uncertain"]
 
@@ -89,6 +96,27 @@ class Violation:
     message_en: str
 
 
+def cell_ref(report: Report, table: TableSpec, line_id: str, column_id: str) -> CellRef:
+    """A cell of a report named with its labels (value and raw None when it is absent).
+
+    Args:
+        report: the report.
+        table: the cell's table.
+        line_id: its line id.
+        column_id: its column id.
+    """
+    cell = report.cell(table.id, line_id, column_id)
+    value = cell.value if cell is not None else None
+    return CellRef(
+        line_id,
+        table.line(line_id).label,
+        column_id,
+        table.column(column_id).label,
+        value.value if isinstance(value, Number) else None,
+        cell.raw if cell is not None else None,
+    )
+
+
 def _fmt(n: int | Decimal) -> str:
     if type(n) is int:
         return str(n)
@@ -96,6 +124,29 @@ def _fmt(n: int | Decimal) -> str:
         text = format(n.normalize(), "f") if n == n.to_integral_value() else format(n, "f")
         return text
     return str(n)
+
+
+def _state(cell: object) -> str:
+    """``"n"`` for a cell holding a number, ``"b"`` for a blank one, ``"m"`` for absent."""
+    if cell is None:
+        return "m"
+    return "n" if isinstance(getattr(cell, "value", None), Number) else "b"
+
+
+def _side(value: int | Decimal, states: list[str], zh: bool) -> str:
+    """A side's value as a message shows it.
+
+    Blank (or missing) when none of its cells holds a number, never ``0``; its known
+    part ``+ blank`` when some do not.
+    """
+    unknown = [s for s in states if s != "n"]
+    if not unknown:
+        return _fmt(value)
+    words = ("空白", "blank") if "b" in unknown else ("缺失", "missing")
+    word = words[0] if zh else words[1]
+    if len(unknown) == len(states):
+        return word
+    return f"{_fmt(value)} + {word}"
 
 
 def _where(table: TableSpec, constraint: Constraint, zh: bool) -> str:
@@ -264,15 +315,27 @@ def violation_record(
         shared[key] = ref
     rule = constraint.rule
     fields = {
-        "lhs": _fmt(lhs),
-        "rhs": _fmt(rhs),
         "difference": _fmt(diff),
         "tolerance": _fmt(tolerance),
         "lhs_expr": constraint.lhs.expr,
         "rhs_expr": constraint.rhs.expr,
     }
-    zh = rule.zh.format(where=w.where_zh, **fields)
-    en = rule.en.format(where=w.where_en, **fields)
+    known = [
+        [_state(cells.get(t.line, {}).get(t.column)) for t in side.terms]
+        for side in (constraint.lhs, constraint.rhs)
+    ]
+    zh = rule.zh.format(
+        where=w.where_zh,
+        lhs=_side(lhs, known[0], True),
+        rhs=_side(rhs, known[1], True),
+        **fields,
+    )
+    en = rule.en.format(
+        where=w.where_en,
+        lhs=_side(lhs, known[0], False),
+        rhs=_side(rhs, known[1], False),
+        **fields,
+    )
     if status == "uncertain":
         zh += _UNCERTAIN_ZH
         en += _UNCERTAIN_EN
@@ -331,24 +394,3 @@ def validate(
             assert violation is not None
             out.append(violation)
     return out
-
-
-def check(report: Report, *, template: TemplateLike | None = None) -> Report:
-    """Validate and raise when an error-severity rule fails; return the report otherwise.
-
-    Args:
-        report: the report.
-        template: as for :func:`validate`.
-
-    Returns:
-        The same report.
-
-    Raises:
-        ValidationError: grouping every error-severity violation with status ``fail``.
-    """
-    errors = [
-        v for v in validate(report, template=template, severity=("error",)) if v.status == "fail"
-    ]
-    if errors:
-        raise ValidationError(errors)
-    return report

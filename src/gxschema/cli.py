@@ -1,7 +1,9 @@
 """The ``gxschema`` command line: check, diagnose, extract, templates, schema.
 
-Exit codes of ``check`` and ``diagnose``: 0 when no error-severity rule fails, 1 when
-one does, 2 when a file cannot be read (the other files are still checked).
+Exit codes of ``check`` and ``diagnose`` follow the verdict (:mod:`gxschema._check`):
+0 ``ok``, 1 ``failed``, 3 ``incomplete``, 2 ``unreadable`` (a file cannot be read, or
+holds no declared table; the other files are still checked).  Over several files the
+worst verdict decides: unreadable, then failed, then incomplete.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ import click
 import orjson
 
 from gxschema import templates
+from gxschema._check import EXIT_CODES, CheckResult, Finding, Verdict, check, worst
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import forms
+from gxschema._metadata import metadata_to_json
 from gxschema._read import read
 from gxschema._report import Report
 from gxschema._resolve import spec_of
 from gxschema._serialize import LONG_COLUMNS, long_rows, make_converter
 from gxschema._serialize import json_schema as _json_schema
-from gxschema._validate import Violation, validate
+from gxschema._validate import Violation
 from gxschema._writers import render
 from gxschema.exceptions import ParseError
 
@@ -51,10 +55,6 @@ def _read_all(
             click.echo(f"error: {exc}", err=True)
             failures.append((name, exc))
     return reports, failures
-
-
-def _is_error(v: Violation) -> bool:
-    return v.severity == "error" and v.status == "fail"
 
 
 def _violation_json(v: Violation) -> dict[str, Any]:
@@ -112,62 +112,126 @@ def main(load: tuple[str, ...]) -> None:
                 templates.set_origin(tid, f"--load {path}")
 
 
-@main.command()
+@main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_format_option("text", "json")
 @_lang_option("messages")
 @_template_option()
-def check(files: tuple[str, ...], fmt: str, lang: str, template: str | None) -> None:
-    """Check reports against their template's rules.
+def check_command(files: tuple[str, ...], fmt: str, lang: str, template: str | None) -> None:
+    """Judge reports: the verdict, then every finding (completeness, tables, claims).
 
-    Exits 0 when no error-severity rule fails, 1 when one does, 2 when a file cannot
-    be read.
+    Exits 0 when the verdict is ok, 1 when failed (an error-severity rule fails), 3
+    when incomplete (a table, line or cell is missing or blank, so a rule cannot be
+    decided), 2 when a file is unreadable.  Warnings never change the exit code.
     """
     reports, failures = _read_all(files, template)
-    code = 2 if failures else 0
-    results: list[dict[str, Any]] = [{"file": name, "error": str(e)} for name, e in failures]
+    verdicts: list[Verdict] = ["unreadable" for _ in failures]
+    results: list[dict[str, Any]] = [_unreadable_json(name, e) for name, e in failures]
     for name, outcome in reports:
-        violations = validate(outcome)
-        ok = not any(_is_error(v) for v in violations)
-        if not ok:
-            code = max(code, 1)
+        result = check(outcome)
+        verdicts.append(result.verdict)
         if fmt == "json":
-            results.append(
-                {
-                    "file": name,
-                    "template": outcome.template,
-                    "ok": ok,
-                    "violations": [_violation_json(v) for v in violations],
-                }
-            )
+            results.append(_check_json(name, result))
         else:
-            _print_check(name, outcome, violations, ok, lang)
+            _print_check(name, result, lang)
     if fmt == "json":
         order = {name: i for i, name in enumerate(files)}
         _dump(sorted(results, key=lambda r: order[r["file"]]))
-    sys.exit(code)
+    sys.exit(EXIT_CODES[worst(verdicts)])
 
 
-def _print_check(
-    name: str, report: Report, violations: list[Violation], ok: bool, lang: str
-) -> None:
+def _unreadable_json(name: str, error: ParseError) -> dict[str, Any]:
+    return {"file": name, "verdict": "unreadable", "ok": False, "error": str(error)}
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": f.id,
+        "kind": f.kind,
+        "severity": f.severity,
+        "status": f.status,
+        "table": f.table,
+        "at": f.at,
+        "cells": _converter.unstructure(f.cells),
+        "message_zh": f.message_zh,
+        "message_en": f.message_en,
+    }
+    if f.evidence is not None:
+        data["evidence"] = f.evidence
+    if f.violation is not None:
+        data.update(_violation_json(f.violation))
+        del data["rule"]
+    return data
+
+
+def _check_json(name: str, result: CheckResult) -> dict[str, Any]:
+    return {
+        "file": name,
+        "template": result.template,
+        "verdict": result.verdict,
+        "ok": result.ok,
+        "metadata": metadata_to_json(result.metadata),
+        "findings": [_finding_json(f) for f in result.findings],
+        "violations": [_violation_json(v) for v in result.violations],
+    }
+
+
+_VERDICT_STYLE = {
+    "ok": "[green]OK[/green]",
+    "failed": "[bold red]FAILED[/bold red]",
+    "incomplete": "[bold yellow]INCOMPLETE[/bold yellow]",
+    "unreadable": "[bold red]UNREADABLE[/bold red]",
+}
+_GROUPS = {
+    "completeness": ("完整性", "completeness"),
+    "rule": ("表格规则", "tables"),
+    "claim": ("文字陈述", "claims"),
+}
+
+
+def _headline(name: str, verdict: Verdict, result: CheckResult) -> str:
+    from rich.markup import escape
+
+    meta = result.metadata
+    about = " · ".join(
+        str(v) for v in (meta.agency, f"{meta.year}" if meta.year else None) if v
+    )
+    return (
+        f"{_VERDICT_STYLE[verdict]}  {escape(name)}  [dim]({result.template}"
+        + (f"; {escape(about)}" if about else "")
+        + ")[/dim]"
+    )
+
+
+def _print_check(name: str, result: CheckResult, lang: str) -> None:
     from rich.console import Console
     from rich.markup import escape
 
     console = Console(highlight=False, soft_wrap=True)
-    verdict = "[green]OK[/green]" if ok else "[bold red]FAILED[/bold red]"
-    console.print(f"{verdict}  {escape(name)}  [dim]({report.template})[/dim]")
-    if not violations:
-        console.print("  every rule holds")
+    console.print(_headline(name, result.verdict, result))
+    if not result.findings:
+        console.print("  every table is complete and every rule holds")
         return
-    for v in violations:
-        style = "red" if _is_error(v) else "yellow"
+    kind = None
+    for f in result.findings:
+        if f.kind != kind:
+            kind = f.kind
+            zh, en = _GROUPS[kind]
+            console.print(f"  [bold]{zh if lang == 'zh' else en}[/bold]")
+        style = "red" if f.severity == "error" and f.status == "fail" else "yellow"
+        where = " @ ".join(x for x in (f.table, f.at) if x)
         console.print(
-            f"  [{style}]{v.rule}[/{style}] {v.severity}, {v.status}  [dim]{v.table} @ {v.at}[/dim]"
+            f"    [{style}]{f.id}[/{style}] {f.severity}, {f.status}"
+            + (f"  [dim]{escape(where)}[/dim]" if where else "")
         )
-        console.print("    " + escape(v.message_zh if lang == "zh" else v.message_en))
-    errors = sum(1 for v in violations if _is_error(v))
-    console.print(f"  {errors} error(s), {len(violations) - errors} other finding(s)", style="dim")
+        console.print("      " + escape(f.message_zh if lang == "zh" else f.message_en))
+        if f.evidence:
+            console.print("      [dim]" + escape(f.evidence) + "[/dim]")
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    console.print(
+        f"  {result.verdict}: {errors} error(s), {len(result.findings) - errors} warning(s)",
+        style="dim",
+    )
 
 
 @main.command("diagnose")
@@ -189,30 +253,32 @@ def diagnose_command(
 
     Explanations come best first: the fewest (weighted) cells whose change makes every
     error-severity rule hold, typical slips (transposed digits, a total left 0 …)
-    named.  Exits 0 when every rule holds, 1 when one does not, 2 when a file cannot
-    be read.
+    named.  The verdict and exit code are ``check``'s: 0 ok, 1 failed, 3 incomplete
+    (a blank or missing cell; the explanations then say what it could hold), 2
+    unreadable.
     """
     reports, failures = _read_all(files, template)
-    code = 2 if failures else 0
-    results: list[dict[str, Any]] = [{"file": name, "error": str(e)} for name, e in failures]
+    verdicts: list[Verdict] = ["unreadable" for _ in failures]
+    results: list[dict[str, Any]] = [_unreadable_json(name, e) for name, e in failures]
     for name, outcome in reports:
-        explanations = diagnose(outcome, limit=limit)
-        if explanations:
-            code = max(code, 1)
+        result = check(outcome)
+        verdicts.append(result.verdict)
+        explanations = diagnose(outcome, limit=limit) if not result.ok else []
         if fmt == "json":
             results.append(
                 {
                     "file": name,
                     "template": outcome.template,
+                    "verdict": result.verdict,
                     "explanations": [_explanation_json(e) for e in explanations],
                 }
             )
         else:
-            _print_diagnosis(name, outcome, explanations, lang)
+            _print_diagnosis(name, result, explanations, lang)
     if fmt == "json":
         order = {name: i for i, name in enumerate(files)}
         _dump(sorted(results, key=lambda r: order[r["file"]]))
-    sys.exit(code)
+    sys.exit(EXIT_CODES[worst(verdicts)])
 
 
 def _explanation_json(e: Explanation) -> dict[str, Any]:
@@ -225,16 +291,21 @@ def _explanation_json(e: Explanation) -> dict[str, Any]:
     }
 
 
-def _print_diagnosis(name: str, report: Report, explanations: list[Explanation], lang: str) -> None:
+def _print_diagnosis(
+    name: str, result: CheckResult, explanations: list[Explanation], lang: str
+) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    report = result.report
     console = Console(highlight=False, soft_wrap=True)
-    verdict = "[bold red]BROKEN[/bold red]" if explanations else "[green]OK[/green]"
-    console.print(f"{verdict}  {escape(name)}  [dim]({report.template})[/dim]")
+    console.print(_headline(name, result.verdict, result))
     if not explanations:
-        console.print("  every rule holds")
+        if result.ok:
+            console.print("  every table is complete and every rule holds")
+        else:
+            console.print("  no change of the cells read explains it: see `gxschema check`")
         return
     for n, e in enumerate(explanations, 1):
         console.print(f"  [bold]{n}.[/bold] {e.kind}  [dim]weight {e.weight:g}[/dim]")
@@ -258,11 +329,13 @@ def _print_diagnosis(name: str, report: Report, explanations: list[Explanation],
             for col in table.columns:
                 cell = report.cell(table.id, line.id, col.id)
                 printed = escape(cell.raw.strip()) if cell is not None else ""
+                blank = "空白" if lang == "zh" else "blank"
+                missing = "缺失" if lang == "zh" else "missing"
                 change = proposed.get((table.id, line.id, col.id))
                 if change is None:
                     cells.append(printed)
                     continue
-                was = printed or "·"
+                was = printed or (blank if cell is not None else missing)
                 cells.append(
                     f"[bold red]{was}[/bold red] → [bold green]{_proposal(change)}[/bold green]"
                 )

@@ -32,12 +32,14 @@ from __future__ import annotations
 from gxschema._declare import columns, table
 from gxschema._dsl import Count, Delta, Money, amend, column, drop, line, rule
 from gxschema._expr import lines, sum_of, this
+from gxschema._spec import SectionSpec as Section
 from gxschema._template import Template, template
 
 __all__ = [
     "Count",
     "Delta",
     "Money",
+    "Section",
     "Template",
     "amend",
     "column",

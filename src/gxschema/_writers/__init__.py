@@ -53,7 +53,9 @@ def render(report: Report, form: str, *, template: TemplateLike | None = ...) ->
 def render(report: Report, form: str, *, template: TemplateLike | None = None) -> str | bytes:
     """Write a report in one of the :data:`FORMS`, laid out as the template prints it.
 
-    The title line is the template's title; then each section heading and its tables,
+    The title line is the report's own title (``report.metadata.title``), or the
+    template's when it has none; then every numbered section heading the template
+    declares (一 to 六, so that a rendered report lacks none) and each one's tables,
     with the caption, header and label cells the spec declares and every value as its
     raw text (or, when the report has none that reads as the value, the value written
     plainly, ``19万`` for an approximate one).  Tables and lines the report does not

@@ -51,7 +51,7 @@ from gxschema._report import Cell, Location, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import PLAIN, Number, ValueParseError, parse_value, render_value
 
-__all__ = ["LAYOUT_FORM", "cell_text", "lay_out", "lay_out_table", "written"]
+__all__ = ["LAYOUT_FORM", "cell_text", "lay_out", "lay_out_table", "sections", "written"]
 
 LAYOUT_FORM = "layout"
 """The ``form`` of a grid the layout produced (a reader's grid names its input form)."""
@@ -375,8 +375,9 @@ def written(report: Report, spec: TemplateSpec) -> Iterator[tuple[TableSpec, lis
 def lay_out(report: Report, spec: TemplateSpec) -> Grid:
     """Lay out a report as the grid every form's writer writes.
 
-    The grid holds the title (a heading row of role ``"title"``), then each section's
-    heading (role ``"section"``) and tables, in the spec's order.
+    The grid holds the title (a heading row of role ``"title"``: the report's own title
+    when it has one, else the template's), then each section's heading (role
+    ``"section"``) and tables, in the spec's order (see :func:`sections`).
 
     Args:
         report: the report.
@@ -391,14 +392,54 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
         ValueError: a value cannot be written as text (see :func:`cell_text`).
     """
     rows: list[GridRow] = []
-    if spec.title:
-        rows.append(_heading(spec.title, "title", 1))
-    section: str | None = None
-    for index, (table, lines) in enumerate(written(report, spec)):
-        if table.section != section:
-            section = table.section
-            if section:
-                rows.append(_heading(section, "section", len(rows) + 1))
-        laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
-        rows += laid.rows
+    title = report.metadata.title or spec.title
+    if title:
+        rows.append(_heading(title, "title", 1))
+    index = 0
+    for heading, tables in sections(report, spec):
+        if heading:
+            rows.append(_heading(heading, "section", len(rows) + 1))
+        for table, lines in tables:
+            laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
+            rows += laid.rows
+            index += 1
     return Grid(rows=tuple(rows), source="<layout>", form=LAYOUT_FORM)
+
+
+Section: TypeAlias = tuple[str, list[tuple[TableSpec, list[LineSpec]]]]
+"""A section as written: its heading and the tables (with their lines) under it."""
+
+
+def sections(report: Report, spec: TemplateSpec) -> list[Section]:
+    """The sections a report is written in, in order: each heading and its tables.
+
+    This is the one place the writers' section headings come from.  Every section the
+    template declares (``一、总体情况`` … ``六、其他需要报告的事项``) is written, with
+    or without tables, so that a rendered report lacks none; a table whose section
+    the template does not declare is written under its own heading, where it falls.
+
+    Args:
+        report: the report.
+        spec: its template's spec.
+
+    Returns:
+        ``(heading, [(table, lines), …])`` per section; the heading is empty for
+        tables declared without one.
+    """
+    out: list[Section] = []
+    by_number: dict[str, Section] = {}
+    for section in spec.sections:
+        entry: Section = (section.title, [])
+        out.append(entry)
+        by_number[section.number] = entry
+    current: Section | None = None
+    for table, lines in written(report, spec):
+        declared = spec.section_of(table)
+        if declared is not None:
+            by_number[declared.number][1].append((table, lines))
+            continue
+        if current is None or current[0] != table.section:
+            current = (table.section, [])
+            out.append(current)
+        current[1].append((table, lines))
+    return out

@@ -26,6 +26,7 @@ from gxschema.exceptions import DeclarationError
 from gxschema.templates._national import (
     NATIONAL_2019,
     NATIONAL_2021,
+    NATIONAL_SECTIONS,
     Applicants,
     Applications2019,
     Applications2021,
@@ -57,6 +58,7 @@ __all__ = [
     "HYBRID_2021",
     "NATIONAL_2019",
     "NATIONAL_2021",
+    "NATIONAL_SECTIONS",
     "Applicants",
     "Applications2019",
     "Applications2021",
@@ -364,6 +366,7 @@ def _compose(base_id: str, tables: Mapping[str, str]) -> Template:
         first_year=base.first_year,
         last_year=base.last_year,
         base=base_id,
+        sections=base.sections,
         description="Composed: "
         + ", ".join(f"{t} as in {tpl}" for t, tpl in sorted(tables.items())),
     )

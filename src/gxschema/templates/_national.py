@@ -21,6 +21,19 @@ S3 = "三、收到和处理政府信息公开申请情况"
 S4 = "四、政府信息公开行政复议、行政诉讼情况"
 INFO = "信息内容"
 
+NATIONAL_SECTIONS = (
+    dsl.Section("一", "一、总体情况", ("总体情况",), prose=True),
+    dsl.Section("二", S2, ("主动公开",)),
+    dsl.Section("三", S3, ("申请",)),
+    dsl.Section("四", S4, ("行政复议", "行政诉讼")),
+    dsl.Section(
+        "五", "五、存在的主要问题及改进情况", ("存在的主要问题", "问题", "改进"), prose=True
+    ),
+    dsl.Section("六", "六、其他需要报告的事项", ("其他需要报告", "其他"), prose=True),
+)
+"""The six numbered sections both national templates have (a section is recognised by
+its number and any of its keywords, since agencies print longer titles)."""
+
 RESULTS = "三、本年度办理结果"
 WITHHELD = (RESULTS, "（三）不予公开")
 UNABLE = (RESULTS, "（四）无法提供")
@@ -340,6 +353,7 @@ NATIONAL_2019 = Template(
     first_year=2019,
     last_year=2020,
     description="国办公开办函〔2019〕60号; used for the 2019 and 2020 reports.",
+    sections=NATIONAL_SECTIONS,
 )
 
 NATIONAL_2021 = Template(
@@ -348,4 +362,5 @@ NATIONAL_2021 = Template(
     tables=(Art20_1_2021, Art20_5_2021, Art20_6_2021, Art20_8_2021, Applications2021, Reviews),
     first_year=2021,
     description="国办公开办函〔2021〕30号; used from the 2021 reports on.",
+    sections=NATIONAL_SECTIONS,
 )
