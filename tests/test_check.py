@@ -69,7 +69,18 @@ def test_findings_are_grouped_completeness_then_rules_then_claims(seed_path: Pat
     kinds = [f.kind for f in gx.check(gx.read(seed_path)).findings]
     assert kinds == sorted(kinds, key=["completeness", "rule", "claim"].index)
     assert kinds[0] == "completeness"
-    assert kinds[-1] == "rule"
+    assert kinds[-1] == "claim"
+
+
+def test_the_seeds_claims_are_findings_citing_the_sentence(seed_path: Path) -> None:
+    """The seed's 实际办理申请2件 against （七）总计 0 is its one claim finding."""
+    result = gx.check(gx.read(seed_path))
+    [claim] = result.of_kind("claim")
+    assert (claim.id, claim.severity, claim.table) == ("T.handled", "warning", "s3")
+    assert claim.evidence is not None
+    assert "实际办理申请2件" in claim.evidence
+    assert [(c.line_id, c.value) for c in claim.cells] == [("r7_total", 0)]
+    assert result.verdict == "failed"  # warnings never change the verdict
 
 
 def test_the_seeds_json_has_the_verdict_metadata_and_kinds(seed_path: Path) -> None:
@@ -83,7 +94,7 @@ def test_the_seeds_json_has_the_verdict_metadata_and_kinds(seed_path: Path) -> N
     assert data["metadata"]["agency"] == "鹿城公安分局"
     assert data["metadata"]["year"] == 2020
     assert data["metadata"]["year_from"] == "title"
-    assert [f["kind"] for f in data["findings"]] == ["completeness"] * 2 + ["rule"] * 4
+    assert [f["kind"] for f in data["findings"]] == ["completeness"] * 2 + ["rule"] * 4 + ["claim"]
     rule = data["findings"][2]
     assert rule["id"] == "C3.balance"
     assert rule["lhs"] == 2
@@ -275,6 +286,9 @@ def test_hzq_2024_is_ok_on_its_tables() -> None:
     assert result.verdict == "ok"
     assert not result.of_kind("completeness")
     assert (result.metadata.agency, result.metadata.year) == ("淮安市洪泽区人民政府", 2024)
+    [claim] = result.of_kind("claim")  # the text says 受理17件, the table 95
+    assert claim.id == "T.received"
+    assert [c.value for c in claim.cells] == [95]
 
 
 # -- sections ---------------------------------------------------------------------------------

@@ -186,6 +186,9 @@ def test_site_builds(tmp_path: Path) -> None:
             # What a variant needs to drop it: the class and attribute it is declared as.
             if rule.name:
                 assert f"{rule.owner}.{rule.name}" in page, f"reference/{tid}: {rule.id} name"
+        for claim in spec.claims:
+            assert claim.id in page, f"reference/{tid}: claim {claim.id} missing"
+            assert f"{claim.owner}.{claim.name}" in page, f"reference/{tid}: {claim.id} name"
         for table in spec.tables:
             assert table.class_name in page, f"reference/{tid}: {table.id} class"
             assert table.columns_name in page, f"reference/{tid}: {table.id} columns class"

@@ -394,6 +394,9 @@ def test_html_is_well_formed(template: str) -> None:
     # Every numbered section, those without tables (一, 五, 六) too.
     assert headings == [s.title for s in spec.sections]
     assert {t.section for t in spec.tables} <= set(headings)
+    stated = {c.section for c in spec.claims if c.section and c.wording}  # the overview
+    assert stated <= set(headings)
+    assert len(list(root.iter("p"))) == len(stated)
 
 
 def test_html_escapes_and_breaks_lines() -> None:

@@ -20,7 +20,7 @@ from sphinx.util import logging
 
 import gxschema
 from gxschema import templates
-from gxschema.spec import ColumnSpec, LineSpec, RuleSpec, TableSpec, TemplateSpec
+from gxschema.spec import ClaimSpec, ColumnSpec, LineSpec, RuleSpec, TableSpec, TemplateSpec
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +117,22 @@ def rule_row(rule: RuleSpec, tbl: TableSpec, places: Counter[str]) -> list[str]:
     ]
 
 
+def claim_row(claim: ClaimSpec) -> list[str]:
+    """One row of a table's Claims table: the words, the cells, how the writers say it."""
+    cells = "; or ".join(code(r.expr) for r in claim.readings)
+    if claim.share is not None:
+        cells += f"; a % after it: {code(claim.share_id)}, its share of {code(claim.share.expr)}"
+    return [
+        code(claim.id),
+        code(f"{claim.owner}.{claim.name}"),
+        " · ".join(code(p) for p in claim.phrases),
+        f"{cells} in {code(claim.column)}",
+        " ".join(text(u) for u in claim.units),
+        text(claim.wording.replace("{n}", "N")),
+        text(claim.doc),
+    ]
+
+
 def table_section(tbl: TableSpec) -> list[str]:
     """The part of a template page that describes one table."""
     out = [f"## {code(tbl.id)} {text(tbl.label)}", ""]
@@ -148,6 +164,19 @@ def table_section(tbl: TableSpec) -> list[str]:
         ["id", "declared as", "severity", "relation", "scope", "note"],
         (rule_row(r, tbl, places) for r in tbl.rules),
     )
+    if tbl.claims:
+        out += [
+            "Claims: numbers the report's text states again (warnings when they differ). "
+            "A phrase is a regular expression for the words before the number; a variant "
+            "adds phrases with `amend(phrases=...)` or drops a claim by its id or "
+            "attribute.",
+            "",
+        ]
+        out += table(
+            "Claims",
+            ["id", "declared as", "phrases", "cells", "units", "written as", "note"],
+            (claim_row(c) for c in tbl.claims),
+        )
     return out
 
 

@@ -6,8 +6,9 @@
 
 This namespace is for using reports: reading (:func:`read`), checking
 (:func:`check` for the verdict and every finding, :func:`validate` for the rules,
-:func:`diagnose`), writing (:func:`render`, JSON,
-long rows), the records they return, and the errors.  The other audiences have their
+:func:`diagnose`, and :func:`check_claims` for the numbers the text states), writing
+(:func:`render`, JSON, long rows), the records they return, and the errors.  The other
+audiences have their
 own namespaces:
 
 * :mod:`gxschema.dsl` — declaring templates (the built-in ones use it as you do);
@@ -20,6 +21,7 @@ own namespaces:
 
 from gxschema import dsl, spec, templates, values
 from gxschema._check import CheckResult, Finding, check
+from gxschema._claims import ClaimCheck, check_claims
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import Form, register_form
 from gxschema._read import detect_form, read
@@ -55,6 +57,7 @@ __all__ = [
     "CellErrors",
     "CellRef",
     "CheckResult",
+    "ClaimCheck",
     "DeclarationError",
     "Detection",
     "Explanation",
@@ -73,6 +76,7 @@ __all__ = [
     "ValidationError",
     "Violation",
     "check",
+    "check_claims",
     "configure_converter",
     "detect_form",
     "diagnose",

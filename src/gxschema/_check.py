@@ -24,6 +24,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from gxschema._claims import check_claims
 from gxschema._metadata import Metadata
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, spec_of
@@ -390,8 +391,10 @@ def _claim_findings(report: Report, spec: TemplateSpec) -> list[Finding]:
     """The findings of the narrative claims (``T.*``, kind ``"claim"``).
 
     This is the one place claim findings are gathered: each claim of the report's prose
-    that the tables do not repeat becomes a warning finding here (its sentence as
-    ``evidence``, the cells it names as ``cells``).  None are gathered yet.
+    that the tables do not repeat (:func:`gxschema.check_claims`) becomes a warning
+    finding, its sentence as ``evidence`` and the cells it names as ``cells``.  A claim
+    whose cells are blank or missing is not a finding: the completeness findings
+    already name those cells, and the claim can neither hold nor fail.
 
     Args:
         report: the report.
@@ -400,7 +403,22 @@ def _claim_findings(report: Report, spec: TemplateSpec) -> list[Finding]:
     Returns:
         The claim findings, in the order the prose states them.
     """
-    return []
+    return [
+        Finding(
+            id=c.claim,
+            kind="claim",
+            severity=c.severity,
+            status="fail",
+            table=c.table,
+            at=c.column,
+            cells=c.cells,
+            message_zh=c.message_zh,
+            message_en=c.message_en,
+            evidence=c.sentence,
+        )
+        for c in check_claims(report, template=spec)
+        if c.holds == "fails"
+    ]
 
 
 def check(report: Report, *, template: TemplateLike | None = None) -> CheckResult:

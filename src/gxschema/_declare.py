@@ -23,6 +23,7 @@ from gxschema._dsl import (
     METADATA_KEY,
     ROW_ATTR,
     TABLE_ATTR,
+    ClaimDecl,
     D,
     FieldDecl,
     Layout,
@@ -37,7 +38,7 @@ from gxschema._dsl import (
     line,
     row_decl,
 )
-from gxschema._expr import LineSelector, linearize
+from gxschema._expr import Expr, LineSelector, linearize
 from gxschema._labels import normalize_label
 from gxschema._values import Kind
 from gxschema.exceptions import DeclarationError
@@ -78,33 +79,69 @@ class _Body:
     drop_fields: frozenset[str]
     drop_rules: frozenset[str]
     amends: Mapping[str, _Amend]
+    claims: tuple[ClaimDecl, ...] = ()
+    drop_claims: frozenset[str] = frozenset()
+    claim_amends: Mapping[str, _Amend] = attrs.field(factory=dict)
 
 
 def _scan(
-    cls: type, base_fields: Sequence[str], base_rules: Sequence[RuleDecl], what: str
+    cls: type,
+    base_fields: Sequence[str],
+    base_rules: Sequence[RuleDecl],
+    what: str,
+    base_claims: Sequence[ClaimDecl] = (),
 ) -> _Body:
-    """Take the rules, drops and amends out of the class body (they are not fields)."""
+    """Take the rules, claims, drops and amends out of the class body (not fields)."""
     owner = cls.__name__
     rules: list[RuleDecl] = []
+    claims: list[ClaimDecl] = []
     drop_fields: set[str] = set()
     drop_rules: set[str] = set()
+    drop_claims: set[str] = set()
     amends: dict[str, _Amend] = {}
+    claim_amends: dict[str, _Amend] = {}
     rule_keys = {k for r in base_rules for k in (r.name, r.id)}
+    claim_keys = {k for c in base_claims for k in (c.name, c.id)}
     for name, value in list(vars(cls).items()):
         if isinstance(value, RuleDecl):
             rules.append(attrs.evolve(value, name=name, owner=owner))
+        elif isinstance(value, ClaimDecl):
+            if what != "line":
+                raise DeclarationError(
+                    f"{owner}.{name}: claims are declared in a @dsl.table class, next to "
+                    "the lines they repeat"
+                )
+            claims.append(attrs.evolve(value, name=name, owner=owner))
         elif isinstance(value, _Drop):
             for target in value.targets or (name,):
                 if target in base_fields:
                     drop_fields.add(target)
                 elif target in rule_keys:
                     drop_rules.add(target)
+                elif target in claim_keys:
+                    drop_claims.add(target)
                 else:
                     raise DeclarationError(
                         f"{owner}: drop() of {target!r}, which the base does not declare; "
                         + _what_exists(base_fields, base_rules, what)
+                        + (
+                            "; claims: " + ", ".join(f"{c.name} ({c.id})" for c in base_claims)
+                            if base_claims
+                            else ""
+                        )
                     )
+        elif isinstance(value, _Amend) and name in claim_keys:
+            if value.label is not None or value.aliases:
+                raise DeclarationError(
+                    f"{owner}: amend() of the claim {name!r} takes phrases= and doc=, "
+                    "not a label or aliases"
+                )
+            claim_amends[name] = value
         elif isinstance(value, _Amend):
+            if value.phrases:
+                raise DeclarationError(
+                    f"{owner}: amend() of {name!r} gives phrases, which only a claim has"
+                )
             if name not in base_fields:
                 raise DeclarationError(
                     f"{owner}: amend() of {name!r}, which the base does not declare; "
@@ -114,7 +151,101 @@ def _scan(
         else:
             continue
         delattr(cls, name)  # a marker must not shadow an inherited field's slot
-    return _Body(tuple(rules), frozenset(drop_fields), frozenset(drop_rules), amends)
+    return _Body(
+        tuple(rules),
+        frozenset(drop_fields),
+        frozenset(drop_rules),
+        amends,
+        tuple(claims),
+        frozenset(drop_claims),
+        claim_amends,
+    )
+
+
+def _merge_claims(
+    owner: str, inherited: Sequence[ClaimDecl], body: _Body, fields: Sequence[FieldDecl]
+) -> tuple[ClaimDecl, ...]:
+    """The base's claims, amended, dropped or redeclared as the variant says, then its own.
+
+    An inherited claim on a line the variant drops goes with the line (the words no
+    longer have cells to repeat), unless the variant redeclares it.
+    """
+    claims: list[ClaimDecl] = []
+    names = {f.name for f in fields}
+    select = make_selector(fields)
+    for c in inherited:
+        if c.name in body.drop_claims or c.id in body.drop_claims:
+            continue
+        if not _names_within(c, names, select):
+            if c.name in body.claim_amends or c.id in body.claim_amends:
+                raise DeclarationError(
+                    f"{owner}: amend() of the claim {c.name!r}, whose lines are dropped"
+                )
+            if not any(d.name == c.name for d in body.claims):
+                continue
+        change = body.claim_amends.get(c.name) or body.claim_amends.get(c.id)
+        if change is not None:
+            c = attrs.evolve(
+                c,
+                phrases=c.phrases + tuple(p for p in change.phrases if p not in c.phrases),
+                doc=change.doc if change.doc is not None else c.doc,
+            )
+        claims.append(c)
+    for decl in body.claims:
+        index = next((i for i, c in enumerate(claims) if c.name == decl.name), None)
+        if index is not None:
+            claims[index] = decl  # redeclared under the same name: replaced in place
+        elif any(c.id == decl.id for c in claims):
+            raise DeclarationError(f"{owner}: two claims share the id {decl.id!r}")
+        else:
+            claims.append(decl)
+    shape = fields[0].row if fields else None
+    columns = {f.name for f in row_decl(shape).fields} if shape is not None else set()
+    for c in claims:
+        check_claim(owner, c, fields, columns)
+    return tuple(claims)
+
+
+def _exprs(claim: ClaimDecl) -> tuple[Expr, ...]:
+    share = (claim.share_of,) if claim.share_of is not None else ()
+    return (claim.cells, *claim.also, *share)
+
+
+def _names_within(
+    claim: ClaimDecl, names: set[str], select: Callable[[LineSelector], tuple[str, ...]]
+) -> bool:
+    try:
+        return all(n in names for e in _exprs(claim) for n in linearize(e, select=select)[0])
+    except DeclarationError:
+        return False
+
+
+def check_claim(
+    owner: str, claim: ClaimDecl, fields: Sequence[FieldDecl], columns: Iterable[str]
+) -> None:
+    """Check that a claim names declared lines and a declared column."""
+    select = make_selector(fields)
+    names = {f.name for f in fields}
+    if claim.column not in set(columns):
+        raise DeclarationError(
+            f"{owner}: claim {claim.id!r} reads the column {claim.column!r}, which is not "
+            f"declared; columns: {', '.join(sorted(columns))}"
+        )
+    for expr in _exprs(claim):
+        try:
+            weights, const = linearize(expr, select=select)
+        except DeclarationError as exc:
+            raise DeclarationError(f"{owner}: claim {claim.id!r}: {exc}") from None
+        missing = [n for n in weights if n not in names]
+        if missing:
+            raise DeclarationError(
+                f"{owner}: claim {claim.id!r} names {missing[0]!r}, which is not declared "
+                "(a variant that drops a line must drop or redeclare the claims on it)"
+            )
+        if not weights or const:
+            raise DeclarationError(
+                f"{owner}: claim {claim.id!r}: the cells are a sum of lines, without constants"
+            )
 
 
 def _amended(field: attrs.Attribute[Any], change: _Amend) -> attrs.Attribute[Any]:
@@ -416,8 +547,9 @@ def table(
             raise DeclarationError(f"{owner}: @dsl.table needs an id and a label")
         base_fields = [f.name for f in base_decl.fields] if base_decl else []
         base_rules = base_decl.rules if base_decl else ()
+        base_claims = base_decl.claims if base_decl else ()
         shape = base_decl.fields[0].row if base_decl else None
-        body = _scan(cls, base_fields, base_rules, "line")
+        body = _scan(cls, base_fields, base_rules, "line", base_claims)
         new = _build(cls, "line", base, body, shape, sys._getframe(1).f_locals)
         fields = _line_decls(new)
         rules = _merge_rules(owner, base_rules, body)
@@ -430,6 +562,7 @@ def table(
             )
         for r in rules:
             check_rule(owner, r, fields)
+        claims = _merge_claims(owner, base_claims, body, fields)
         decl = TableDecl(
             id=table_id,
             name=owner,
@@ -441,6 +574,7 @@ def table(
             header=_pick(header, base_decl.header if base_decl else "", ""),
             layout=_pick(layout, base_decl.layout if base_decl else "grid", "grid"),
             doc=(cls.__doc__ or (base_decl.doc if base_decl else "")).strip(),
+            claims=claims,
         )
         setattr(new, TABLE_ATTR, decl)
         return typing.cast(T, new)

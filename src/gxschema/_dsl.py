@@ -33,6 +33,7 @@ Engines never read these classes: they read the compiled spec (:mod:`gxschema._s
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal, TypeAlias, TypeVar
@@ -40,12 +41,13 @@ from typing import Any, Literal, TypeAlias, TypeVar
 import attrs
 
 from gxschema._cell import Cell
-from gxschema._expr import Relation
+from gxschema._expr import Expr, Relation
 from gxschema._rules import Severity
 from gxschema._values import MONEY_UNITS, Kind
 from gxschema.exceptions import DeclarationError
 
 __all__ = [
+    "ClaimDecl",
     "Count",
     "Delta",
     "FieldDecl",
@@ -54,6 +56,7 @@ __all__ = [
     "RuleDecl",
     "TableDecl",
     "amend",
+    "claim",
     "column",
     "drop",
     "line",
@@ -157,6 +160,44 @@ class RuleDecl:
     owner: str = ""
 
 
+@attrs.frozen(eq=False)
+class ClaimDecl:
+    """A declared narrative claim: words of the prose that state a number of the table.
+
+    Attributes:
+        id: the stable claim id (``T.received``).
+        cells: the lines whose sum, in ``column``, the stated number repeats.
+        column: the column the lines are read in (``total``).
+        phrases: regular expressions for the words that introduce the number
+            (``收到|受理``); a few words may stand between them and the number.
+        also: other sums of lines the prose may mean instead (``new + carried_in`` for
+            共受理N件（含上年结转M件）); a stated number equal to one of them holds too.
+        units: the measure words that must follow the number (``件``, ``起``).
+        wording: how the writers state it, ``{n}`` standing for the number (empty:
+            they do not).
+        section: the heading of the section the writers state it in.
+        share_of: the lines a percentage printed after the number is a share of.
+        share_id: the id of that percentage's check.
+        doc: a note for the generated reference.
+        name: the attribute name it was declared under (set by the class).
+        owner: the name of the class that declared it (set by the class).
+    """
+
+    id: str
+    cells: Expr
+    column: str
+    phrases: tuple[str, ...]
+    also: tuple[Expr, ...] = ()
+    units: tuple[str, ...] = ("件",)
+    wording: str = ""
+    section: str = ""
+    share_of: Expr | None = None
+    share_id: str = ""
+    doc: str = ""
+    name: str = ""
+    owner: str = ""
+
+
 @attrs.frozen
 class RowDecl:
     """The compiled declaration of a :func:`columns` class: its columns and its rules."""
@@ -181,6 +222,7 @@ class TableDecl:
     header: str = ""
     layout: Layout = "grid"
     doc: str = ""
+    claims: tuple[ClaimDecl, ...] = ()
 
     @property
     def row(self) -> RowDecl:
@@ -200,6 +242,7 @@ class _Amend:
     label: str | None
     aliases: tuple[str, ...]
     doc: str | None
+    phrases: tuple[str, ...] = ()
 
 
 def column(
@@ -357,20 +400,130 @@ def drop(*targets: str) -> Any:
     return _Drop(tuple(_text(t, "a drop() target") for t in targets))
 
 
-def amend(*, label: str | None = None, aliases: Iterable[str] = (), doc: str | None = None) -> Any:
-    """In a variant, change an inherited field's label or add aliases to it.
+def amend(
+    *,
+    label: str | None = None,
+    aliases: Iterable[str] = (),
+    doc: str | None = None,
+    phrases: Iterable[str] = (),
+) -> Any:
+    """In a variant, change an inherited field's label or aliases, or a claim's phrases.
 
     Args:
-        label: a new label, or None to keep the inherited one.
-        aliases: aliases added to the inherited ones.
+        label: a new label, or None to keep the inherited one (fields only).
+        aliases: aliases added to the inherited ones (fields only).
         doc: a new reference note, or None to keep it.
+        phrases: phrases added to an inherited :func:`claim`'s (claims only).
 
     Returns:
         A marker picked up by :func:`columns` or :func:`table`.
+
+    Raises:
+        DeclarationError: a text is empty, or a phrase is not a regular expression.
     """
     return _Amend(
         label=_text(label, "a label") if label is not None else None,
         aliases=_texts(aliases, "aliases"),
+        doc=doc,
+        phrases=_phrases(phrases, "amend()"),
+    )
+
+
+def _phrases(value: Iterable[str], owner: str) -> tuple[str, ...]:
+    out = _texts(value, f"{owner}: phrases")
+    for phrase in out:
+        try:
+            pattern = re.compile(phrase)
+        except re.error as exc:
+            raise DeclarationError(
+                f"{owner}: the phrase {phrase!r} is not a regular expression: {exc}"
+            ) from None
+        if pattern.match(""):
+            raise DeclarationError(f"{owner}: the phrase {phrase!r} matches the empty text")
+    return out
+
+
+def claim(
+    id: str,
+    cells: Expr,
+    *,
+    column: str,
+    phrases: Iterable[str],
+    also: Iterable[Expr] = (),
+    units: Iterable[str] = ("件",),
+    wording: str | None = None,
+    section: str = "",
+    share_of: Expr | None = None,
+    share_id: str = "T.share",
+    doc: str = "",
+) -> Any:
+    """Declare a narrative claim of a table class: a number the prose repeats.
+
+    Reports state some figures of their tables again in words (``共收到申请2件``).  A
+    claim says which words introduce such a number and which cells it repeats, so the
+    prose can be checked against the table (:func:`gxschema.claims`).  Phrases are data
+    of the declaration, as labels are: a variant adds phrases with :func:`amend`, drops
+    a claim with :func:`drop` (by attribute name or id), or redeclares it.
+
+    Args:
+        id: the stable claim id, e.g. ``"T.received"``.
+        cells: the lines whose sum the number repeats, built from :data:`this`,
+            :func:`sum_of` and :func:`lines` as in a table rule.
+        column: the column id the lines are read in (``"total"``).
+        phrases: regular expressions for the words that introduce the number; they
+            are searched in the words before it, the nearest (and then the longest)
+            match naming the claim.
+        also: other sums of lines the same words may mean; a stated number equal to
+            one of them holds, and the finding says which.
+        units: the measure words that must follow the number.
+        wording: how the writers state the claim in the report's text, ``{n}``
+            standing for the number (``结转下年度继续办理{n}件``); by default the first
+            phrase, the number and the first unit, when that phrase is plain words.
+        section: the heading of the section the writers state it in (``一、总体情况``);
+            empty: the writers do not state it.
+        share_of: the lines (in the same column) of which a percentage printed right
+            after the number (``予以公开10件，占20%``, ``（17.46%）``) is the share: it
+            should be 100 × the number / their sum, to the printed precision.
+        share_id: the id of the percentage's check.
+        doc: a note for the generated reference.
+
+    Returns:
+        A claim declaration, picked up by :func:`table`.
+
+    Raises:
+        DeclarationError: the id, phrases, units or cells are malformed.
+    """
+    if not isinstance(id, str) or not id.strip():
+        raise DeclarationError(f"a claim needs a non-empty string id, not {id!r}")
+    exprs = (cells, *also, *((share_of,) if share_of is not None else ()))
+    for expr in exprs:
+        if not isinstance(expr, Expr):
+            raise DeclarationError(
+                f"claim {id!r}: cells are lines such as `this.new` or "
+                f"`sum_of(lines(under=...))`, not {expr!r}"
+            )
+    found = _phrases(phrases, f"claim {id!r}")
+    if not found:
+        raise DeclarationError(f"claim {id!r} needs at least one phrase")
+    measure = _texts(units, f"claim {id!r}: units")
+    if not measure:
+        raise DeclarationError(f"claim {id!r} needs at least one unit")
+    if wording is None:
+        plain = re.escape(found[0]) == found[0]
+        wording = f"{found[0]}{{n}}{measure[0]}" if plain else ""
+    if wording and wording.count("{n}") != 1:
+        raise DeclarationError(f"claim {id!r}: the wording {wording!r} needs one {{n}}")
+    return ClaimDecl(
+        id=id,
+        cells=cells,
+        column=_text(column, f"claim {id!r}: the column"),
+        phrases=found,
+        also=tuple(also),
+        units=measure,
+        wording=wording,
+        section=section,
+        share_of=share_of,
+        share_id=_text(share_id, f"claim {id!r}: share_id") if share_of is not None else "",
         doc=doc,
     )
 

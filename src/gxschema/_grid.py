@@ -48,11 +48,14 @@ MAX_CELLS = 50_000
 """More cells than this in all and the input is refused (it also bounds the work)."""
 
 
-Role: TypeAlias = Literal["title", "section", "caption", "corner", "column", "line", "value"]
-"""What a cell is, as the layout wrote it: the document's ``title`` or a ``section``
-heading (heading rows); a table's ``caption`` row, its ``corner`` (over the label
-columns), a ``column`` header (a column's label or group heading, or the header over all
-value columns), a ``line`` label (a line's label or heading), or a ``value``."""
+Role: TypeAlias = Literal[
+    "title", "section", "paragraph", "caption", "corner", "column", "line", "value"
+]
+"""What a cell is, as the layout wrote it: the document's ``title``, a ``section``
+heading or a ``paragraph`` of text (heading rows); a table's ``caption`` row, its
+``corner`` (over the label columns), a ``column`` header (a column's label or group
+heading, or the header over all value columns), a ``line`` label (a line's label or
+heading), or a ``value``."""
 
 
 @attrs.frozen

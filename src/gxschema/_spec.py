@@ -23,6 +23,7 @@ from gxschema._values import Kind
 
 __all__ = [
     "NONNEGATIVE",
+    "ClaimSpec",
     "ColumnSpec",
     "Constraint",
     "LineSpec",
@@ -231,6 +232,42 @@ class SectionSpec:
 
 
 @attrs.frozen
+class ClaimSpec:
+    """A narrative claim: words of the prose that repeat a number of one table.
+
+    Attributes:
+        id: the stable claim id (``T.received``).
+        table: the table id.
+        column: the column the lines are read in.
+        phrases: regular expressions for the words that introduce the number.
+        units: the measure words that must follow the number.
+        readings: what the number may repeat: the declared cells first, then the
+            alternatives (``also=``); each a sum of cells, printed in ``expr``.
+        wording: how the writers state it, ``{n}`` standing for the number.
+        section: the heading of the section the writers state it in.
+        share: the cells a percentage printed after the number is a share of.
+        share_id: the id of that percentage's check.
+        doc: a note for the reference.
+        name: the attribute it is declared under (what a variant amends or drops).
+        owner: the table class that declares it.
+    """
+
+    id: str
+    table: str
+    column: str
+    phrases: tuple[str, ...]
+    units: tuple[str, ...]
+    readings: tuple[Side, ...]
+    wording: str = ""
+    section: str = ""
+    share: Side | None = None
+    share_id: str = ""
+    doc: str = ""
+    name: str = ""
+    owner: str = ""
+
+
+@attrs.frozen
 class TableSpec:
     """A compiled table: lines × columns, the rules and their constraints.
 
@@ -246,6 +283,7 @@ class TableSpec:
         rules: the rules, row rules first, then table rules, then N.int.
         constraints: every rule applied at every place it holds.
         doc: a note for the reference.
+        claims: the narrative claims on its cells, in declaration order.
         class_name: the name of the table class that declares it.
         columns_name: the name of the columns class that gives its columns.
         declaration: the table class itself (not compared): the typed view of the
@@ -263,6 +301,7 @@ class TableSpec:
     rules: tuple[RuleSpec, ...]
     constraints: tuple[Constraint, ...]
     doc: str = ""
+    claims: tuple[ClaimSpec, ...] = ()
     class_name: str = ""
     columns_name: str = ""
     declaration: type | None = attrs.field(default=None, eq=False, repr=False)
@@ -308,7 +347,6 @@ class TableSpec:
         for ln in self.lines:
             for col in self.columns:
                 yield ln, col
-
 
 
 @attrs.frozen
@@ -365,6 +403,11 @@ class TemplateSpec:
         """Every constraint of every table, in table order."""
         for t in self.tables:
             yield from t.constraints
+
+    @property
+    def claims(self) -> tuple[ClaimSpec, ...]:
+        """Every narrative claim, in table order."""
+        return tuple(c for t in self.tables for c in t.claims)
 
     @property
     def rules(self) -> tuple[RuleSpec, ...]:

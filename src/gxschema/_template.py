@@ -16,11 +16,12 @@ import attrs
 
 from gxschema._declare import make_selector
 from gxschema._dsl import FieldDecl, RuleDecl, table_decl
-from gxschema._expr import linearize
+from gxschema._expr import Expr, linearize
 from gxschema._labels import normalize_label
 from gxschema._rules import rule_kind
 from gxschema._spec import (
     NONNEGATIVE,
+    ClaimSpec,
     ColumnSpec,
     Constraint,
     LineSpec,
@@ -221,6 +222,30 @@ def _compile_table(cls: type) -> TableSpec:
                         rhs=Side((), 0, "0"),
                     )
                 )
+    select = make_selector(decl.fields)
+
+    def side(expr: Expr, column: str) -> Side:
+        weights, _ = linearize(expr, select=select)
+        return _side(weights, 0, _expand(expr, weights), column, on_lines=True)
+
+    claims = tuple(
+        ClaimSpec(
+            id=c.id,
+            table=decl.id,
+            column=c.column,
+            phrases=c.phrases,
+            units=c.units,
+            readings=tuple(side(expr, c.column) for expr in (c.cells, *c.also)),
+            wording=c.wording,
+            section=c.section,
+            share=side(c.share_of, c.column) if c.share_of is not None else None,
+            share_id=c.share_id,
+            doc=c.doc,
+            name=c.name,
+            owner=c.owner,
+        )
+        for c in decl.claims
+    )
     return TableSpec(
         id=decl.id,
         label=decl.label,
@@ -233,6 +258,7 @@ def _compile_table(cls: type) -> TableSpec:
         rules=tuple(rules),
         constraints=tuple(constraints),
         doc=decl.doc,
+        claims=claims,
         class_name=decl.name,
         columns_name=row.name,
         declaration=cls,

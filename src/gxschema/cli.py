@@ -288,6 +288,16 @@ def _explanation_json(e: Explanation) -> dict[str, Any]:
         "reason_zh": e.reason_zh,
         "reason_en": e.reason_en,
         "cells": [_converter.unstructure(c) for c in e.changes],
+        "evidence": [
+            {
+                "claim": c.claim,
+                "stated": c.stated,
+                "clause": c.clause,
+                "sentence": c.sentence,
+                "source": str(c.source) if c.source is not None else None,
+            }
+            for c in e.evidence
+        ],
     }
 
 

@@ -30,7 +30,7 @@ exactly as yours are.  Declared classes are also the typed view of a report (see
 from __future__ import annotations
 
 from gxschema._declare import columns, table
-from gxschema._dsl import Count, Delta, Money, amend, column, drop, line, rule
+from gxschema._dsl import Count, Delta, Money, amend, claim, column, drop, line, rule
 from gxschema._expr import lines, sum_of, this
 from gxschema._spec import SectionSpec as Section
 from gxschema._template import Template, template
@@ -42,6 +42,7 @@ __all__ = [
     "Section",
     "Template",
     "amend",
+    "claim",
     "column",
     "columns",
     "drop",

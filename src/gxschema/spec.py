@@ -23,6 +23,7 @@ from gxschema._model import Intervals, Model, Row, RowStatus, TableModel, model,
 from gxschema._rules import KINDS, RuleKind, Severity
 from gxschema._spec import (
     NONNEGATIVE,
+    ClaimSpec,
     ColumnSpec,
     Constraint,
     LineSpec,
@@ -38,6 +39,7 @@ from gxschema._template import compile_template
 __all__ = [
     "KINDS",
     "NONNEGATIVE",
+    "ClaimSpec",
     "ColumnSpec",
     "Constraint",
     "Intervals",

@@ -25,10 +25,12 @@ table:
 * A proposed value is exact when the rules, with the other cells as printed,
   determine it; otherwise the explanation gives the range they leave.
 
-Default weights: 1 per cell.  Among explanations of equal weight, named slips come
-first and then those that change totals (a cell alone on one side of a sum rule)
-rather than parts: a total is computed after its parts, by hand, and the reports seen
-so far left totals at 0 (the seed's （七）总计, 洪泽区 2023's section 四).
+Default weights: 1 per cell.  An explanation the report's own text sides with comes
+first (``_prose``: a total the text states differently, and as its parts give it).
+Among explanations of equal weight, named slips come first and then those that change
+totals (a cell alone on one side of a sum rule) rather than parts: a total is computed
+after its parts, by hand, and the reports seen so far left totals at 0 (the seed's
+（七）总计, 洪泽区 2023's section 四).
 
 Most reports never reach the solver: a repair by one cell, or a recognised slip, whose
 weight meets a lower bound (broken rules with no cell in common each need a change of
@@ -39,7 +41,8 @@ values.  The solver is HiGHS through :func:`scipy.optimize.milp` rather than
 
 The package: ``_records`` (the public records, numbers and prose), ``_solve`` (a report
 against the model: ranges and least repairs), ``_search`` (slips, named from the slip
-registry :mod:`gxschema._slips`, and the search of one component) and this module, the
+registry :mod:`gxschema._slips`, and the search of one component), ``_prose`` (the
+report's stated numbers as evidence) and this module, the
 entry point that combines the components' explanations.
 """
 
@@ -47,6 +50,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gxschema._claims import check_claims
+from gxschema._diagnose._prose import prefer_stated
 from gxschema._diagnose._records import CellChange, Explanation, Weights, _Part
 from gxschema._diagnose._search import _component_parts
 from gxschema._diagnose._solve import _Case
@@ -71,6 +76,7 @@ def _explanation(combo: Sequence[_Part]) -> Explanation:
         reason_zh="；".join(p.zh for p in combo),
         reason_en="; ".join(p.en for p in combo),
         changes=tuple(c for _, c in items),
+        evidence=tuple(e for p in combo for e in p.evidence),
     )
 
 
@@ -88,7 +94,10 @@ def diagnose(
     it proposes, or any in its ranges).  The best comes first: the least total weight,
     then recognised slips before other changes, then changes to totals before changes
     to parts.  Parts of the report that no rule ties together are repaired apart, and an
-    explanation combines the best repair of each.
+    explanation combines the best repair of each.  The report's own text is evidence
+    too: when a number it states (:func:`gxschema.check_claims`) disagrees with a
+    printed total and agrees with the total's parts, the explanation that changes the
+    total to that number comes first, and quotes the sentence (``evidence``).
 
     Args:
         report: the report.
@@ -114,21 +123,24 @@ def diagnose(
         raise ValueError(f"limit must be at least 1, not {limit!r}")
     m = model(spec_of(report, template))
     case = _Case(m, report, weights)
-    per: list[list[_Part]] = []
+    found: list[tuple[int, list[_Part]]] = []
     for index in range(len(m.components)):
         parts = _component_parts(case, index, limit)
         if parts:
-            per.append(parts[:limit])
-    if not per:
+            found.append((index, parts))
+    if not found:
         return []
+    prefer_stated(case, found, check_claims(report, template=template))
+    per = [parts[:limit] for _, parts in found]
     best = [parts[0] for parts in per]
     combos: list[list[_Part]] = [best]
     for k, parts in enumerate(per):
         for alt in parts[1:]:
             combos.append([*best[:k], alt, *best[k + 1 :]])
 
-    def rank(combo: Sequence[_Part]) -> tuple[float, int, float]:
+    def rank(combo: Sequence[_Part]) -> tuple[int, float, int, float]:
         return (
+            -sum(len(p.evidence) for p in combo),
             round(sum(p.weight for p in combo), 9),
             0 if all(p.slip for p in combo) else 1,
             sum(p.tiebreak for p in combo),

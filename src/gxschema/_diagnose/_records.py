@@ -9,6 +9,7 @@ from typing import TypeAlias
 
 import attrs
 
+from gxschema._claims import ClaimCheck
 from gxschema._report import Cell
 from gxschema._values import Kind
 
@@ -65,6 +66,9 @@ class Explanation:
         reason_zh: why, in Chinese.
         reason_en: why, in English.
         changes: the cells, in document order.
+        evidence: the statements of the report's own text that side with it: numbers
+            the text states (:func:`gxschema.check_claims`) that disagree with a
+            printed cell and equal the value this explanation gives it.
     """
 
     weight: float
@@ -72,6 +76,7 @@ class Explanation:
     reason_zh: str
     reason_en: str
     changes: tuple[CellChange, ...]
+    evidence: tuple[ClaimCheck, ...] = ()
 
 
 # -- numbers ------------------------------------------------------------------------------
@@ -113,6 +118,7 @@ class _Part:
     changes: tuple[tuple[int, CellChange], ...]
     zh: str
     en: str
+    evidence: tuple[ClaimCheck, ...] = ()
 
     def rank(self) -> tuple[float, int, float, int]:
         return (round(self.weight, 9), 0 if self.slip else 1, self.tiebreak, len(self.key))

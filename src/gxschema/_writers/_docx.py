@@ -4,7 +4,8 @@ It writes any :class:`~gxschema._grid.Grid`. The package holds three parts:
 ``[Content_Types].xml``, ``_rels/.rels`` and ``word/document.xml`` (no styles, fonts or
 settings parts; Word and LibreOffice supply their defaults). The body is the title (the
 heading row of role ``"title"``: a bold, centred paragraph), then each other heading row
-(a section heading: a bold paragraph kept with the next) and the tables, each followed
+(a section heading: a bold paragraph kept with the next; a paragraph of text, role
+``"paragraph"``: a plain paragraph) and the tables, each followed
 by an empty paragraph so that consecutive tables stay apart. The page is A4 landscape,
 wide enough for section 四's 15 columns.
 
@@ -165,6 +166,8 @@ def _document(grid: Grid) -> str:
     for block in blocks:
         if isinstance(block, GridTable):
             body += [_table(block), "<w:p/>"]
+        elif block.cells[0].role == "paragraph" and block.cells[0].text:
+            body.append(f"<w:p>{_runs(block.cells[0].text)}</w:p>")
         elif block.cells[0].role != "title" and block.cells[0].text:
             body.append(_heading(block.cells[0].text))
     return (

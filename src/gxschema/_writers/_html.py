@@ -1,8 +1,9 @@
 r"""Writer for HTML: one ``<table>`` per table, merged cells as ``rowspan``/``colspan``.
 
 It writes any :class:`~gxschema._grid.Grid`. The document is UTF-8 HTML5: the title (the
-heading row of role ``"title"``) as ``<title>`` and ``<h1>``, every other heading row (a
-section heading) as ``<h2>``, and the tables between them. A table's rows are ``<tr>``
+heading row of role ``"title"``) as ``<title>`` and ``<h1>``, a paragraph of text (role
+``"paragraph"``) as ``<p>``, every other heading row (a section heading) as ``<h2>``, and
+the tables between them. A table's rows are ``<tr>``
 elements holding the cells that start in them, as HTML does (a cell spanning down from a
 row above is absent from the rows it covers); caption, header and label cells are
 ``<th>``, values ``<td>``. A caption row is a row of one cell spanning the table, as the
@@ -96,6 +97,7 @@ def write_html(grid: Grid) -> str:
         if isinstance(block, GridTable):
             out += _table(block)
         elif _role(block) != "title" and block.cells and block.cells[0].text:
-            out.append(f"<h2>{_text(block.cells[0].text)}</h2>")
+            tag = "p" if _role(block) == "paragraph" else "h2"
+            out.append(f"<{tag}>{_text(block.cells[0].text)}</{tag}>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

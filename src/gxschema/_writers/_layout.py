@@ -41,6 +41,7 @@ columns the template does not declare (``report.extras``) are not written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import NamedTuple, TypeAlias, TypeVar
 
 import attrs
@@ -51,7 +52,15 @@ from gxschema._report import Cell, Location, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import PLAIN, Number, ValueParseError, parse_value, render_value
 
-__all__ = ["LAYOUT_FORM", "cell_text", "lay_out", "lay_out_table", "sections", "written"]
+__all__ = [
+    "LAYOUT_FORM",
+    "cell_text",
+    "lay_out",
+    "lay_out_table",
+    "overview",
+    "sections",
+    "written",
+]
 
 LAYOUT_FORM = "layout"
 """The ``form`` of a grid the layout produced (a reader's grid names its input form)."""
@@ -346,6 +355,40 @@ def _values_of(report: Report, table: str) -> Values:
     return values
 
 
+def overview(report: Report, spec: TemplateSpec) -> list[tuple[str, str]]:
+    """The text the writers state the declared claims in: ``(section heading, paragraph)``.
+
+    Each claim with a ``wording`` and a ``section`` (:func:`gxschema.dsl.claim`) whose
+    cells the report holds, in its declared reading, is stated once, in declaration
+    order; the claims of one section make one sentence (``收到政府信息公开申请2件，
+    办理2件，…。``), so that the text read back repeats the tables.  A claim on a missing,
+    blank, approximate or negative cell is not stated.
+
+    Args:
+        report: the report.
+        spec: its template's spec.
+
+    Returns:
+        One paragraph per section that states a claim, in the order first declared.
+    """
+    said: dict[str, list[str]] = {}
+    for claim in spec.claims:
+        if not claim.wording or not claim.section or claim.table not in report.tables:
+            continue
+        total: int | Decimal = 0
+        for term in claim.readings[0].terms:
+            cell = report.cell(claim.table, term.line, term.column)
+            if cell is None or not isinstance(cell.value, Number) or cell.value.approx:
+                break
+            total += term.weight * cell.value.value
+        else:
+            if total >= 0 and total == int(total):
+                said.setdefault(claim.section, []).append(
+                    claim.wording.replace("{n}", str(int(total)))
+                )
+    return [(section, "，".join(words) + "。") for section, words in said.items()]
+
+
 def _heading(text: str, role: Role, line: int) -> GridRow:
     where = Location(line=line)
     return GridRow((LaidCell(text, where, role=role),), where, heading=True)
@@ -377,7 +420,9 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
 
     The grid holds the title (a heading row of role ``"title"``: the report's own title
     when it has one, else the template's), then each section's heading (role
-    ``"section"``) and tables, in the spec's order (see :func:`sections`).
+    ``"section"``), the text that states the template's claims in that section
+    (:func:`overview`: a heading row of role ``"paragraph"``) and its tables, in the
+    spec's order (see :func:`sections`).
 
     Args:
         report: the report.
@@ -395,10 +440,14 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
     title = report.metadata.title or spec.title
     if title:
         rows.append(_heading(title, "title", 1))
+    stated = dict(overview(report, spec))
     index = 0
     for heading, tables in sections(report, spec):
         if heading:
             rows.append(_heading(heading, "section", len(rows) + 1))
+        paragraph = stated.pop(heading, None)
+        if paragraph is not None:
+            rows.append(_heading(paragraph, "paragraph", len(rows) + 1))
         for table, lines in tables:
             laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
             rows += laid.rows

@@ -1,8 +1,9 @@
 r"""Writer for Markdown: pipe tables, with MultiMarkdown's marks for merged cells.
 
 It writes any :class:`~gxschema._grid.Grid`. The title (the heading row of role
-``"title"``) is a ``#`` heading, every other heading row (a section heading) a ``##``
-heading, each followed by an empty line; each table is a block of pipe rows followed by
+``"title"``) is a ``#`` heading, a paragraph of text (role ``"paragraph"``) a plain
+line, every other heading row (a section heading) a ``##`` heading, each followed by an
+empty line; each table is a block of pipe rows followed by
 an empty line, with the delimiter row (``|---|---|…|``) after its first row. Every row
 has one pipe cell per grid column, so the table reads as a plain grid too.
 
@@ -114,6 +115,7 @@ def write_markdown(grid: Grid) -> str:
             continue
         heading = " ".join(block.cells[0].text.split()) if block.cells else ""
         if heading:
-            mark = "#" if block.cells[0].role == "title" else "##"
-            out += [f"{mark} {heading}", ""]
+            role = block.cells[0].role
+            mark = {"title": "# ", "paragraph": ""}.get(role or "", "## ")
+            out += [f"{mark}{heading}", ""]
     return "\n".join(out)

@@ -11,6 +11,8 @@ declarations; nothing else spells a label or a rule again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from gxschema import dsl
 from gxschema.dsl import Template, lines, sum_of, this
 
@@ -40,8 +42,17 @@ UNABLE = (RESULTS, "（四）无法提供")
 NOT_HANDLED = (RESULTS, "（五）不予处理")
 OTHER_HANDLING = (RESULTS, "（六）其他处理")
 
+OVERVIEW = "一、总体情况"
+"""The section whose text states the claims again (the writers state them there)."""
+
 LEGAL_PERSON = "法人或其他组织"
 LITIGATION = "行政诉讼"
+
+
+def _claim(id: str, cells: Any, *phrases: str, **more: Any) -> Any:
+    """A claim on the total column, stated in section 一."""
+    return dsl.claim(id, cells, column="total", phrases=phrases, section=OVERVIEW, **more)
+
 
 # -- section 二, template 2019 --------------------------------------------------------
 
@@ -267,6 +278,43 @@ class Applications2019:
     r7_total: Applicants = dsl.line("（七）总计", under=RESULTS, aliases=("（七）合计",))
     carried_out: Applicants = dsl.line("四、结转下年度继续办理")
 
+    # Narrative claims: figures of this table that section 一 states again in words.
+    received = _claim(
+        "T.received",
+        this.new,
+        "收到",
+        "受理",
+        "新收",
+        "接收",
+        "接到",
+        also=(this.new + this.carried_in,),
+        wording="收到政府信息公开申请{n}件",
+        doc="Some reports count the applications carried in: 共受理N件（含上年结转M件）.",
+    )
+    handled = _claim("T.handled", this.r7_total, "办理", "办结", "答复")
+    # A percentage after an outcome's number is its share of the applications handled.
+    opened = _claim("T.open", this.r1_open, "予以公开", "同意公开", share_of=this.r7_total)
+    partial = _claim("T.partial", this.r2_partial, "部分公开", share_of=this.r7_total)
+    withheld = _claim(
+        "T.withheld",
+        sum_of(lines(under=WITHHELD)),
+        "不予公开",
+        also=(sum_of(lines(under=WITHHELD)) + sum_of(lines(under=UNABLE)),),
+        share_of=this.r7_total,
+        doc="Some reports call every refusal 不予公开, counting （四）无法提供 in too.",
+    )
+    unable = _claim("T.unable", sum_of(lines(under=UNABLE)), "无法提供", share_of=this.r7_total)
+    not_handled = _claim(
+        "T.not_handled", sum_of(lines(under=NOT_HANDLED)), "不予处理", share_of=this.r7_total
+    )
+    other = _claim("T.other", this.r6, "其他处理", share_of=this.r7_total)
+    carried = _claim(
+        "T.carried_out",
+        this.carried_out,
+        "结转(?:至|到)?下一?年度?(?:继续办理)?",
+        wording="结转下年度继续办理{n}件",
+    )
+
     balance = dsl.rule(
         "C3.balance",
         this.new + this.carried_in == this.r7_total + this.carried_out,
@@ -302,6 +350,10 @@ class Applications2021(Applications2019):
     )
     r6_3: Applicants = dsl.line("3.其他", under=OTHER_HANDLING)
 
+    other = _claim(
+        "T.other", sum_of(lines(under=OTHER_HANDLING)), "其他处理", share_of=this.r7_total
+    )
+
 
 # -- section 四 ------------------------------------------------------------------------
 
@@ -334,6 +386,11 @@ class Reviews:
     review: Outcomes = dsl.line("行政复议")
     suit_direct: Outcomes = dsl.line("未经复议直接起诉", under=LITIGATION)
     suit_after_review: Outcomes = dsl.line("复议后起诉", under=LITIGATION)
+
+    reviewed = _claim("T.review", this.review, "行政复议", units=("件", "起"))
+    sued = _claim(
+        "T.suit", this.suit_direct + this.suit_after_review, "行政诉讼", units=("件", "起")
+    )
 
 
 # -- the templates -----------------------------------------------------------------------
