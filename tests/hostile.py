@@ -233,3 +233,28 @@ def pdf_dense(chars: int, *, rows: int = 30, columns: int = 10, stacked: int = 1
 def pdf_lattice(lines: int) -> bytes:
     """A one-page PDF ruled with ``lines`` horizontal and ``lines`` vertical rules."""
     return pdf_document(pdf_grid(lines - 1, lines - 1, x0=20, top=20, step=800 / lines))
+
+
+def pdf_stacked(chars: int) -> bytes:
+    """A dense page whose characters are each drawn eight times at one place."""
+    return pdf_dense(chars, stacked=8)
+
+
+def pdf_instructions(count: int) -> bytes:
+    """A one-page PDF of ``count`` do-nothing drawing instructions (``q Q``), a few KB."""
+    return pdf_document(b"q Q\n" * (count // 2))
+
+
+def ran_together(digits: int) -> str:
+    """The example with a row of section 三 whose values ran into one run of ``digits``."""
+    text = example_text()
+    spec = gx.templates.get(example_report().template)
+    table = next(t for t in spec.tables if len(t.columns) > 3 and t.layout == "grid")
+    label = "\t" + table.lines[0].label
+    lines = text.split("\n")
+    at = lines.index(label)
+    end = at + 1
+    while lines[end].startswith("\t") and lines[end].strip():
+        end += 1
+    run = _repeat("1234567891", digits)
+    return "\n".join([*lines[: at + 1], "\t" + run, *lines[end:]])

@@ -458,7 +458,7 @@ class _Mapper:
 
 _DIGITS = re.compile(r"[0-9０-９]+")
 _MAX_SPLITS = 20_000  # candidate splits examined per row; beyond it the row is ambiguous
-_MAX_CUTS = 200_000  # cuts tried per row, of any width: bounds the work on long digit runs
+_MAX_CUTS = 30_000  # cuts tried per row, of any width: bounds the work on long digit runs
 
 
 def _fold_digits(text: str) -> str:

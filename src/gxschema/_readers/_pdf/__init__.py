@@ -57,7 +57,7 @@ from gxschema._grid import (
 from gxschema._readers._pdf._budget import MAX_PDF_SECONDS, Budget
 from gxschema._readers._pdf._cells import Item, Row, dedupe_chars, table_rows, text_lines
 from gxschema._readers._pdf._continued import OpenTable, continue_table, header
-from gxschema._readers._pdf._layout import MAX_PAGE_INSTRUCTIONS, lay_out
+from gxschema._readers._pdf._layout import MAX_PAGE_CHARS, MAX_PAGE_INSTRUCTIONS, lay_out
 from gxschema._readers._pdf._ruling import MAX_PAGE_CROSSINGS, find_tables, inside
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
@@ -81,9 +81,6 @@ MAX_PAGE_CONTENT = 16 * 1024 * 1024
 """A page whose drawing instructions inflate to more bytes than this is refused."""
 MAX_PAGE_GRAPHICS = 5_000
 """A page with more lines, rectangles and curves than this is refused."""
-MAX_PAGE_CHARS = 20_000
-"""A page with more characters than this (before duplicates are removed) is refused: a
-dense page of a report holds a few thousand."""
 MAX_PAGE_TABLES = 30
 """A page with more tables than this is refused."""
 

@@ -19,11 +19,14 @@ from gxschema.exceptions import ParseError
 if TYPE_CHECKING:  # pragma: no cover - for annotations only
     from pdfplumber.page import Page
 
-__all__ = ["MAX_PAGE_INSTRUCTIONS", "lay_out"]
+__all__ = ["MAX_PAGE_CHARS", "MAX_PAGE_INSTRUCTIONS", "lay_out"]
 
-MAX_PAGE_INSTRUCTIONS = 100_000
+MAX_PAGE_INSTRUCTIONS = 50_000
 """A page (with the forms it draws) of more operators and operands than this is
-refused as they are read: a dense page of a report has some ten thousand."""
+refused as they are read: the densest pages of reports have some twelve thousand."""
+MAX_PAGE_CHARS = 6_000
+"""A page drawing more characters than this (duplicates included) is refused as they
+are drawn: a dense page of a report holds under a thousand."""
 
 
 def lay_out(page: Page, budget: Budget) -> None:
@@ -31,16 +34,15 @@ def lay_out(page: Page, budget: Budget) -> None:
 
     Raises:
         ParseError: the budget is spent, or the page is over
-            :data:`MAX_PAGE_INSTRUCTIONS`.
+            :data:`MAX_PAGE_INSTRUCTIONS` or :data:`MAX_PAGE_CHARS`.
         PdfminerException: pdfminer fails (as pdfplumber's own layout would).
     """
-    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
     from pdfplumber.utils.exceptions import PdfminerException
 
-    device = PDFPageAggregatorWithMarkedContent(
-        page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams
-    )
-    interpreter = _interpreter()(page.pdf.rsrcmgr, device)
+    interpreter_class, device_class = _classes()
+    device = device_class(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    device.budget, device.left = budget, MAX_PAGE_CHARS
+    interpreter = interpreter_class(page.pdf.rsrcmgr, device)
     interpreter.budget = budget
     interpreter.left = [MAX_PAGE_INSTRUCTIONS]
     try:
@@ -53,14 +55,23 @@ def lay_out(page: Page, budget: Budget) -> None:
     page._layout = device.get_result()
 
 
+def _refuse(budget: Budget, what: str) -> None:
+    raise ParseError(
+        f"the page has over {what} (the limit); a report's pages have far fewer",
+        source=budget.source,
+        location=Location(page=budget.page) if budget.page else None,
+    )
+
+
 @functools.cache
-def _interpreter() -> Any:
-    """The interpreter class (made on first use: pdfminer is imported only then)."""
+def _classes() -> tuple[Any, Any]:
+    """The interpreter and device classes (made on first use: pdfminer is imported then)."""
     from pdfminer import settings
     from pdfminer.pdfinterp import PDFContentParser, PDFInterpreterError, PDFPageInterpreter
     from pdfminer.pdftypes import stream_value
     from pdfminer.psexceptions import PSEOF
     from pdfminer.psparser import PSKeyword, keyword_name
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
     class BudgetInterpreter(PDFPageInterpreter):
         """pdfminer's interpreter, its loop ticking the budget at every instruction."""
@@ -73,13 +84,7 @@ def _interpreter() -> Any:
             twin.budget, twin.left = self.budget, self.left
             return twin
 
-        def refuse(self) -> None:
-            raise ParseError(
-                f"the page has over {MAX_PAGE_INSTRUCTIONS} drawing instructions "
-                "(the limit); a report's pages have far fewer",
-                source=self.budget.source,
-                location=Location(page=self.budget.page) if self.budget.page else None,
-            )
+
 
         def execute(self, streams: Any) -> None:
             # pdfminer's PDFPageInterpreter.execute, with the tick.
@@ -101,7 +106,7 @@ def _interpreter() -> Any:
                 tick()
                 left[0] -= 1
                 if left[0] < 0:
-                    self.refuse()
+                    _refuse(self.budget, f"{MAX_PAGE_INSTRUCTIONS} drawing instructions")
                 try:
                     (_, obj) = parser.nextobject()
                 except PSEOF:
@@ -125,4 +130,16 @@ def _interpreter() -> Any:
                 elif settings.STRICT:
                     raise PDFInterpreterError(f"Unknown operator: {name!r}")
 
-    return BudgetInterpreter
+    class BudgetDevice(PDFPageAggregatorWithMarkedContent):
+        """pdfplumber's device, counting the characters drawn against the limit."""
+
+        budget: Budget
+        left: int
+
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            self.left -= 1
+            if self.left < 0:
+                _refuse(self.budget, f"{MAX_PAGE_CHARS} characters")
+            return float(super().render_char(*args, **kwargs))
+
+    return BudgetInterpreter, BudgetDevice
