@@ -185,3 +185,121 @@ def test_unrecognised_rows_before_the_data_cost_linear_time() -> None:
     gx.read(small)  # warm-up
     base = min(seconds(gx.read, small) for _ in range(3))
     assert seconds(gx.read, large) < 12 * base + 0.5
+
+
+# -- item 7: PDF time is bounded, inside the loops ---------------------------------------------
+
+
+def spent(source: str = "hostile.pdf") -> object:
+    """A PDF time budget already spent."""
+    from gxschema._readers._pdf._budget import Budget
+
+    budget = Budget(source, 1.0)
+    budget.deadline = 0.0
+    budget.page = 1
+    return budget
+
+
+def chars(n: int, seed: int = 3) -> list[dict[str, object]]:
+    """``n`` characters as pdfplumber gives them, many drawn on top of one another."""
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        x, y = rnd.choice([10.0, 10.4, 11.2, 30.0, 50.0]), rnd.choice([5.0, 5.5, 7.0, 20.0])
+        out.append(
+            {
+                "upright": True,
+                "text": rnd.choice("12甲"),
+                "fontname": "F",
+                "size": 7.0,
+                "doctop": y + rnd.random() * 0.3,
+                "x0": x + rnd.random() * 0.3,
+                "x1": x + 5,
+                "top": y,
+                "bottom": y + 7,
+            }
+        )
+    return out
+
+
+@needs_pdfplumber
+def test_duplicate_removal_keeps_what_pdfplumber_keeps() -> None:
+    """The same characters as pdfplumber's dedupe_chars, in the same order."""
+    from pdfplumber.utils.text import dedupe_chars as theirs
+
+    from gxschema._readers._pdf._budget import Budget
+    from gxschema._readers._pdf._cells import dedupe_chars
+
+    for seed in range(20):
+        cs = chars(300, seed)
+        assert dedupe_chars(cs, Budget("x", 10.0)) == theirs(cs)
+
+
+@needs_pdfplumber
+def test_the_budget_is_checked_inside_the_character_loops() -> None:
+    """Duplicate removal and placing characters in cells stop once the budget is spent."""
+    from gxschema._readers._pdf._cells import _place, dedupe_chars
+
+    with pytest.raises(gx.ParseError, match="time limit") as caught:
+        dedupe_chars(chars(2000), spent())  # type: ignore[arg-type]
+    assert caught.value.location == gx.Location(page=1)
+    with pytest.raises(gx.ParseError, match="time limit"):
+        _place([(0, 0, 100, 100)], chars(2000), spent())  # type: ignore[arg-type]
+
+
+@needs_pdfplumber
+def test_the_budget_is_checked_while_pdfminer_interprets_a_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page of many instructions stops within the budget, before the instruction cap."""
+    from gxschema._readers._pdf import _budget
+
+    monkeypatch.setattr(_budget, "STEP", 16)
+    checks: list[int] = []
+    real = _budget.Budget.check
+
+    def check(self: _budget.Budget) -> None:
+        checks.append(1)
+        if len(checks) > 20:  # the budget runs out mid-page
+            self.deadline = 0.0
+        real(self)
+
+    monkeypatch.setattr(_budget.Budget, "check", check)
+    with pytest.raises(gx.ParseError, match="time limit of 10 seconds"):
+        gx.read(hostile.pdf_instructions(30_000))
+
+
+@needs_pdfplumber
+def test_time_limit_is_a_read_option() -> None:
+    """read(time_limit=...) sets the budget; it is named in the error."""
+    with pytest.raises(gx.ParseError, match=r"time limit of 1e-06 seconds \(time_limit\)"):
+        gx.read(hostile.pdf_dense(3000), time_limit=1e-6)
+    with pytest.raises(ValueError, match="positive"):
+        gx.read(hostile.pdf_dense(10), time_limit=0)
+
+
+@needs_pdfplumber
+@pytest.mark.parametrize(
+    ("build", "limit"),
+    [
+        (lambda: hostile.pdf_dense(7000), "6000 characters"),
+        (lambda: hostile.pdf_stacked(7000), "6000 characters"),
+        (lambda: hostile.pdf_instructions(3_000_000), "40000 drawing instructions"),
+        (lambda: hostile.pdf_lattice(100), "cross over 4000 times"),
+    ],
+    ids=["dense", "stacked", "instructions", "crossings"],
+)
+def test_a_hostile_page_is_refused_by_a_named_limit(build: object, limit: str) -> None:
+    """Dense, stacked, long or criss-crossed pages: refused by their limit, with the page."""
+    with pytest.raises(gx.ParseError, match=limit) as caught:
+        gx.read(build())  # type: ignore[operator]
+    assert caught.value.location == gx.Location(page=1)
+
+
+@needs_pdfplumber
+def test_a_dense_page_under_the_limits_costs_near_linear_time() -> None:
+    """A page of 5,000 characters (each drawn five times) takes under 8x a page of 1,000."""
+    small, large = hostile.pdf_dense(1000), hostile.pdf_dense(5000, stacked=5)
+    gx.read(hostile.example_text())
+    base = min(seconds(gx.read, small) for _ in range(3))
+    assert seconds(gx.read, large) < 8 * base + 0.5
