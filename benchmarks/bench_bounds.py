@@ -14,6 +14,7 @@ under 1 MB), at most 300 MB peak, for every input accepted or refused.
 Run: python benchmarks/bench_bounds.py            (every case at full size, a few minutes)
      python benchmarks/bench_bounds.py --quick    (small sizes only)
      python benchmarks/bench_bounds.py CASE ...   (cases by name)
+     --timeout=SECONDS                            (per read; default 600)
 """
 
 from __future__ import annotations
@@ -47,9 +48,18 @@ CASES: list[tuple[str, str, int]] = [
     ("pdf many crossings", "pdf_lattice", 100),
     ("pdf 3M instructions", "pdf_instructions", 3_000_000),
 ]
-QUICK = {"tab row 1 MB", "markdown pipes 1 MB", "text long label 1 MB", "docx long header",
-         "unrecognised rows 147 KB", "ran-together 40 digits", "pdf dense page",
-         "pdf stacked chars", "pdf many crossings", "pdf 3M instructions"}
+QUICK = {
+    "tab row 1 MB",
+    "markdown pipes 1 MB",
+    "text long label 1 MB",
+    "docx long header",
+    "unrecognised rows 147 KB",
+    "ran-together 40 digits",
+    "pdf dense page",
+    "pdf stacked chars",
+    "pdf many crossings",
+    "pdf 3M instructions",
+}
 
 _CHILD = """
 import json, resource, sys, time
@@ -109,6 +119,7 @@ def run(builder: str, size: int, baseline: bool, timeout: float = 600) -> dict[s
 def main(argv: list[str]) -> int:
     """Run the cases named (all, or the quick ones) and print one line per case."""
     quick = "--quick" in argv
+    timeout = float(next((a.split("=")[1] for a in argv if a.startswith("--timeout=")), 600))
     names = [a for a in argv if not a.startswith("--")]
     cases = [c for c in CASES if (not names or c[0] in names) and (not quick or c[0] in QUICK)]
     print(
@@ -117,7 +128,7 @@ def main(argv: list[str]) -> int:
     )
     worst = 0.0
     for name, builder, size in cases:
-        ours = run(builder, size, baseline=False)
+        ours = run(builder, size, baseline=False, timeout=timeout)
         base = run(builder, size, baseline=True)
         mb = max(float(ours["bytes"]) / MB, 1e-9)  # type: ignore[arg-type]
         seconds = float(ours["seconds"])  # type: ignore[arg-type]

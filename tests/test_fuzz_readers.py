@@ -70,6 +70,7 @@ def plain_text() -> str:
 
 def fixtures() -> dict[str, Callable[[], bytes]]:
     """Every fixture to mutate, by name: its bytes."""
+
     def rendered(form: str) -> Callable[[], bytes]:
         def make() -> bytes:
             out = gx.render(hostile.example_report(), form)

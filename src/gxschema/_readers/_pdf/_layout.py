@@ -84,8 +84,6 @@ def _classes() -> tuple[Any, Any]:
             twin.budget, twin.left = self.budget, self.left
             return twin
 
-
-
         def execute(self, streams: Any) -> None:
             # pdfminer's PDFPageInterpreter.execute, with the tick.
             valid = []
