@@ -21,6 +21,7 @@ The same classes give the typed view of a report (:func:`typed_view`).
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,6 +42,8 @@ from gxschema.exceptions import ParseError
 __all__ = [
     "decode_report",
     "encode_report",
+    "json_int",
+    "json_safe",
     "structure_cell",
     "typed_view",
     "unstructure_cell",
@@ -61,10 +64,42 @@ _SMALL = {i: Number(i) for i in range(-1000, 10_000)}
 """Exact small integers, shared: a Number is immutable, and most cells hold one."""
 
 
+JSON_SAFE_INT = (1 << 53) - 1
+"""The largest integer every JSON reader holds exactly (an IEEE double's 53 bits).
+
+Integers beyond ±this are written as strings of digits (``"18446744073709551616"``),
+as the JSON Schema of a report says, and read back as integers."""
+
+
+def json_int(n: int) -> int | str:
+    """An integer as JSON holds it exactly: itself, or its digits beyond ±2**53-1."""
+    return n if -JSON_SAFE_INT <= n <= JSON_SAFE_INT else str(n)
+
+
+def json_safe(data: Any) -> Any:
+    """``data`` with every integer beyond ±2**53-1 written as a string of digits.
+
+    For the JSON of anything that is not a report (violations, diagnoses, the command
+    line's lists), whose integers may be a cell's number.
+    """
+    if data.__class__ is int:
+        return json_int(data)
+    if isinstance(data, dict):
+        return {k: json_safe(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [json_safe(v) for v in data]
+    return data
+
+
+_BIG_INT = re.compile(r"-?[0-9]{16,}")
+
+
 def _number(n: object) -> int | Decimal:
     if n.__class__ is int:
         return n
     if n.__class__ is str:
+        if _BIG_INT.fullmatch(n):  # an integer too large for a JSON number
+            return int(n)
         try:
             return Decimal(n)
         except InvalidOperation:
@@ -179,7 +214,7 @@ def _number_with(v: object, data: dict[str, Any]) -> Number:
 
 
 def _num_out(n: int | Decimal) -> int | str:
-    return str(n) if isinstance(n, Decimal) else n
+    return str(n) if isinstance(n, Decimal) else json_int(n)
 
 
 _PARTS = operator.attrgetter(*LOCATION_KEYS)
@@ -205,14 +240,19 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
                 return {"value": None, "raw": cell.raw, "source": {"line": line, "column": column}}
             if type(value) is Number:
                 v = value.value
-                if v.__class__ is int and not value.tolerance and value.unit is None:
+                if (
+                    v.__class__ is int
+                    and -JSON_SAFE_INT <= v <= JSON_SAFE_INT  # type: ignore[operator]
+                    and not value.tolerance
+                    and value.unit is None
+                ):
                     place = {"line": line, "column": column}
                     return {"value": v, "raw": cell.raw, "source": place}
     out: dict[str, Any]
     if value.__class__ is Number:
         assert isinstance(value, Number)
         v = value.value
-        out = {"value": v if v.__class__ is int else str(v)}
+        out = {"value": _num_out(v)}
         if value.tolerance:
             out["tolerance"] = _num_out(value.tolerance)
         if value.unit is not None:
