@@ -1,10 +1,13 @@
-"""Nothing a report holds is lost or changed: huge counts, footnotes, nested tables,
-unmatched rows and round trips through the writers."""
+"""Nothing a report holds is lost or changed.
+
+Huge counts, footnotes, nested tables, unmatched rows and round trips through the
+writers.
+"""
 
 from __future__ import annotations
 
-import orjson
 import jsonschema
+import orjson
 
 import gxschema as gx
 from tests.layout import tab_text
