@@ -47,3 +47,95 @@ def test_counts_beyond_64_bits_round_trip_through_json() -> None:
     )
     # Anything else holding the number (the violations of check) is written too.
     assert str(HUGE) in gx.to_json(gx.validate(report))
+
+
+# -- footnote marks, struck-out and hidden text ----------------------------------------
+
+
+def _numbered_report(template: str = "national-2021") -> gx.Report:
+    spec = gx.templates.get(template)
+    return gx.read(tab_text(spec, _numbered(spec), year=2023))
+
+
+def _cell_of(report: gx.Report, raw: str) -> gx.Cell:
+    [cell] = [c for _, _, _, c in report.cells() if c.raw == raw]
+    return cell
+
+
+# value printed → (HTML of the cell's content, the number it holds, its asides)
+HTML_ASIDES = {
+    "57": ("57<sup>1</sup>", 57, ("1",)),
+    "58": ("58<sub>注</sub>", 58, ("注",)),
+    "59": ("<s>12</s>59", 59, ("12",)),
+    "60": ("<strike>9</strike>60", 60, ("9",)),
+    "61": ("61<del>0</del>", 61, ("0",)),
+    "62": ('62<span style="display: none">3</span>', 62, ("3",)),
+    "63": ("<span hidden>4</span>63", 63, ("4",)),
+}
+
+
+def test_html_footnotes_struck_and_hidden_text_are_asides_not_digits() -> None:
+    """12<sup>1</sup> reads 12 (not 121) with the mark kept as the cell's aside."""
+    report = _numbered_report()
+    page = gx.render(report, "html")
+    for printed, (html, _, _) in HTML_ASIDES.items():
+        assert page.count(f"<td>{printed}</td>") == 1
+        page = page.replace(f"<td>{printed}</td>", f"<td>{html}</td>")
+    back = gx.read(page)
+    assert back.template == report.template
+    for printed, (_, number, asides) in HTML_ASIDES.items():
+        cell = _cell_of(back, printed)
+        assert cell.value == gx.Number(number)
+        assert cell.asides == asides
+    # Every other cell is unchanged, and the asides survive JSON.
+    assert back == report
+    again = gx.from_json(gx.to_json(back))
+    assert _cell_of(again, "57").asides == ("1",)
+
+
+def _docx_with(data: bytes, change: dict[str, str]) -> bytes:
+    """The .docx with the run printing each key replaced by the given runs."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = body.decode("utf-8")
+                for printed, runs in change.items():
+                    run = f'<w:r><w:t xml:space="preserve">{printed}</w:t></w:r>'
+                    assert xml.count(run) == 1
+                    xml = xml.replace(run, runs)
+                body = xml.encode("utf-8")
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
+def _run(text: str, props: str = "") -> str:
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def test_docx_superscript_struck_and_vanished_runs_are_asides() -> None:
+    """w:vertAlign superscript, w:strike, w:dstrike and w:vanish runs are not digits."""
+    report = _numbered_report()
+    changed = _docx_with(
+        gx.render(report, "docx"),
+        {
+            "57": _run("57") + _run("1", '<w:vertAlign w:val="superscript"/>'),
+            "58": _run("12", "<w:strike/>") + _run("58"),
+            "59": _run("59") + _run("3", "<w:vanish/>"),
+            "60": _run("6", '<w:dstrike w:val="true"/>') + _run("60"),
+            # Switched off: part of the number.
+            "61": _run("6", '<w:strike w:val="0"/>') + _run("1", '<w:vertAlign w:val="baseline"/>'),
+        },
+    )
+    back = gx.read(changed)
+    expected = {"57": ("1",), "58": ("12",), "59": ("3",), "60": ("6",), "61": ()}
+    for printed, asides in expected.items():
+        cell = _cell_of(back, printed)
+        assert cell.value == gx.Number(int(printed))
+        assert cell.asides == asides
+    assert back == report

@@ -51,7 +51,7 @@ __all__ = [
 
 _SOURCE = "<json>"
 REPORT_KEYS = frozenset({"template", "tables", "source", "detection", "extras", "metadata"})
-CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred"})
+CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred", "asides"})
 LOCATION_KEYS = tuple(a.name for a in attrs.fields(Location))
 _LOCATION_SET = frozenset(LOCATION_KEYS)
 
@@ -203,7 +203,13 @@ def _structure_cell(data: Any) -> Cell:
     inferred = data.get("inferred", False)
     if inferred.__class__ is not bool:
         raise ValueError(f"'inferred' is true or false, not {inferred!r}")
-    return Cell(value, raw, None if source is None else _location(source), inferred)
+    place = None if source is None else _location(source)
+    asides = data.get("asides")
+    if asides is None:
+        return Cell(value, raw, place, inferred)
+    if asides.__class__ is not list or any(a.__class__ is not str for a in asides):
+        raise ValueError(f"'asides' is a list of strings, not {asides!r}")
+    return Cell(value, raw, place, inferred, asides=tuple(asides))
 
 
 def _number_with(v: object, data: dict[str, Any]) -> Number:
@@ -224,7 +230,7 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
     """The JSON object of one cell: value (None when blank), raw text, where it came from."""
     value = cell.value
     source = cell.source
-    if source is not None and not cell.inferred:
+    if source is not None and not cell.inferred and not cell.asides:
         # The common cell of a text form, written in one go.
         line = source.line
         column = source.column
@@ -242,7 +248,7 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
                 v = value.value
                 if (
                     v.__class__ is int
-                    and -JSON_SAFE_INT <= v <= JSON_SAFE_INT  # type: ignore[operator]
+                    and -JSON_SAFE_INT <= v <= JSON_SAFE_INT
                     and not value.tolerance
                     and value.unit is None
                 ):
@@ -265,6 +271,8 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
         out["source"] = {k: p for k, p in zip(LOCATION_KEYS, parts, strict=True) if p is not None}
     if cell.inferred:
         out["inferred"] = True
+    if cell.asides:
+        out["asides"] = list(cell.asides)
     return out
 
 

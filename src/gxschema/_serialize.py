@@ -204,6 +204,12 @@ def _cell_schema(kind: Kind) -> dict[str, Any]:
             "raw": {"type": "string", "description": "The cell's text as printed."},
             "source": {"$ref": "#/$defs/location"},
             "inferred": {"type": "boolean"},
+            "asides": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Footnote marks, struck-out and hidden text printed in "
+                "the cell, kept apart from its value.",
+            },
         },
         "required": ["value", "raw"],
         "additionalProperties": False,

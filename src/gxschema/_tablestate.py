@@ -52,8 +52,8 @@ def to_cell(read: Read) -> Cell:
     """The report's cell for a value cell read."""
     _, cell, value, inferred = read
     if isinstance(value, ValueParseError):
-        return Cell(raw=cell.text, source=cell.location, inferred=inferred)
-    return Cell(value, cell.text, cell.location, inferred)
+        return Cell(raw=cell.text, source=cell.location, inferred=inferred, asides=cell.asides)
+    return Cell(value, cell.text, cell.location, inferred, asides=cell.asides)
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:

@@ -35,6 +35,7 @@ from gxschema._grid import (
     GridCell,
     GridRow,
 )
+from gxschema._readers._asides import CLOSE, OPEN, clean, split
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
@@ -303,6 +304,11 @@ class _Walker:
         self.GRID_BEFORE, self.GRID_SPAN = w + "gridBefore", w + "gridSpan"
         self.V_MERGE, self.H_MERGE = w + "vMerge", w + "hMerge"
         self.T = w + "t"
+        self.R, self.R_PR = w + "r", w + "rPr"
+        # Run properties that make a run an aside (gxschema._readers._asides): hidden,
+        # struck out, or raised or lowered (a footnote mark); vertAlign by its value.
+        self.ASIDE_PROPS = frozenset({w + "vanish", w + "strike", w + "dstrike"})
+        self.VERT_ALIGN = w + "vertAlign"
         self.SPACE = frozenset({w + "tab", w + "ptab"})
         self.NEWLINE = frozenset({w + "br", w + "cr"})
         self.HYPHEN = w + "noBreakHyphen"
@@ -342,10 +348,12 @@ class _Walker:
     def paragraph(self, p: etree._Element) -> None:
         """Count a paragraph and, unless it is blank, add it as a heading row."""
         self.paragraphs += 1
-        text = self.text(p).strip()
+        text, asides = split(self.text(p))
+        text = text.strip()
         if text:
             where = Location(line=self.paragraphs)
-            self.rows.add(GridRow(cells=(GridCell(text, where),), location=where, heading=True))
+            cell = GridCell(text, where, asides=asides)
+            self.rows.add(GridRow(cells=(cell,), location=where, heading=True))
 
     def table(self, tbl: etree._Element) -> None:
         """Read a leaf table as rows, or a layout table's cells as blocks."""
@@ -403,13 +411,15 @@ class _Walker:
         for r, slots in placed:
             cells = tuple(
                 GridCell(
-                    "" if s.continued else self.cell_text(s.tc),
+                    text,
                     Location(table=index, row=r, cell=s.column),
                     colspan=s.span,
                     rowspan=s.rowspan,
                     continued=s.continued,
+                    asides=asides,
                 )
                 for s in slots
+                for text, asides in [("", ()) if s.continued else split(self.cell_text(s.tc))]
             )
             if cells:
                 self.rows.add(GridRow(cells=cells, location=Location(table=index, row=r)))
@@ -432,6 +442,22 @@ class _Walker:
 
     # -- text ------------------------------------------------------------------------
 
+    def aside(self, run: etree._Element) -> bool:
+        """Whether a run is hidden, struck out, or a superscript or subscript."""
+        for child in run:
+            if child.tag == self.R_PR:
+                for prop in child:
+                    if prop.tag in self.ASIDE_PROPS:
+                        if prop.get(self.VAL, "true").lower() not in ("0", "false", "off"):
+                            return True
+                    elif prop.tag == self.VERT_ALIGN and prop.get(self.VAL) in (
+                        "superscript",
+                        "subscript",
+                    ):
+                        return True
+                return False
+        return False
+
     def cell_text(self, tc: etree._Element) -> str:
         """A cell's text: its paragraphs joined by line breaks."""
         return "\n".join(self.text(p) for p in self.children(tc) if p.tag == self.P)
@@ -448,8 +474,8 @@ class _Walker:
             for el in stack[-1]:
                 tag = el.tag
                 if tag == self.T:
-                    out.append(el.text or "")
-                    out.extend(child.tail or "" for child in el)
+                    out.append(clean(el.text or ""))
+                    out.extend(clean(child.tail or "") for child in el)
                 elif tag in self.NEWLINE:
                     out.append("\n")
                 elif tag in self.SPACE:
@@ -457,6 +483,9 @@ class _Walker:
                 elif tag == self.HYPHEN:
                     out.append("-")
                 elif tag in self.RUN_CONTAINERS:
+                    if tag == self.R and self.aside(el):
+                        out.append(OPEN + self.text(el) + CLOSE)
+                        continue
                     stack.append(iter(el))
                     break
             else:

@@ -43,6 +43,7 @@ import attrs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from gxschema._grid import MAX_INPUT_BYTES, MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow
+from gxschema._readers._asides import CLOSE, OPEN, split
 from gxschema._readers._html_input import (
     MAX_NESTING,
     MAX_TAGS,
@@ -202,11 +203,13 @@ class _Reader:
         if not self.text:
             return
         for line in _lines("".join(self.text)).split("\n"):
+            line, asides = split(line)
             line = line.strip()
             if line:
                 self.headings += 1
                 where = Location(line=self.headings)
-                self.rows.add(GridRow(cells=(GridCell(line, where),), location=where, heading=True))
+                cell = GridCell(line, where, asides=asides)
+                self.rows.add(GridRow(cells=(cell,), location=where, heading=True))
         self.text = []
 
     # -- the walk ------------------------------------------------------------------
@@ -311,8 +314,11 @@ class _Reader:
                 # _cell_text and _spans, inlined for the common cell: one line of text,
                 # no span attribute (a page has a few hundred cells, most of them so).
                 text = td.text(deep=True, separator=_BREAK, strip=False).strip(_TRIM)
+                asides: tuple[str, ...] = ()
                 if _BREAK in text or "  " in text or not text.isprintable():
                     text = _cell_text(td)
+                    if OPEN in text or CLOSE in text:
+                        text, asides = split(text)
                 attributes = td.attributes
                 if "colspan" in attributes or "rowspan" in attributes:
                     colspan, rowspan = _spans(attributes, last_row - r + 1)
@@ -324,7 +330,13 @@ class _Reader:
                     (
                         x,
                         r,
-                        GridCell(text, Location(None, None, None, table, r, x), colspan, rowspan),
+                        GridCell(
+                            text,
+                            Location(None, None, None, table, r, x),
+                            colspan,
+                            rowspan,
+                            asides=asides,
+                        ),
                     )
                 )
                 x += colspan

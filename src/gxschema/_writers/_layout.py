@@ -163,7 +163,7 @@ class _Tiling:
                         LaidCell("", where, colspan=p.colspan, continued=True, role=p.role)
                     )
                 else:
-                    cells.append(LaidCell(p.text, where, p.colspan, p.rowspan, False, p.role))
+                    cells.append(LaidCell(p.text, where, p.colspan, p.rowspan, role=p.role))
             out.append((tuple(cells), Location(table=table, row=r)))
         return tuple(out)
 
