@@ -139,3 +139,54 @@ def test_docx_superscript_struck_and_vanished_runs_are_asides() -> None:
         assert cell.value == gx.Number(int(printed))
         assert cell.asides == asides
     assert back == report
+
+
+# -- rows no line matches keep every cell ----------------------------------------------
+
+
+def test_a_41_digit_count_in_a_flat_table_is_read_and_nothing_dropped() -> None:
+    """Section 四's one row of 15 values with a 41-digit count among them reads whole."""
+    spec = gx.templates.get("national-2021")
+    values = _numbered(spec)
+    s4 = spec.table("s4")
+    key = (s4.id, s4.lines[1].id, s4.columns[1].id)
+    values[key] = str(HUGE)
+    report = gx.read(tab_text(spec, values, year=2023))
+    assert report.extras == ()
+    for (table, line, column), printed in values.items():
+        if table == s4.id:
+            assert report.tables[table][line][column].raw == printed
+
+
+def test_an_unreadable_count_keeps_its_whole_row_as_an_extra() -> None:
+    """101 digits (past what a count may hold): the row is an extra with all 15 values."""
+    spec = gx.templates.get("national-2021")
+    values = _numbered(spec)
+    s4 = spec.table("s4")
+    printed = [values[(s4.id, ln.id, c.id)] for ln in s4.lines for c in s4.columns]
+    values[(s4.id, s4.lines[1].id, s4.columns[1].id)] = "1" * 101
+    printed[len(s4.columns) + 1] = "1" * 101
+    report = gx.read(tab_text(spec, values, year=2023))
+    [extra] = report.extras
+    assert extra.table == s4.id
+    assert extra.cells == tuple(printed)
+
+
+def test_a_note_among_an_extra_rows_values_keeps_the_label_and_every_value() -> None:
+    """label | 1 | 2 | note | 3 …: the label is the real one and no value is lost."""
+    spec = gx.templates.get("national-2019")
+    row = ["", "（八）其他情形", "1", "2", "注：含转办件", "3", "4", "5", "6"]
+    report = gx.read(tab_text(spec, _numbered(spec), extra_rows={"s3": [row]}))
+    [extra] = report.extras
+    assert extra.label == "（八）其他情形"
+    assert extra.cells == tuple(row[2:])
+
+
+def test_an_extra_rows_heading_path_is_kept_in_its_label() -> None:
+    """Non-blank cells before the label (a heading path) are kept, joined, in the label."""
+    spec = gx.templates.get("national-2019")
+    row = ["（八）其他", "1.补充情形", "1", "0", "0", "0", "0", "0", "1"]
+    report = gx.read(tab_text(spec, _numbered(spec), extra_rows={"s3": [row]}))
+    [extra] = report.extras
+    assert extra.label == "（八）其他 1.补充情形"
+    assert extra.cells == tuple(row[2:])
