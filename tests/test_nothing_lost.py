@@ -173,7 +173,7 @@ def test_an_unreadable_count_keeps_its_whole_row_as_an_extra() -> None:
 
 
 def test_a_note_among_an_extra_rows_values_keeps_the_label_and_every_value() -> None:
-    """label | 1 | 2 | note | 3 …: the label is the real one and no value is lost."""
+    """A label, 1, 2, a note, 3 …: the label is the real one and no value is lost."""
     spec = gx.templates.get("national-2019")
     row = ["", "（八）其他情形", "1", "2", "注：含转办件", "3", "4", "5", "6"]
     report = gx.read(tab_text(spec, _numbered(spec), extra_rows={"s3": [row]}))
