@@ -190,3 +190,93 @@ def test_an_extra_rows_heading_path_is_kept_in_its_label() -> None:
     [extra] = report.extras
     assert extra.label == "（八）其他 1.补充情形"
     assert extra.cells == tuple(row[2:])
+
+
+# -- a table nested in a cell ------------------------------------------------------------
+
+
+def _values(report: gx.Report) -> dict[tuple[str, str, str], object]:
+    return {(t, ln, c): cell.value for t, ln, c, cell in report.cells()}
+
+
+def _inner_html(rows: list[list[str]]) -> str:
+    cells = ("<tr>" + "".join(f"<td>{t}</td>" for t in row) + "</tr>" for row in rows)
+    return "<table>" + "".join(cells) + "</table>"
+
+
+def test_html_table_nested_in_a_cell_keeps_both_tables() -> None:
+    """A table inside one cell of section 三: every value read, the inner one kept."""
+    report = _numbered_report()
+    page = gx.render(report, "html")
+    assert page.count("<td>57</td>") == 1
+    # The cell's content wrapped in a table of one cell: read as the cell's text.
+    wrapped = gx.read(page.replace("<td>57</td>", f"<td>{_inner_html([['57']])}</td>"))
+    assert wrapped == report
+    # A table of two rows in a cell beside its number: the rows kept as extras.
+    inner = _inner_html([["注一", "1"], ["注二", "2"]])
+    beside = gx.read(page.replace("<td>57</td>", f"<td>57{inner}</td>"))
+    assert _values(beside) == _values(report)
+    assert [(e.label, e.cells) for e in beside.extras] == [("注一", ("1",)), ("注二", ("2",))]
+    assert {e.table for e in beside.extras} == {"s3"}
+
+
+def _docx_replacing_paragraph(data: bytes, printed: str, new: str) -> bytes:
+    """The .docx with the paragraph printing ``printed`` replaced by ``new``."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = body.decode("utf-8")
+                run = f'<w:r><w:t xml:space="preserve">{printed}</w:t></w:r>'
+                assert xml.count(run) == 1
+                at = xml.index(run)
+                start = xml.rindex("<w:p>", 0, at)
+                end = xml.index("</w:p>", at) + len("</w:p>")
+                body = (xml[:start] + new + xml[end:]).encode("utf-8")
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
+def _inner_docx(rows: list[list[str]]) -> str:
+    def cell(t: str) -> str:
+        return f"<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"
+
+    return (
+        "<w:tbl>"
+        + "".join("<w:tr>" + "".join(map(cell, r)) + "</w:tr>" for r in rows)
+        + ("</w:tbl>")
+    )
+
+
+def test_docx_table_nested_in_a_cell_keeps_both_tables() -> None:
+    """The same in Word: a nested w:tbl in a cell of section 三 loses nothing."""
+    report = _numbered_report()
+    data = gx.render(report, "docx")
+    para = '<w:p><w:r><w:t xml:space="preserve">57</w:t></w:r></w:p>'
+    wrapped = gx.read(_docx_replacing_paragraph(data, "57", _inner_docx([["57"]])))
+    assert wrapped == report
+    inner = _inner_docx([["注一", "1"], ["注二", "2"]])
+    beside = gx.read(_docx_replacing_paragraph(data, "57", para + inner + "<w:p/>"))
+    assert _values(beside) == _values(report)
+    assert [(e.label, e.cells) for e in beside.extras] == [("注一", ("1",)), ("注二", ("2",))]
+
+
+def test_a_page_laid_out_in_a_table_is_still_layout() -> None:
+    """A page whose report tables sit in one cell of a layout table reads as before."""
+    report = _numbered_report()
+    page = gx.render(report, "html")
+    start = page.index("<body>") + len("<body>")
+    end = page.index("</body>")
+    laid = (
+        page[:start]
+        + "<table><tr><td>导航</td><td>"
+        + page[start:end]
+        + "</td></tr><tr><td>页脚</td><td>版权</td></tr></table>"
+        + page[end:]
+    )
+    assert gx.read(laid) == report

@@ -12,7 +12,10 @@ row.  A table becomes one row per ``w:tr`` in the grid's convention, which is Wo
 own: a ``w:gridSpan`` cell appears once with its ``colspan``, a ``w:vMerge`` continuation
 appears as one empty ``continued`` cell, and ``w:gridBefore`` shifts the columns.  A
 table that holds tables is layout: its nested (leaf) tables are read as tables and the
-paragraphs of its own cells as heading rows.
+paragraphs of its own cells as heading rows; but a grid (three rows of three cells or
+more) with more cells of its own than any table nested in it is a report table with a
+small table in a cell: it is read as a table, and each nested table of two rows of two
+cells or more after it as a table of its own (a smaller one's text is its cell's text).
 """
 
 from __future__ import annotations
@@ -289,6 +292,10 @@ class _Slot:
         self.rowspan = 1
 
 
+def _grid_like(widths: list[int], rows: int, cells: int) -> bool:
+    return sum(1 for w in widths if w >= cells) >= rows
+
+
 class _Walker:
     """Walks the body and adds rows to a :class:`GridBuilder`."""
 
@@ -361,6 +368,20 @@ class _Walker:
         self.tables += 1
         if next(tbl.iterdescendants(self.TBL), None) is None:
             self.leaf(tbl, index)
+            return
+        nested = [
+            n for n in tbl.iterdescendants(self.TBL) if next(n.iterancestors(self.TBL)) is tbl
+        ]
+        widths = self.widths(tbl)
+        if _grid_like(widths, 3, 3) and sum(widths) > max(
+            sum(1 for _ in n.iterdescendants(self.TC)) for n in nested
+        ):
+            # A report table with a small table in a cell: read as a table, then each
+            # nested table of two rows of two cells or more as one of its own.
+            self.leaf(tbl, index)
+            for n in nested:
+                if _grid_like(self.widths(n), 2, 2):
+                    self.table(n)
             return
         for tr in self.children(tbl):
             if tr.tag == self.TR:
@@ -458,9 +479,27 @@ class _Walker:
                 return False
         return False
 
+    def widths(self, tbl: etree._Element) -> list[int]:
+        """How many cells each of a table's own rows has."""
+        return [
+            sum(1 for tc in self.children(tr) if tc.tag == self.TC)
+            for tr in self.children(tbl)
+            if tr.tag == self.TR
+        ]
+
     def cell_text(self, tc: etree._Element) -> str:
-        """A cell's text: its paragraphs joined by line breaks."""
-        return "\n".join(self.text(p) for p in self.children(tc) if p.tag == self.P)
+        """A cell's text: its paragraphs joined by line breaks.
+
+        A table nested in the cell adds its paragraphs' text, unless it has two rows of
+        two cells or more: then it is read as a table of its own (see :meth:`table`).
+        """
+        lines = []
+        for child in self.children(tc):
+            if child.tag == self.P:
+                lines.append(self.text(child))
+            elif child.tag == self.TBL and not _grid_like(self.widths(child), 2, 2):
+                lines += [self.text(p) for p in child.iterdescendants(self.P)]
+        return "\n".join(lines)
 
     def text(self, p: etree._Element) -> str:
         """A paragraph's visible text.
