@@ -6,6 +6,7 @@ writers.
 
 from __future__ import annotations
 
+import attrs
 import jsonschema
 import orjson
 
@@ -280,3 +281,81 @@ def test_a_page_laid_out_in_a_table_is_still_layout() -> None:
         + page[end:]
     )
     assert gx.read(laid) == report
+
+
+# -- round trips through the writers ----------------------------------------------------
+
+FORMS = ("text", "html", "markdown", "docx")
+
+
+def _without(report: gx.Report, lines: set[str], cells: set[tuple[str, str, str]]) -> gx.Report:
+    tables = {
+        t: {
+            ln: {c: cell for c, cell in cols.items() if (t, ln, c) not in cells}
+            for ln, cols in rows.items()
+            if (t, ln) not in {("s3", x) for x in lines}
+        }
+        for t, rows in report.tables.items()
+    }
+    return attrs.evolve(report, tables=tables)
+
+
+def test_the_template_id_survives_a_round_trip() -> None:
+    """A national-2021 report lacking the lines only it has stays national-2021.
+
+    Detected again from the document alone, it would read as hybrid-2021, whose rules
+    differ; the writers' closing line names the template and the reader honours it.
+    """
+    report = _numbered_report()
+    national = {ln.id for ln in gx.templates.get("national-2021").table("s3").lines}
+    hybrid = {ln.id for ln in gx.templates.get("hybrid-2021").table("s3").lines}
+    lacking = _without(report, national - hybrid, set())
+    for form in FORMS:
+        back = gx.read(gx.render(lacking, form))
+        assert back.template == "national-2021", form
+        assert back == lacking, form
+
+
+def test_a_cell_absent_from_a_written_line_comes_back_absent() -> None:
+    """A cell the report lacks, in a line it holds, is written empty and read absent."""
+    report = _numbered_report()
+    gone = {("s3", "new", "research"), ("s2.art20_1", "rules", "made")}
+    gone = {k for k in gone if report.cell(*k) is not None}
+    assert gone
+    lacking = _without(report, set(), gone)
+    for form in FORMS:
+        back = gx.read(gx.render(lacking, form))
+        assert back == lacking, form
+        assert all(back.cell(*k) is None for k in gone)
+
+
+def test_inferred_survives_json_and_a_round_trip() -> None:
+    """A cell a reader inferred stays inferred through JSON and through every form."""
+    report = _numbered_report()
+    s3 = {ln: dict(cols) for ln, cols in report.tables["s3"].items()}
+    s3["new"]["total"] = attrs.evolve(s3["new"]["total"], inferred=True)
+    marked = attrs.evolve(report, tables={**report.tables, "s3": s3})
+    assert gx.from_json(gx.to_json(marked)).tables["s3"]["new"]["total"].inferred
+    for form in FORMS:
+        back = gx.read(gx.render(marked, form))
+        assert back.tables["s3"]["new"]["total"].inferred, form
+        assert back == marked, form
+
+
+def test_raw_white_space_of_word_cells_survives_html_and_docx() -> None:
+    """Cells read from Word with spaces and tabs keep them through HTML and DOCX."""
+    report = _numbered_report()
+    data = _docx_with(
+        gx.render(report, "docx"),
+        {
+            "57": '<w:r><w:t xml:space="preserve"> 57  </w:t></w:r>',
+            "58": "<w:r><w:tab/><w:t>58</w:t></w:r>",
+            "59": '<w:r><w:t xml:space="preserve">59 </w:t><w:tab/></w:r>',
+        },
+    )
+    read = gx.read(data)
+    raws = {c.raw for _, _, _, c in read.cells()}
+    assert {" 57  ", "\t58", "59 \t"} <= raws
+    for form in ("html", "docx"):
+        back = gx.read(gx.render(read, form))
+        assert back == read, form

@@ -29,7 +29,9 @@ they mean in a browser) and walked in document order:
   ``Location(line=n)``, ``n`` counting the heading rows from 1 in document order: the
   parser keeps no source positions, so ``n`` is not a line number of the file.
 
-Text is the visible text.  ``<script>``, ``<style>``, ``<noscript>``, ``<template>``
+Text is the visible text (a ``data-gx-raw`` attribute, which gxschema's writer puts on
+a value cell whose text holds white space, gives the text exactly when it reads as the
+visible text).  ``<script>``, ``<style>``, ``<noscript>``, ``<template>``
 (and embedded objects, ``svg``, form controls) are removed after parsing, comments,
 Word's ``<![if …]>`` markers and ``<?…?>`` before it; ``<br>`` and block boundaries
 inside a cell are ``"\n"``; runs of HTML white space collapse to one space and lines are
@@ -135,6 +137,17 @@ def _cell_lines(gathered: str) -> str:
     lines = text.split("\n")
     visible = [line for line in lines if line.strip()]
     return "\n".join(visible) if visible else lines[0]
+
+
+def _written_raw(raw: str | None, text: str) -> str:
+    """The raw text gxschema's writer kept for a cell, when it reads as the cell's text.
+
+    HTML collapses white space; the writer keeps a value's exact text in
+    ``data-gx-raw``.  Anything else (an edited cell) keeps the visible text.
+    """
+    if raw is None or "\r" in raw:
+        return text
+    return raw if _cell_lines(raw.replace("\n", _BREAK)) == text else text
 
 
 def _text_apart(node: LexborNode, apart: set[int]) -> str:
@@ -436,6 +449,8 @@ class _Reader:
                     if OPEN in text or CLOSE in text:
                         text, asides = split(text)
                 attributes = td.attributes
+                if "data-gx-raw" in attributes:
+                    text = _written_raw(attributes["data-gx-raw"], text)
                 if "colspan" in attributes or "rowspan" in attributes:
                     colspan, rowspan = _spans(attributes, last_row - r + 1)
                     if rowspan > 1:

@@ -48,6 +48,7 @@ import attrs
 
 from gxschema._grid import Grid, GridCell, GridRow, GridTable, LaidCell, Role
 from gxschema._labels import normalize_label
+from gxschema._mark import mark_line
 from gxschema._report import Cell, Location, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import PLAIN, Number, ValueParseError, parse_value, render_value
@@ -422,7 +423,9 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
     when it has one, else the template's), then each section's heading (role
     ``"section"``), the text that states the template's claims in that section
     (:func:`overview`: a heading row of role ``"paragraph"``) and its tables, in the
-    spec's order (see :func:`sections`).
+    spec's order (see :func:`sections`); last, the line naming the template and the
+    written cells the report lacks or had inferred (:mod:`gxschema._mark`), which the
+    reader honours.
 
     Args:
         report: the report.
@@ -452,7 +455,24 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
             laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
             rows += laid.rows
             index += 1
+    rows.append(_heading(_mark_of(report, spec), "paragraph", len(rows) + 1))
     return Grid(rows=tuple(rows), source="<layout>", form=LAYOUT_FORM)
+
+
+def _mark_of(report: Report, spec: TemplateSpec) -> str:
+    """The gxschema line (:mod:`gxschema._mark`): the template, absent and inferred cells."""
+    missing: list[tuple[str, str, str]] = []
+    inferred: list[tuple[str, str, str]] = []
+    if report.tables:  # the blank form lists nothing: its cells are all BLANK
+        for table, lines in written(report, spec):
+            for line in lines:
+                for column in table.columns:
+                    cell = report.cell(table.id, line.id, column.id)
+                    if cell is None:
+                        missing.append((table.id, line.id, column.id))
+                    elif cell.inferred:
+                        inferred.append((table.id, line.id, column.id))
+    return mark_line(spec.id, missing, inferred)
 
 
 Section: TypeAlias = tuple[str, list[tuple[TableSpec, list[LineSpec]]]]
