@@ -98,8 +98,10 @@ def _number(n: object) -> int | Decimal:
     if n.__class__ is int:
         return n
     if n.__class__ is str:
-        if _BIG_INT.fullmatch(n):  # an integer too large for a JSON number
-            return int(n)
+        if _BIG_INT.fullmatch(n):  # an integer too large for a JSON number, as written
+            big = int(n)
+            if not -JSON_SAFE_INT <= big <= JSON_SAFE_INT:
+                return big
         try:
             return Decimal(n)
         except InvalidOperation:
