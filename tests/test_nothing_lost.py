@@ -359,3 +359,23 @@ def test_raw_white_space_of_word_cells_survives_html_and_docx() -> None:
     for form in ("html", "docx"):
         back = gx.read(gx.render(read, form))
         assert back == read, form
+
+
+def test_html_asides_nest_stay_in_their_cell_and_spare_other_text() -> None:
+    """Nested and unclosed asides end with their cell; a page's own marks stay text."""
+    from gxschema._readers._html import read_html
+
+    grid = read_html(
+        "<table><tr><td>1<s>2<span hidden>3</span>4</s>5</td><td>6<sup>7</td><td>8</td>"
+        '<td>9<span class="hidden">0</span></td><td>\ue000 1</td></tr></table>'
+    )
+    [row] = grid.rows
+    assert [(c.text, c.asides) for c in row.cells] == [
+        ("15", ("234",)),
+        ("6", ("7",)),
+        ("8", ()),
+        ("90", ()),  # a class says nothing without the page's style sheet
+        ("\ufffd 1", ()),
+    ]
+    [alone] = read_html("<table><tr><td>\ue0001\ue001</td></tr></table>").rows
+    assert [(c.text, c.asides) for c in alone.cells] == [("\ufffd1\ufffd", ())]

@@ -216,7 +216,19 @@ _TAG = re.compile(
     r"""((?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+)>""",
     re.I,
 )
-_HIDDEN = re.compile(r"""(?:^|[\s"'])hidden(?:[\s=/]|$)|display\s*:\s*none""", re.I)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]*))?""")
+_DISPLAY_NONE = re.compile(r"(?:^|[;\s\"'])display\s*:\s*none", re.I)
+
+
+def _hidden(attributes: str) -> bool:
+    """Whether a start tag's attributes hide it: ``hidden``, or ``display:none``."""
+    for m in _ATTRIBUTE.finditer(attributes):
+        name = m.group(1).lower()
+        if name == "hidden":
+            return True
+        if name == "style" and m.group(2) and _DISPLAY_NONE.search(m.group(2)):
+            return True
+    return False
 
 
 def _mark_asides(text: str) -> str:
@@ -228,9 +240,9 @@ def _mark_asides(text: str) -> str:
     nesting) the close mark, so the text is kept, apart, through the removal of the
     inline tags and the parse.  One pass, linear in the page.
     """
+    text = clean(text)  # a page's own marks are text, not asides
     if _MAYBE_ASIDE.search(text) is None:
         return text
-    text = clean(text)
     open_: dict[str, list[bool]] = {}
 
     def mark(m: re.Match[str]) -> str:
@@ -245,7 +257,7 @@ def _mark_asides(text: str) -> str:
         attributes = m.group(3)
         if attributes.rstrip().endswith("/"):
             return m.group(0)  # self-closing: holds nothing
-        aside = name in _ASIDE_NAMES or _HIDDEN.search(attributes) is not None
+        aside = name in _ASIDE_NAMES or _hidden(attributes)
         stack.append(aside)
         return OPEN if aside else m.group(0)
 
