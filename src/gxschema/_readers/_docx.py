@@ -316,7 +316,7 @@ class _Walker:
         # struck out, or raised or lowered (a footnote mark); vertAlign by its value.
         self.ASIDE_PROPS = frozenset({w + "vanish", w + "strike", w + "dstrike"})
         self.VERT_ALIGN = w + "vertAlign"
-        self.TAB, self.PTAB = w + "tab", w + "ptab"
+        self.SPACE = frozenset({w + "tab", w + "ptab"})
         self.NEWLINE = frozenset({w + "br", w + "cr"})
         self.HYPHEN = w + "noBreakHyphen"
         # Elements whose children hold a paragraph's visible runs.  Deleted and moved-away
@@ -505,8 +505,7 @@ class _Walker:
         """A paragraph's visible text.
 
         ``w:t`` as written (NBSP and ideographic spaces kept), ``w:br``/``w:cr`` as a line
-        break, a tab as a tab (an absolute-position tab as one space), a non-breaking hyphen
-        as ``-``.
+        break, a tab as one space, a non-breaking hyphen as ``-``.
         """
         out: list[str] = []
         stack: list[Iterator[etree._Element]] = [iter(p)]
@@ -518,9 +517,7 @@ class _Walker:
                     out.extend(clean(child.tail or "") for child in el)
                 elif tag in self.NEWLINE:
                     out.append("\n")
-                elif tag == self.TAB:
-                    out.append("\t")
-                elif tag == self.PTAB:
+                elif tag in self.SPACE:
                     out.append(" ")
                 elif tag == self.HYPHEN:
                     out.append("-")
