@@ -6,11 +6,15 @@ writers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import attrs
 import jsonschema
 import orjson
+from click.testing import CliRunner
 
 import gxschema as gx
+from gxschema.cli import main
 from tests.layout import tab_text
 
 HUGE = 10**40 + 7  # 41 digits: the reader accepts counts of up to 100
@@ -48,6 +52,25 @@ def test_counts_beyond_64_bits_round_trip_through_json() -> None:
     )
     # Anything else holding the number (the violations of check) is written too.
     assert str(HUGE) in gx.to_json(gx.validate(report))
+
+
+def test_the_command_line_writes_counts_beyond_64_bits(tmp_path: Path) -> None:
+    """Gxschema extract and check print a 41-digit count as its digits, in valid JSON."""
+    spec = gx.templates.get("national-2021")
+    values = _numbered(spec)
+    s3 = spec.table("s3")
+    values[(s3.id, s3.lines[0].id, s3.columns[0].id)] = str(HUGE)
+    path = tmp_path / "huge.txt"
+    path.write_text(tab_text(spec, values, year=2023), encoding="utf-8")
+    runner = CliRunner()
+    extracted = runner.invoke(main, ["extract", str(path)])
+    assert extracted.exit_code == 0, extracted.output
+    [data] = orjson.loads(extracted.output)
+    assert data["tables"][s3.id][s3.lines[0].id][s3.columns[0].id]["value"] == str(HUGE)
+    checked = runner.invoke(main, ["check", "--format", "json", str(path)])
+    assert checked.exit_code in (0, 1, 3), checked.output
+    assert str(HUGE) in checked.output
+    orjson.loads(checked.output)
 
 
 # -- footnote marks, struck-out and hidden text ----------------------------------------
