@@ -111,10 +111,15 @@ def test_html_footnotes_struck_and_hidden_text_are_asides_not_digits() -> None:
         cell = _cell_of(back, printed)
         assert cell.value == gx.Number(number)
         assert cell.asides == asides
-    # Every other cell is unchanged, and the asides survive JSON.
+    # Every other cell is unchanged, and the asides survive JSON, HTML and Word.
     assert back == report
     again = gx.from_json(gx.to_json(back))
     assert _cell_of(again, "57").asides == ("1",)
+    for form in ("html", "docx"):
+        written = gx.read(gx.render(back, form))
+        assert written == report
+        for printed, (_, _, asides) in HTML_ASIDES.items():
+            assert _cell_of(written, printed).asides == asides, form
 
 
 def _docx_with(data: bytes, change: dict[str, str]) -> bytes:

@@ -12,7 +12,9 @@ official templates print it, not a ``<caption>`` element.
 Cell text is escaped (``&``, ``<``, ``>``) and otherwise written as is, white space
 included; a line break (``\n``, ``\r\n`` or ``\r``) is written ``<br>``.  HTML
 collapses white space, so a value cell whose text holds any also carries it exactly in
-``data-gx-raw``, which the reader takes when it reads as the cell's visible text.  Characters
+``data-gx-raw``, which the reader takes when it reads as the cell's visible text.  A
+cell's asides (footnote marks, struck-out and hidden text read with it) follow its text
+as ``<sup>``, which the reader keeps apart again.  Characters
 HTML cannot hold (C0 controls other than tab and line breaks, U+FFFE/U+FFFF) are
 dropped.
 """
@@ -75,7 +77,8 @@ def _table(table: GridTable) -> list[str]:
                 attrs += f' rowspan="{cell.rowspan}"'
             if cell.role == "value" and _SPACE.search(cell.text):
                 attrs += f' data-gx-raw="{_attribute(cell.text)}"'
-            cells.append(f"<{tag}{attrs}>{_text(cell.text)}</{tag}>")
+            body = _text(cell.text) + "".join(f"<sup>{_text(a)}</sup>" for a in cell.asides)
+            cells.append(f"<{tag}{attrs}>{body}</{tag}>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</table>")
     return out

@@ -222,6 +222,7 @@ def _column_block(
 # -- the tables ----------------------------------------------------------------------------
 
 Values: TypeAlias = Callable[[LineSpec, ColumnSpec], str]
+Asides: TypeAlias = Callable[[LineSpec, ColumnSpec], tuple[str, ...]]
 
 
 def _value(table: TableSpec, line: LineSpec, column: ColumnSpec) -> _Placed:
@@ -288,6 +289,7 @@ def lay_out_table(
     values: Values | None = None,
     *,
     index: int = 0,
+    asides: Asides | None = None,
 ) -> GridTable:
     """Lay one table out as grid rows of merged cells, each with its role.
 
@@ -296,6 +298,9 @@ def lay_out_table(
         lines: the lines to lay out, in the spec's order (default: all).
         values: the text of the value cell of a line and column (default: empty).
         index: the table's number in the document (its cells' ``location.table``).
+        asides: the asides of the value cell of a line and column (footnote marks,
+            struck-out and hidden text read with it; default: none), which the HTML
+            and Word writers print as superscripts.
 
     Returns:
         The table's rows: every row covers the table's width, a cell spanning down
@@ -308,11 +313,18 @@ def lay_out_table(
     if not chosen:
         raise ValueError(f"table {table.id!r}: no line to lay out")
     text: Values = values if values is not None else (lambda _line, _column: "")
+    aside: Asides = asides if asides is not None else (lambda _line, _column: ())
     return GridTable(
         tuple(
             GridRow(
                 tuple(
-                    LaidCell(text(c.line, c.column), c.location, role="value", ref=c.ref)
+                    LaidCell(
+                        text(c.line, c.column),
+                        c.location,
+                        asides=aside(c.line, c.column),
+                        role="value",
+                        ref=c.ref,
+                    )
                     if isinstance(c, _ValueSlot)
                     else c
                     for c in cells
@@ -354,6 +366,14 @@ def _values_of(report: Report, table: str) -> Values:
         return cell_text(report.cell(table, line.id, column.id), column)
 
     return values
+
+
+def _asides_of(report: Report, table: str) -> Asides:
+    def asides(line: LineSpec, column: ColumnSpec) -> tuple[str, ...]:
+        cell = report.cell(table, line.id, column.id)
+        return () if cell is None else cell.asides
+
+    return asides
 
 
 def overview(report: Report, spec: TemplateSpec) -> list[tuple[str, str]]:
@@ -452,7 +472,13 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
         if paragraph is not None:
             rows.append(_heading(paragraph, "paragraph", len(rows) + 1))
         for table, lines in tables:
-            laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
+            laid = lay_out_table(
+                table,
+                lines,
+                _values_of(report, table.id),
+                index=index,
+                asides=_asides_of(report, table.id),
+            )
             rows += laid.rows
             index += 1
     rows.append(_heading(_mark_of(report, spec), "paragraph", len(rows) + 1))
