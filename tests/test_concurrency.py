@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -66,6 +67,7 @@ def test_diagnose_leaves_standard_output_alone(
         while not stop.is_set() or written < 200:
             os.write(1, f"line {written}\n".encode())
             written += 1
+            time.sleep(0.0001)  # thousands of lines, not millions
 
     def diagnoser() -> None:
         for _ in range(5):
@@ -111,3 +113,22 @@ def test_eight_threads_give_the_sequential_results() -> None:
         threaded = list(pool.map(_work, inputs))
     assert threaded == sequential
     assert all(d for _, _, d in sequential)  # the solver ran in every one
+
+
+def test_the_command_lines_json_is_all_that_reaches_fd_1(tmp_path: Any) -> None:
+    """In a process of its own, diagnose's JSON on fd 1 parses: the solver prints nothing."""
+    import subprocess
+    import sys
+
+    import orjson
+
+    path = tmp_path / "broken.txt"
+    path.write_text(gx.render(_broken(), "text"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "gxschema", "diagnose", "--format", "json", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1, 3), done.stderr
+    [result] = orjson.loads(done.stdout)
+    assert result["explanations"]
