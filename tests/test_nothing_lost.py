@@ -407,3 +407,9 @@ def test_html_asides_nest_stay_in_their_cell_and_spare_other_text() -> None:
     ]
     [alone] = read_html("<table><tr><td>\ue0001\ue001</td></tr></table>").rows
     assert [(c.text, c.asides) for c in alone.cells] == [("\ufffd1\ufffd", ())]
+    # Text outside the tables: an aside broken over lines stays out of both.
+    prose = read_html("<p>收到12<sup>注<br>一</sup>件</p>").rows
+    assert [(r.cells[0].text, r.cells[0].asides) for r in prose] == [
+        ("收到12", ("注",)),
+        ("件", ("一",)),
+    ]

@@ -11,7 +11,7 @@ provenance on the report's cell).
 
 from __future__ import annotations
 
-__all__ = ["CLOSE", "OPEN", "clean", "split"]
+__all__ = ["CLOSE", "OPEN", "clean", "split", "split_lines"]
 
 OPEN = "\ue000"
 """Starts an aside in a reader's text."""
@@ -58,3 +58,19 @@ def split(text: str) -> tuple[str, tuple[str, ...]]:
     kept = tuple(a.strip() for a in asides if a.strip())
     lines = [line.strip(" \t") for line in "".join(own).split("\n")]
     return "\n".join(line for line in lines if line) if len(lines) > 1 else lines[0], kept
+
+
+def split_lines(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """:func:`split` line by line, an aside broken over lines staying one aside's pieces."""
+    out = []
+    depth = 0
+    for line in text.split("\n"):
+        if depth:
+            line = OPEN * depth + line
+        out.append(split(line))
+        for ch in line:
+            if ch == OPEN:
+                depth += 1
+            elif ch == CLOSE and depth:
+                depth -= 1
+    return out

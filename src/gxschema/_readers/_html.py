@@ -51,7 +51,7 @@ import attrs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from gxschema._grid import MAX_INPUT_BYTES, MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow
-from gxschema._readers._asides import CLOSE, OPEN, split
+from gxschema._readers._asides import CLOSE, OPEN, split, split_lines
 from gxschema._readers._html_input import (
     MAX_NESTING,
     MAX_TAGS,
@@ -310,8 +310,7 @@ class _Reader:
         """Add the text gathered so far as heading rows, one per non-blank line."""
         if not self.text:
             return
-        for line in _lines("".join(self.text)).split("\n"):
-            line, asides = split(line)
+        for line, asides in split_lines(_lines("".join(self.text))):
             line = line.strip()
             if line:
                 self.headings += 1
