@@ -55,17 +55,17 @@ table.gx-t{border-collapse:collapse;margin:6px 0 16px;font-size:13px}
 .gx-t th.gx-cap{font-weight:bold;background:#e8e8e8}
 .gx-t td{text-align:right;font-variant-numeric:tabular-nums;min-width:3em;cursor:pointer;
 white-space:nowrap}
-.gx-t td.gx-fail{background:repeating-linear-gradient(135deg,#fde2e2 0 5px,#f6c4c4 5px 7px)}
-.gx-t td.gx-fail::before{content:"✘ ";color:var(--fail);font-weight:bold}
-.gx-t td.gx-uncertain{outline:2px dotted var(--unc);outline-offset:-3px;background:#fff7dc}
-.gx-t td.gx-uncertain:not(.gx-fail)::before{content:"? ";color:var(--unc);font-weight:bold}
-.gx-t td.gx-warn::after{content:" △";color:#6a4b00}
-.gx-t td.gx-inferred{text-decoration:underline dashed #3949ab}
-.gx-t td.gx-inferred::after{content:" ※";color:#3949ab}
-.gx-t td.gx-fix{box-shadow:inset 0 0 0 3px var(--fix)}
-.gx-t td.gx-fix .gx-old{text-decoration:line-through}
-.gx-t td.gx-fix .gx-new{font-weight:bold;color:var(--fix)}
-.gx-t td.gx-fix .gx-new::after{content:" ✎"}
+:is(.gx-t td.gx-fail,.gx-legend td.lg-fail){background:repeating-linear-gradient(135deg,#fde2e2 0 5px,#f6c4c4 5px 7px)}
+:is(.gx-t td.gx-fail,.gx-legend td.lg-fail)::before{content:"✘ ";color:var(--fail);font-weight:bold}
+:is(.gx-t td.gx-uncertain,.gx-legend td.lg-uncertain){outline:2px dotted var(--unc);outline-offset:-3px;background:#fff7dc}
+:is(.gx-t td.gx-uncertain,.gx-legend td.lg-uncertain):not(.gx-fail)::before{content:"? ";color:var(--unc);font-weight:bold}
+:is(.gx-t td.gx-warn,.gx-legend td.lg-warn)::after{content:" △";color:#6a4b00}
+:is(.gx-t td.gx-inferred,.gx-legend td.lg-inferred){text-decoration:underline dashed #3949ab}
+:is(.gx-t td.gx-inferred,.gx-legend td.lg-inferred)::after{content:" ※";color:#3949ab}
+:is(.gx-t td.gx-fix,.gx-legend td.lg-fix){box-shadow:inset 0 0 0 3px var(--fix)}
+:is(.gx-t td.gx-fix,.gx-legend td.lg-fix) .gx-old{text-decoration:line-through}
+:is(.gx-t td.gx-fix,.gx-legend td.lg-fix) .gx-new{font-weight:bold;color:var(--fix)}
+:is(.gx-t td.gx-fix,.gx-legend td.lg-fix) .gx-new::after{content:" ✎"}
 .gx-t td.gx-missing{color:var(--mute);background:#f0f0f0}
 .gx-t td.gx-rel{outline:3px solid #1a73e8;outline-offset:-3px}
 .gx-t td.gx-sel{outline:3px solid #000;outline-offset:-3px}

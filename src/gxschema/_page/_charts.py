@@ -118,13 +118,13 @@ def breaks_chart(series: Sequence[SeriesBreaks], rule: str, *, top: int = 20) ->
     shown = list(series[:top])
     years = sorted({y for s in shown for y, _ in s.pairs})
     first, last = years[0], years[-1]
-    label, step, row_h = 170, 44, 18
+    label, step, row_h = 120, 60, 18
     width = label + step * (last - first + 1) + 10
     height = row_h * (len(shown) + 1) + 4
     out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" role="img" data-chart="series">']
     for year in range(first, last + 1):
         mid = label + (year - first) * step + step / 2
-        out.append(f'<text x="{mid}" y="12" text-anchor="middle">{year}→{year + 1}</text>')
+        out.append(f'<text x="{mid}" y="12" text-anchor="middle">{year}→{(year + 1) % 100:02d}</text>')
     for i, s in enumerate(shown):
         y = (i + 1) * row_h + 2
         name = s.agency if len(s.agency) <= 12 else s.agency[:11] + "…"

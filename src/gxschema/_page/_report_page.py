@@ -300,17 +300,17 @@ def _tables(
 
 def _legend() -> str:
     samples = [
-        ("gx-fail", "12", "lg_fail"),
-        ("gx-uncertain", "", "lg_uncertain"),
-        ("gx-warn", "7", "lg_warn"),
-        ("gx-inferred", "3", "lg_inferred"),
+        ("lg-fail", "12", "lg_fail"),
+        ("lg-uncertain", "", "lg_uncertain"),
+        ("lg-warn", "7", "lg_warn"),
+        ("lg-inferred", "3", "lg_inferred"),
     ]
     items = [
         f'<span><table class="gx-t"><tr><td class="{c}">{t}</td></tr></table> {ui(w)}</span>'
         for c, t, w in samples
     ]
     items.append(
-        '<span><table class="gx-t"><tr><td class="gx-fix"><span class="gx-old">0</span> → '
+        '<span><table class="gx-t"><tr><td class="lg-fix"><span class="gx-old">0</span> → '
         f'<span class="gx-new">2</span></td></tr></table> {ui("lg_fix")}</span>'
     )
     return (
