@@ -59,7 +59,9 @@ def browser() -> Iterator[Any]:
     binary = _find("chromium", "chromium-browser")
     driver_path = _find("chromedriver")
     if binary is None or driver_path is None:
-        _missing("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
+        _missing(
+            "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+        )
     profile = tempfile.mkdtemp(prefix="gx-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = binary

@@ -67,7 +67,9 @@ def hzq_2023() -> gx.CheckResult:
 def incomplete_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real report (hzq-2024) written back with its 行政复议 总计 blank: incomplete."""
     report = gx.read(need(CORPUS / "hzq-2024.pdf"))
-    tables = {t: {ln: dict(cells) for ln, cells in lines.items()} for t, lines in report.tables.items()}
+    tables = {
+        t: {ln: dict(cells) for ln, cells in lines.items()} for t, lines in report.tables.items()
+    }
     tables["s4"]["review"]["total"] = gx.Cell()
     path = tmp_path_factory.mktemp("incomplete") / "hzq-2024-blank.txt"
     path.write_text(gx.render(attrs.evolve(report, tables=tables), "text"), encoding="utf-8")
@@ -97,7 +99,7 @@ def test_every_value_cell_names_its_cell_and_printed_text(seed: gx.CheckResult) 
 
 
 def test_seed_marks_the_failing_rules_and_the_fix(seed: gx.CheckResult) -> None:
-    """gx-fail: exactly C3.balance and C3.results_total in 自然人 and 总计; gx-fix: （七）总计 0 → 2."""
+    """gx-fail: C3.balance, C3.results_total in 自然人 and 总计; gx-fix: （七）总计 0 → 2."""
     html = gx.page(seed)
     failing = _cells(html, "gx-fail")
     assert failing == _finding_cells(seed)
@@ -123,25 +125,30 @@ def test_a_page_needs_no_network_and_is_light(seed: gx.CheckResult) -> None:
 
 
 def test_the_page_states_verdict_metadata_claims_and_provenance(seed: gx.CheckResult) -> None:
-    """Verdict, agency, year, template, claims with sentences, sha256 and how each table was read."""
+    """Verdict, agency, year, template, claims and sentences, sha256, how tables were read."""
     source = seed.report.source
     assert source is not None
     html = gx.page(seed)
     tree = HTMLParser(html)
     verdict = tree.css_first("[data-verdict]")
-    assert verdict is not None and verdict.attributes["data-verdict"] == "failed"
+    assert verdict is not None
+    assert verdict.attributes["data-verdict"] == "failed"
     meta = tree.css_first(".gx-meta")
     assert meta is not None
-    assert seed.metadata.agency and seed.metadata.agency in meta.text()
-    assert str(seed.metadata.year) in meta.text() and seed.template in meta.text()
+    assert seed.metadata.agency
+    assert seed.metadata.agency in meta.text()
+    assert str(seed.metadata.year) in meta.text()
+    assert seed.template in meta.text()
     claims = {n.attributes["data-claim"] for n in tree.css("[data-claim]")}
     assert claims == {c.claim for c in gx.check_claims(seed.report)}
     handled = tree.css_first('[data-claim="T.handled"] mark')
-    assert handled is not None and "2件" in handled.text()
+    assert handled is not None
+    assert "2件" in handled.text()
     digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
     footer = tree.css_first("footer")
     assert footer is not None
-    assert digest in footer.text() and gx.__version__ in footer.text()
+    assert digest in footer.text()
+    assert gx.__version__ in footer.text()
     for d in seed.report.detection:
         assert d.reason in footer.text()
     assert [n.attributes["data-finding"] for n in tree.css("#gx-completeness [data-finding]")] == [
@@ -158,15 +165,17 @@ def test_an_unreadable_file_gets_a_page_and_a_row(tmp_path: Path) -> None:
     html = gx.page(caught.value)
     tree = HTMLParser(html)
     verdict = tree.css_first("[data-verdict]")
-    assert verdict is not None and verdict.attributes["data-verdict"] == "unreadable"
+    assert verdict is not None
+    assert verdict.attributes["data-verdict"] == "unreadable"
     assert caught.value.message in html
     assert hashlib.sha256(bad.read_bytes()).hexdigest() in html
     index = gx.index_page([caught.value])
-    assert '"unreadable"' in index and "notes.txt.html" in index
+    assert '"unreadable"' in index
+    assert "notes.txt.html" in index
 
 
 def test_page_refuses_an_unknown_language(seed: gx.CheckResult) -> None:
-    """lang is zh or en."""
+    """Lang is zh or en."""
     with pytest.raises(ValueError, match="lang"):
         gx.page(seed, lang="fr")
 
@@ -181,7 +190,9 @@ def test_report_command_writes_pages_and_index(tmp_path: Path, incomplete_file: 
     runner = CliRunner()
     result = runner.invoke(cli, ["report", str(incomplete_file), "-o", str(out)])
     assert result.exit_code == 3, result.output
-    result = runner.invoke(cli, ["report", str(need(SEED)), str(incomplete_file), str(bad), "-o", str(out)])
+    result = runner.invoke(
+        cli, ["report", str(need(SEED)), str(incomplete_file), str(bad), "-o", str(out)]
+    )
     assert result.exit_code == 2, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
@@ -216,21 +227,28 @@ def test_series_breaks_group_agencies_and_years() -> None:
     [series] = series_breaks(rows)
     assert series.pairs == ((2020, ()), (2021, None))
     assert series.broken == 0
-    broken = [("乙局", 2020, ({"total": "3"}, {"total": "0"})), ("乙局", 2021, ({"total": "0"}, {"total": "2"}))]
+    broken = [
+        ("乙局", 2020, ({"total": "3"}, {"total": "0"})),
+        ("乙局", 2021, ({"total": "0"}, {"total": "2"})),
+    ]
     [other] = series_breaks(broken)
-    assert other.pairs == ((2020, ("total",)),) and other.broken == 1
+    assert other.pairs == ((2020, ("total",)),)
+    assert other.broken == 1
 
 
 def test_index_counts_and_charts(seed: gx.CheckResult) -> None:
     """The index states the verdict counts and draws its three charts as inline SVG."""
     html = gx.index_page([seed, gx.ParseError("no table", source="x.txt")])
     tree = HTMLParser(html)
-    counts = {n.attributes["data-verdict-count"]: n.text() for n in tree.css("[data-verdict-count]")}
+    counts = {
+        n.attributes["data-verdict-count"]: n.text() for n in tree.css("[data-verdict-count]")
+    }
     assert counts == {"ok": "0", "failed": "1", "incomplete": "0", "unreadable": "1"}
     charts = {n.attributes["data-chart"] for n in tree.css("svg[data-chart]")}
     assert charts == {"rules", "years"}  # no series of consecutive years: a note, no chart
     rules = tree.css_first('svg[data-chart="rules"]')
-    assert rules is not None and "C3.balance" in rules.text()
+    assert rules is not None
+    assert "C3.balance" in rules.text()
 
 
 # -- in the browser ------------------------------------------------------------------------
@@ -309,7 +327,8 @@ def test_seed_page_in_the_browser(browser: Any, seed: gx.CheckResult, tmp_path: 
         ("s3", "r7_total", "total"): "0 → 2",
     }
     _messages_switch(seen, seed)
-    assert "C3.balance" in seen["detail_en"] and "0 → 2" in seen["detail_en"]
+    assert "C3.balance" in seen["detail_en"]
+    assert "0 → 2" in seen["detail_en"]
     assert seen["shot"].stat().st_size > 10_000
     if os.environ.get(UPDATE_DOCS):
         _docs_screenshot(browser, path)
@@ -330,7 +349,9 @@ def _docs_screenshot(driver: Any, path: Path) -> None:
     driver.set_window_size(1280, 1000)
 
 
-def test_hzq_2023_page_in_the_browser(browser: Any, hzq_2023: gx.CheckResult, tmp_path: Path) -> None:
+def test_hzq_2023_page_in_the_browser(
+    browser: Any, hzq_2023: gx.CheckResult, tmp_path: Path
+) -> None:
     """hzq-2023 in Chromium: section 四's review and suit_after_review totals, 0 → 11 and 0 → 5."""
     path = tmp_path / "hzq-2023.html"
     html = gx.page(hzq_2023)
@@ -347,7 +368,9 @@ def test_hzq_2023_page_in_the_browser(browser: Any, hzq_2023: gx.CheckResult, tm
     _messages_switch(seen, hzq_2023)
 
 
-def test_incomplete_page_in_the_browser(browser: Any, incomplete_file: Path, tmp_path: Path) -> None:
+def test_incomplete_page_in_the_browser(
+    browser: Any, incomplete_file: Path, tmp_path: Path
+) -> None:
     """An incomplete report, written by `gxschema report`: its blank cell's rule is undecided."""
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["report", str(incomplete_file), "-o", str(out)])
@@ -361,9 +384,10 @@ def test_incomplete_page_in_the_browser(browser: Any, incomplete_file: Path, tmp
         ("s4", c.line_id, c.column_id) for f in checked.of_kind("rule") for c in f.cells
     }
     assert ("s4", "review", "total") in seen["uncertain"]
-    assert browser.find_element("css selector", "[data-verdict]").get_attribute(
-        "data-verdict"
-    ) == "incomplete"
+    assert (
+        browser.find_element("css selector", "[data-verdict]").get_attribute("data-verdict")
+        == "incomplete"
+    )
     _messages_switch(seen, checked)
 
 
@@ -411,6 +435,7 @@ def test_index_of_ten_thousand_reports_in_the_browser(browser: Any, tmp_path: Pa
     assert browser.find_element(By.ID, "gx-page").text == "2 / 100"
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg[data-chart]")) == 3
     link = body.find_element(By.TAG_NAME, "a").get_attribute("href")
-    assert link is not None and link.endswith(".txt.html")
+    assert link is not None
+    assert link.endswith(".txt.html")
     screenshot(browser, "index-10k")
     assert console_errors(browser) == []

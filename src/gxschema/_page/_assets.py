@@ -55,10 +55,14 @@ table.gx-t{border-collapse:collapse;margin:6px 0 16px;font-size:13px}
 .gx-t th.gx-cap{font-weight:bold;background:#e8e8e8}
 .gx-t td{text-align:right;font-variant-numeric:tabular-nums;min-width:3em;cursor:pointer;
 white-space:nowrap}
-:is(.gx-t td.gx-fail,.gx-legend td.lg-fail){background:repeating-linear-gradient(135deg,#fde2e2 0 5px,#f6c4c4 5px 7px)}
-:is(.gx-t td.gx-fail,.gx-legend td.lg-fail)::before{content:"✘ ";color:var(--fail);font-weight:bold}
-:is(.gx-t td.gx-uncertain,.gx-legend td.lg-uncertain){outline:2px dotted var(--unc);outline-offset:-3px;background:#fff7dc}
-:is(.gx-t td.gx-uncertain,.gx-legend td.lg-uncertain):not(.gx-fail)::before{content:"? ";color:var(--unc);font-weight:bold}
+:is(.gx-t td.gx-fail,.gx-legend td.lg-fail){
+background:repeating-linear-gradient(135deg,#fde2e2 0 5px,#f6c4c4 5px 7px)}
+:is(.gx-t td.gx-fail,.gx-legend td.lg-fail)::before{
+content:"✘ ";color:var(--fail);font-weight:bold}
+:is(.gx-t td.gx-uncertain,.gx-legend td.lg-uncertain){
+outline:2px dotted var(--unc);outline-offset:-3px;background:#fff7dc}
+:is(.gx-t td.gx-uncertain,.gx-legend td.lg-uncertain):not(.gx-fail)::before{
+content:"? ";color:var(--unc);font-weight:bold}
 :is(.gx-t td.gx-warn,.gx-legend td.lg-warn)::after{content:" △";color:#6a4b00}
 :is(.gx-t td.gx-inferred,.gx-legend td.lg-inferred){text-decoration:underline dashed #3949ab}
 :is(.gx-t td.gx-inferred,.gx-legend td.lg-inferred)::after{content:" ※";color:#3949ab}

@@ -55,7 +55,7 @@ def rules_chart(counts: Mapping[str, int], *, top: int = 20) -> str:
         y = i * bar_h + 2
         w = max(1.0, (width - label - 60) * n / peak)
         out.append(
-            f'<g><title>{esc(rule)}: {n}</title>'
+            f"<g><title>{esc(rule)}: {n}</title>"
             f'<text x="{label - 4}" y="{y + 12}" text-anchor="end">{esc(rule)}</text>'
             f'<rect x="{label}" y="{y + 2}" width="{w:.1f}" height="{bar_h - 4}" fill="#546e7a"/>'
             f'<text x="{label + w + 4:.1f}" y="{y + 12}">{n}</text></g>'
@@ -124,7 +124,9 @@ def breaks_chart(series: Sequence[SeriesBreaks], rule: str, *, top: int = 20) ->
     out = [f'<svg viewBox="0 0 {width} {height}" width="{width}" role="img" data-chart="series">']
     for year in range(first, last + 1):
         mid = label + (year - first) * step + step / 2
-        out.append(f'<text x="{mid}" y="12" text-anchor="middle">{year}→{(year + 1) % 100:02d}</text>')
+        out.append(
+            f'<text x="{mid}" y="12" text-anchor="middle">{year}→{(year + 1) % 100:02d}</text>'
+        )
     for i, s in enumerate(shown):
         y = (i + 1) * row_h + 2
         name = s.agency if len(s.agency) <= 12 else s.agency[:11] + "…"
