@@ -80,6 +80,8 @@ content:"? ";color:var(--unc);font-weight:bold}
 max-height:60vh;overflow:auto;background:#fff;border:2px solid #222;padding:8px 12px;
 box-shadow:0 4px 16px rgba(0,0,0,.25);font-size:13px}
 #gx-detail[hidden]{display:none}
+@media (min-width:1400px){body.gx-open{padding-right:400px}
+#gx-detail{top:12px;max-height:none}}
 #gx-detail h3{margin:0 0 4px}
 #gx-detail .gx-close{float:right;font:inherit;border:1px solid #888;background:#fff;cursor:pointer}
 #gx-detail dl{display:grid;grid-template-columns:max-content 1fr;gap:0 10px;margin:4px 0}
@@ -138,7 +140,7 @@ Array.prototype.forEach.call(document.querySelectorAll('.gx-rel,.gx-sel'),functi
 e.classList.remove('gx-rel');e.classList.remove('gx-sel')});
 td.classList.add('gx-sel');cur=td;P.textContent='';
 var c=el('button',w.close,'gx-close');c.type='button';
-c.onclick=function(){P.hidden=true;cur=null;td.classList.remove('gx-sel')};P.appendChild(c);
+c.onclick=hide;P.appendChild(c);
 P.appendChild(el('h3',label(k)));
 var dl=el('dl');
 pair(dl,w.p,raw(td));
@@ -159,7 +161,9 @@ var b=el('button',label(o).split(' · ').slice(1).join(' · ')+
 (t?' = '+raw(t):''),'gx-ref');
 b.type='button';b.dataset.cell=o;r.appendChild(b)});d.appendChild(r)}
 P.appendChild(d)});
-P.hidden=false}
+P.hidden=false;document.body.classList.add('gx-open')}
+function hide(){P.hidden=true;document.body.classList.remove('gx-open');
+if(cur)cur.classList.remove('gx-sel');cur=null}
 function go(k){var t=tds[k];if(!t)return;t.scrollIntoView({block:'center'});t.focus();show(t)}
 document.addEventListener('click',function(e){
 var b=e.target.closest('[data-set-lang]');if(b){setLang(b.dataset.setLang);return}
@@ -167,8 +171,7 @@ var r=e.target.closest('[data-cell]');if(r){go(r.dataset.cell);return}
 var td=e.target.closest('td[data-table]');if(td)show(td)});
 document.addEventListener('focusin',function(e){
 var td=e.target.closest&&e.target.closest('td[data-table]');if(td&&td!==cur)show(td)});
-document.addEventListener('keydown',function(e){if(e.key==='Escape'&&!P.hidden){
-P.hidden=true;if(cur)cur.classList.remove('gx-sel');cur=null}});
+document.addEventListener('keydown',function(e){if(e.key==='Escape'&&!P.hidden)hide()});
 var saved=null;try{saved=localStorage.getItem('gx-lang')}catch(e){}
 setLang(saved||H.dataset.lang||'zh');
 })();
