@@ -33,6 +33,16 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "lucheng-police-2020.txt"
 ROWS = 10_000
 VERDICTS = ("ok", "failed", "incomplete", "unreadable")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def _rows() -> list[Row]:
@@ -108,10 +118,7 @@ def index_load() -> None:
     plain.write_text(_static_table(rows), "utf-8")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    for flag in (
-        "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-        "--disable-background-networking --disable-component-update --disable-sync"
-    ).split():
+    for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={work / 'profile'}")
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
@@ -126,7 +133,8 @@ def index_load() -> None:
     print(f"{'index.html load (first 100 rows drawn)':44} {t_index / t_plain:8.2f}x")
     print(f"{'index.html load, absolute (budget 2000 ms)':44} {t_index:8.0f} ms")
     size_index = len(index_html(rows, title="batch", lang="zh", version="bench").encode())
-    print(f"{'index weight / plain table weight':44} {size_index / len(_static_table(rows).encode()):8.2f}x")
+    size_plain = len(_static_table(rows).encode())
+    print(f"{'index weight / plain table weight':44} {size_index / size_plain:8.2f}x")
 
 
 def main() -> None:
