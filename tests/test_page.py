@@ -446,3 +446,64 @@ def test_index_of_ten_thousand_reports_in_the_browser(browser: Any, tmp_path: Pa
     assert link.endswith(".txt.html")
     screenshot(browser, "index-10k")
     assert console_errors(browser) == []
+
+
+def test_seed_page_prints_on_a4(browser: Any, seed: gx.CheckResult, tmp_path: Path) -> None:
+    """In print, the switch and the panel are hidden, the markers stay; the PDF is A4."""
+    import base64
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    path = tmp_path / "seed.html"
+    path.write_text(gx.page(seed), encoding="utf-8")
+    open_page(browser, path)
+    failing = browser.find_element(By.CSS_SELECTOR, "td.gx-fail")
+    browser.execute_script("arguments[0].focus()", failing)  # focus alone opens the panel
+    panel = browser.find_element(By.ID, "gx-detail")
+    assert panel.is_displayed()
+    assert "C3." in panel.text
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        style = browser.execute_script(
+            "var td=document.querySelector('td.gx-fail');return ["
+            "getComputedStyle(document.querySelector('.gx-lang')).display,"
+            "getComputedStyle(document.getElementById('gx-detail')).display,"
+            "getComputedStyle(td,'::before').content]"
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert style[0] == "none"
+    assert style[1] == "none"
+    assert "✘" in style[2]
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7
+    pdf = base64.b64decode(browser.print_page(options))
+    assert pdf.startswith(b"%PDF")
+    artifact = ROOT / "test-artifacts" / "seed-page.pdf"
+    artifact.parent.mkdir(exist_ok=True)
+    artifact.write_bytes(pdf)
+    assert console_errors(browser) == []
+
+
+def test_unreadable_page_in_the_browser(browser: Any, tmp_path: Path) -> None:
+    """An unreadable file's page shows its verdict and message, switches language, no error."""
+    from selenium.webdriver.common.by import By
+
+    bad = tmp_path / "notes.txt"
+    bad.write_text("no table here\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", str(bad), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    open_page(browser, out / "notes.txt.html")
+    verdict = browser.find_element(By.CSS_SELECTOR, "[data-verdict]")
+    assert verdict.get_attribute("data-verdict") == "unreadable"
+    assert verdict.text.endswith("无法读取")
+    assert "no table" in browser.find_element(By.ID, "gx-error").text
+    browser.find_element(By.CSS_SELECTOR, "[data-set-lang=en]").click()
+    assert verdict.text.endswith("unreadable")
+    open_page(browser, out / "index.html")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#gx-body tr")
+    assert len(rows) == 1
+    assert "notes.txt" in rows[0].text
+    assert console_errors(browser) == []

@@ -97,6 +97,8 @@ text-align:left;vertical-align:top}
 body{font-size:10.5pt}
 .gx-wrap{max-width:none;padding:0}
 .gx-lang,#gx-detail,button.gx-ref{display:none!important}
+.gx-t td.gx-rel,.gx-t td.gx-sel{outline:none}
+body.gx-open{padding-right:0}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 table.gx-t{font-size:8.5pt;page-break-inside:auto}
 .gx-t tr{page-break-inside:avoid}
@@ -144,7 +146,7 @@ c.onclick=hide;P.appendChild(c);
 P.appendChild(el('h3',label(k)));
 var dl=el('dl');
 pair(dl,w.p,raw(td));
-var x=D.x[k];if(x)pair(dl,w.fix,x[0]+' → '+x[1]);
+var x=D.x[k];if(x)pair(dl,w.fix,(x[0]==null?w.miss:x[0]||w.blank)+' → '+x[1]);
 P.appendChild(dl);
 if(!own.length)P.appendChild(el('p',w.none,'gx-mute'));
 own.forEach(function(i){var f=D.f[i],d=el('div',null,'gx-one');

@@ -179,7 +179,7 @@ def _diagnosis(result: CheckResult, explanations: Sequence[Explanation]) -> str:
     if not explanations:
         return (
             f'<section id="gx-diagnosis"><h2>{ui("diagnosis")}</h2>'
-            f'<p>{ui("no_diagnosis")}</p></section>'
+            f"<p>{ui('no_diagnosis')}</p></section>"
         )
     best = explanations[0]
     return (
@@ -374,10 +374,16 @@ def _data(result: CheckResult, spec: TemplateSpec, fixes: dict[str, CellChange])
         }
         for t in spec.tables
     }
-    changes = {
-        k: ["—" if c.value is None else num(c.value), _proposal(c)] for k, c in fixes.items()
-    }
+    # The old value as printed: "" for a blank cell, None for one the document lacks.
+    changes = {k: [_printed(result.report, c), _proposal(c)] for k, c in fixes.items()}
     return {"f": findings, "t": tables, "x": changes}
+
+
+def _printed(report: Report, change: CellChange) -> str | None:
+    cell = report.cell(change.table, change.line_id, change.column_id)
+    if cell is None:
+        return None
+    return cell.raw.strip() if change.value is None else num(change.value)
 
 
 def report_page(
