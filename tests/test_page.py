@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 import gxschema as gx
 from gxschema._page._index_page import Row, index_html
-from gxschema._page._series import agency_key, series_breaks
+from gxschema._page._series import agency_key, carry_of, series_breaks
 from gxschema.cli import main as cli
 from tests.browser import browser, console_errors, open_page, screenshot
 from tests.conftest import CORPUS, ROOT, need
@@ -234,6 +234,24 @@ def test_series_breaks_group_agencies_and_years() -> None:
     [other] = series_breaks(broken)
     assert other.pairs == ((2020, ("total",)),)
     assert other.broken == 1
+
+
+def test_series_of_the_corpus_carries_from_2023_to_2024(hzq_2023: gx.CheckResult) -> None:
+    """洪泽区 2023's carried-out applications are 2024's carried-in (all 0): no break."""
+    hzq_2024 = gx.check(gx.read(need(CORPUS / "hzq-2024.pdf")))
+    carried = carry_of(hzq_2023.report)
+    assert carried is not None
+    assert set(carried[0]) == {c.id for c in gx.templates.get("national-2021").table("s3").columns}
+    rows = [("洪泽区", r.metadata.year, carry_of(r.report)) for r in (hzq_2023, hzq_2024)]
+    [series] = series_breaks(rows)
+    assert series.pairs == ((2023, ()),)
+    # In the index, once both name the same agency: one series, drawn, with no break.
+    same = attrs.evolve(hzq_2024, metadata=gx.Metadata(agency="洪泽区人民政府", year=2024))
+    html = gx.index_page([hzq_2023, same])
+    chart = HTMLParser(html).css_first('svg[data-chart="series"]')
+    assert chart is not None
+    assert "✔" in chart.text()
+    assert "✘" not in chart.text()
 
 
 def test_index_counts_and_charts(seed: gx.CheckResult) -> None:
