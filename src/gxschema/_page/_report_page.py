@@ -328,7 +328,7 @@ def _footer(report: Report | None, source: str | None, sha256: str | None, versi
         out.append(f"<h3>{ui('how_read')}</h3><table><tbody>")
         for d in report.detection:
             how = Counter(
-                c.how or ("inferred" if c.inferred else "cell")
+                c.how or ("inferred" if c.inferred else "as read")
                 for line in report.tables.get(d.table, {}).values()
                 for c in line.values()
             )
