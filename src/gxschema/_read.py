@@ -15,6 +15,7 @@ from pathlib import Path
 from gxschema._forms import detect, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import map_grid
+from gxschema._mark import apply_mark, find_mark
 from gxschema._readers._pdf._budget import MAX_PDF_SECONDS, TIME_LIMIT
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_template
@@ -139,5 +140,14 @@ def read(
         grid = read_grid(content, name, form)
     finally:
         TIME_LIMIT.reset(token)
+    mark = find_mark(grid)
+    if template is None and mark is not None:
+        try:  # written by gxschema: read with the template it was laid out with
+            return apply_mark(map_grid(grid, [resolve_template(mark.template)]), mark)
+        except (UnknownTemplateError, ParseError):
+            pass  # an id this installation lacks, or a line the document does not fit
     candidates = _candidates(template)
-    return map_grid(grid, candidates, compose=compose if template is None else None)
+    report = map_grid(grid, candidates, compose=compose if template is None else None)
+    if mark is None or mark.template != report.template:
+        return report
+    return apply_mark(report, mark)
