@@ -513,10 +513,12 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
         if text.startswith("\ufeff"):
             text = text[1:]
         markup = prepare(text, source=source)
+        del text  # the parser keeps its own copy: peak memory counts every one
         try:
             parser = LexborHTMLParser(markup)
         except UnicodeEncodeError:  # lone surrogates in a str
             parser = LexborHTMLParser(markup.encode("utf-8", "replace").decode("utf-8"))
+        del markup
         parser.strip_tags(_SKIP)
         parser.merge_text_nodes()  # text on either side of a removed element is one run
         root = parser.root

@@ -23,6 +23,7 @@ from gxschema.exceptions import ParseError
 __all__ = [
     "MAX_NESTING",
     "MAX_TAGS",
+    "MAX_TEXT_RUN",
     "decode_html",
     "looks_like_html",
     "prepare",
@@ -32,6 +33,19 @@ MAX_TAGS = 200_000
 """More ``<`` than this and the input is refused: a report page has a few thousand tags."""
 MAX_NESTING = 5000
 """Deeper estimated element nesting is refused (pages nest a few dozen levels)."""
+MAX_TEXT_RUN = 1_000_000
+"""Text longer than this (characters of markup between two tags, outside ``<script>``,
+``<style>`` and the like) is refused before the page is parsed: no cell or paragraph of
+a report comes near it, and parsing and reading it would take memory many times its
+size."""
+# A run between two "<" (a tag, then its text), tried only where a run starts, so the
+# scan is linear; and the elements whose text is never read.
+_LONG_RUN = re.compile(f"(?<![^<])[^<]{{{MAX_TEXT_RUN},}}")
+_TAG_NAME = re.compile(r"/?([A-Za-z][A-Za-z0-9:-]*)")
+_UNREAD = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+     "math", "select", "textarea", "xml"}
+)  # fmt: skip
 
 _MAX_NESTING_WORK = 30_000_000  # sum of nesting depth over all tags: bounds the parser's work
 # With this few tags tree building is cheap however they nest (work <= 2·tags² steps).
@@ -411,7 +425,8 @@ def prepare(text: str, *, source: str) -> str:
         the aside marks (:mod:`gxschema._readers._asides`).
 
     Raises:
-        ParseError: the page has over :data:`MAX_TAGS` tags, or nests too deep.
+        ParseError: the page has over :data:`MAX_TAGS` tags, text over
+            :data:`MAX_TEXT_RUN` characters between two tags, or nests too deep.
     """
     if text.count("<") > MAX_TAGS:
         raise ParseError(
@@ -419,6 +434,7 @@ def prepare(text: str, *, source: str) -> str:
             source=source,
         )
     markup = _strip_inline(_mark_asides(_COMMENT.sub("", text)))
+    _check_text_runs(markup, text, source)
     if markup.count("<") > _SCAN_FROM_TAGS:
         too_deep = _check_nesting(markup)
         if too_deep is not None:
@@ -429,3 +445,21 @@ def prepare(text: str, *, source: str) -> str:
                 location=_source_line(text, too_deep),
             )
     return markup
+
+
+def _check_text_runs(markup: str, original: str, source: str) -> None:
+    """Refuse text over :data:`MAX_TEXT_RUN` characters between two tags (see there)."""
+    for m in _LONG_RUN.finditer(markup):
+        start, end = m.span()
+        close = markup.find(">", start, end)
+        text = end - close - 1 if close >= 0 else (0 if start else end)  # all of it a tag
+        name = _TAG_NAME.match(markup, start) if start else None
+        if name is not None and name.group(1).lower() in _UNREAD:
+            continue
+        if text > MAX_TEXT_RUN:
+            raise ParseError(
+                f"the page holds {text} characters of text between two tags, over the "
+                f"limit of {MAX_TEXT_RUN}; a report's cells and paragraphs hold far fewer",
+                source=source,
+                location=_source_line(original, start),
+            )
