@@ -1,0 +1,130 @@
+"""The aligner: read any text by aligning what is printed to the declaration.
+
+Used where the grid readers find no table, or an incomplete one: crawled page text
+whose cells ran together, Markdown converted from a PDF, PDFs without ruling lines.
+The input's grid is cut into tokens (:mod:`._tokens`), each table's region is found
+and its declared lines aligned with the tokens (:mod:`._place`), and the values are
+read, runs of digits cut by the declared rules (:mod:`._split`).  Every cell says how
+it was read (``Cell.how``): ``label`` (after its line's label), ``order`` (by order,
+its line's label missing), ``split`` (cut from a run of digits by the rules) or
+``joined`` (digits broken over lines); undetermined cells are left out and named in
+``Report.ambiguities``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gxschema._align._place import Placed, place, regions, slots
+from gxschema._align._split import solve
+from gxschema._align._tokens import Token, tokenize
+from gxschema._cell import Cell
+from gxschema._grid import Grid
+from gxschema._metadata import read_metadata
+from gxschema._report import Ambiguity, Detection, Paragraph, Report
+from gxschema._spec import TemplateSpec
+
+__all__ = ["Aligned", "align"]
+
+
+class Aligned:
+    """One template's alignment: its cost, cells and ambiguities."""
+
+    def __init__(self, spec: TemplateSpec, cost: float, found: int) -> None:
+        self.spec = spec
+        self.cost = cost
+        self.found = found
+        self.tables: dict[str, dict[str, dict[str, Cell]]] = {}
+        self.ambiguities: list[Ambiguity] = []
+        self.detection: list[Detection] = []
+
+
+def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Aligned:
+    spans = regions(tokens, spec)
+    total = 0.0
+    found = 0
+    per_table: list[tuple[str, list[Placed]]] = []
+    for table in spec.tables:
+        todo = slots(table)
+        if table.id not in spans:
+            total += 2.0 * len(todo)
+            continue
+        start, end = spans[table.id]
+        cost, placed = place(tokens[start:end], todo)
+        total += cost
+        kept = [p for p in placed if p is not None]
+        found += sum(1 for p in kept if p.anchor)
+        per_table.append((table.id, kept))
+    out = Aligned(spec, total, found)
+    for table_id, kept in per_table:
+        table = spec.table(table_id)
+        reading = solve(table, kept, prose)
+        cells: dict[str, dict[str, Cell]] = {}
+        for line in table.lines:
+            for column in table.columns:
+                got = reading.cells.get((line.id, column.id))
+                if got is None:
+                    continue
+                raw, tok, how, value = got
+                cells.setdefault(line.id, {})[column.id] = Cell(
+                    value, raw, tok.location, inferred=how != "label", how=how
+                )
+        if cells:
+            out.tables[table_id] = cells
+        for keys, readings, why in reading.open:
+            out.ambiguities.append(Ambiguity(table_id, keys, readings, why))
+        by_label = sum(1 for p in kept if p.anchor)
+        reason = (
+            f"aligned: {by_label} of {len(table.lines) if table.layout != 'flat' else 1} "
+            f"lines found by label, {len(kept) - by_label} by order"
+        )
+        if reading.notes:
+            reason += "; " + "; ".join(reading.notes)
+        out.detection.append(Detection(table_id, spec.id, reason))
+    for table in spec.tables:
+        if table.id not in out.tables:
+            out.detection.append(Detection(table.id, spec.id, "not found in the input"))
+    return out
+
+
+def align(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report | None:
+    """Read a grid by aligning its text with each candidate's declaration.
+
+    Args:
+        grid: what a reader found, in any form.
+        candidates: the templates to try; the one that aligns at least cost is kept.
+
+    Returns:
+        The report (cells marked with how they were read, undetermined cells in
+        ``ambiguities``), or None when no table of any candidate was found.
+    """
+    tokens = tokenize(grid)
+    prose_rows = [
+        Paragraph(row.cells[0].text, row.location)
+        for row in grid.rows
+        if row.heading and row.cells and row.cells[0].text.strip()
+    ]
+    evidence = "\n".join(c.text for row in grid.rows for c in row.cells)
+    best: Aligned | None = None
+    for spec in candidates:
+        got = _align_one(tokens, spec, evidence)
+        if not got.tables:
+            continue
+        if best is None or (got.cost, -got.found) < (best.cost, -best.found):
+            best = got
+    if best is None:
+        return None
+    order = {t.id: n for n, t in enumerate(best.spec.tables)}
+    detection = sorted(best.detection, key=lambda d: order.get(d.table, 0))
+    return Report(
+        template=best.spec.id,
+        tables=best.tables,
+        source=grid.source,
+        detection=tuple(detection),
+        prose=tuple(prose_rows),
+        metadata=read_metadata(
+            [p.text for p in prose_rows], grid.source, [p.source for p in prose_rows]
+        ),
+        ambiguities=tuple(best.ambiguities),
+        spec=best.spec,
+    )

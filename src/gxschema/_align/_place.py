@@ -1,0 +1,244 @@
+"""Where each declared line's values are: tokens aligned to the declaration.
+
+Each table is looked for after the one before it, by its caption or its section's
+heading (:func:`regions`).  Inside its region, the declared lines (a *flat* table's
+lines printed side by side count as one slot) are aligned with the tokens by dynamic
+programming (:func:`place`): every slot is placed, in declared order, either at a
+label fragment that looks like its label (an *anchor*) followed by its values, or by
+order at the next values when its label is missing or torn beyond recognition, or is
+declared missing.  Label fragments in between (headers, headings, torn label pieces)
+cost nothing to pass over; a number passed over costs, so that every printed value is
+used where the declaration allows.  A slot takes as many number tokens as it has
+columns, or fewer when a token may hold several values run together (its digits are
+then cut by :mod:`gxschema._align._split`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import attrs
+
+from gxschema._align._tokens import Token
+from gxschema._labels import normalize_label, similarity_at_least
+from gxschema._spec import LineSpec, SectionSpec, TableSpec, TemplateSpec
+
+__all__ = ["Placed", "Slot", "place", "regions", "slots"]
+
+_SKIP_NUM = 1.5  # a printed number used by no line
+_MISSING = 2.0  # a declared line not found
+_BY_ORDER = 1.0  # a line placed by order (its label not found)
+_FLAT = 0.2  # a flat table's row (its labels are headers, not row labels)
+_SPLIT = 0.05  # per value a run of digits must be cut into
+_ANCHOR_MIN = 0.5
+
+
+@attrs.frozen
+class Slot:
+    """One placeable unit: a line of a table, or a flat table's whole row.
+
+    Attributes:
+        table: the table.
+        lines: the line (or, for a flat table, every line in order).
+        keys: the normalised labels that anchor it (empty for a flat table).
+        width: how many values it needs.
+    """
+
+    table: TableSpec
+    lines: tuple[LineSpec, ...]
+    keys: tuple[str, ...]
+    width: int
+
+    @property
+    def cells(self) -> list[tuple[str, str]]:
+        """The (line, column) ids of its values, in printed order."""
+        return [(ln.id, c.id) for ln in self.lines for c in self.table.columns]
+
+
+@attrs.frozen
+class Placed:
+    """Where a slot was found: its anchor tokens (if any) and its value tokens."""
+
+    slot: Slot
+    anchor: tuple[Token, ...]
+    score: float
+    values: tuple[Token, ...]
+
+
+def slots(table: TableSpec) -> list[Slot]:
+    """The slots of a table, in declared order."""
+    width = len(table.columns)
+    if table.layout == "flat":
+        return [Slot(table, table.lines, (), width * len(table.lines))]
+    return [Slot(table, (ln,), tuple(sorted(ln.keys)), width) for ln in table.lines]
+
+
+def _key(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", s).replace("、", ",")
+
+
+def _is_heading(key: str, section: SectionSpec) -> bool:
+    if not key.startswith(section.number + ","):
+        return False
+    return any(_key(k) in key for k in section.keywords)
+
+
+def _table_anchor(token: Token, table: TableSpec, section: SectionSpec | None, first: bool) -> bool:
+    if token.kind != "label":
+        return False
+    key = _key(token.text)
+    if table.label and _key(table.label) in key:
+        return True
+    return first and section is not None and _is_heading(key, section)
+
+
+def regions(tokens: Sequence[Token], spec: TemplateSpec) -> dict[str, tuple[int, int]]:
+    """Each table's token range ``[start, end)``, looked for in declared order.
+
+    A table starts at its caption (or, for the first table of a section, the section's
+    heading) after the start of the table before it, and ends where the next table
+    found starts, or at the next numbered section heading that holds no table.
+    """
+    starts: list[tuple[str, int]] = []
+    after = 0
+    seen_sections: set[str] = set()
+    for table in spec.tables:
+        section = spec.section_of(table)
+        first = section is not None and section.number not in seen_sections
+        if section is not None:
+            seen_sections.add(section.number)
+        for k in range(after, len(tokens)):
+            if _table_anchor(tokens[k], table, section, first):
+                starts.append((table.id, k))
+                after = k + 1
+                break
+    table_sections = {spec.section_of(t).number for t in spec.tables if spec.section_of(t)}  # type: ignore[union-attr]
+    stops = [
+        k
+        for k, t in enumerate(tokens)
+        if t.kind == "label"
+        and any(
+            _is_heading(_key(t.text), s) for s in spec.sections if s.number not in table_sections
+        )
+    ]
+    out: dict[str, tuple[int, int]] = {}
+    for n, (table_id, start) in enumerate(starts):
+        end = starts[n + 1][1] if n + 1 < len(starts) else len(tokens)
+        end = min([end, *[s for s in stops if s > start]])
+        out[table_id] = (start + 1, end)
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def likeness(fragment: str, key: str) -> float:
+    """How well a normalised label fragment names a line's normalised label (0 to 1)."""
+    if not fragment or not key:
+        return 0.0
+    if fragment == key:
+        return 1.0
+    if key in fragment:
+        return 0.9 if len(fragment) <= len(key) + 12 else 0.6
+    if len(fragment) >= 2 and key.startswith(fragment):
+        return 0.6 + 0.35 * len(fragment) / len(key)
+    if len(fragment) >= 4 and fragment in key:
+        return 0.5 + 0.35 * len(fragment) / len(key)
+    if len(fragment) >= 4:
+        return 0.9 * similarity_at_least(fragment, key, 0.7)
+    return 0.0
+
+
+def _norm(token: Token) -> str:
+    return normalize_label(token.text)
+
+
+def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Placed | None]]:
+    """Align the slots with the tokens; return the cost and each slot's placement.
+
+    Args:
+        tokens: the table's region.
+        todo: its slots in declared order.
+
+    Returns:
+        The total cost and, per slot, where it was placed (None: not found).
+    """
+    n, m = len(tokens), len(todo)
+    inf = float("inf")
+    norms = [_norm(t) if t.kind == "label" else "" for t in tokens]
+    pair = [
+        _norm_pair(tokens[j], tokens[j + 1]) if j + 1 < n and tokens[j + 1].kind == "label" else ""
+        for j in range(n)
+    ]
+    is_val = [t.kind != "label" for t in tokens]
+    cap = [
+        (len(t.digits) if t.digits else 1) if t.kind != "label" else 0 for t in tokens
+    ]
+    cost = [[inf] * (n + 1) for _ in range(m + 1)]
+    back: list[list[tuple[int, int, int, int, float] | None]] = [
+        [None] * (n + 1) for _ in range(m + 1)
+    ]
+    cost[0][0] = 0.0
+
+    def relax(i: int, j: int, c: float, step: tuple[int, int, int, int, float]) -> None:
+        if c < cost[i][j] - 1e-9:
+            cost[i][j] = c
+            back[i][j] = step
+
+    for i in range(m + 1):
+        slot = todo[i] if i < m else None
+        for j in range(n + 1):
+            here = cost[i][j]
+            if here == inf:
+                continue
+            if j < n:
+                skip = 0.0 if not is_val[j] or i == m else _SKIP_NUM
+                relax(i, j + 1, here + skip, (i, j, -1, 0, 0.0))
+            if slot is None:
+                continue
+            relax(i + 1, j, here + _MISSING, (i, j, -2, 0, 0.0))
+            width = slot.width
+            starts: list[tuple[int, float, int]] = []  # (values start, cost, anchor size)
+            if slot.keys:
+                if j < n and not is_val[j]:
+                    for size, frag in ((1, norms[j]), (2, pair[j])):
+                        if not frag:
+                            continue
+                        s = max(likeness(frag, k) for k in slot.keys)
+                        if s >= _ANCHOR_MIN:
+                            starts.append((j + size, 1.0 - s, size))
+                if j < n and is_val[j]:
+                    starts.append((j, _BY_ORDER, 0))
+            elif j < n and is_val[j]:
+                starts.append((j, _FLAT, 0))
+            for v0, c0, size in starts:
+                room = 0
+                for r in range(1, width + 1):
+                    v = v0 + r - 1
+                    if v >= n or not is_val[v]:
+                        break
+                    room += cap[v]
+                    if room >= width:
+                        extra = _SPLIT * (width - r)
+                        relax(i + 1, v + 1, here + c0 + extra, (i, j, size, r, c0))
+    best = cost[m][n]
+    placed: list[Placed | None] = [None] * m
+    i, j = m, n
+    while i > 0 or j > 0:
+        step = back[i][j]
+        assert step is not None
+        pi, pj, size, r, c0 = step
+        if size >= 0 and r > 0:
+            start = pj + size
+            anchor = tuple(tokens[pj : pj + size])
+            placed[pi] = Placed(todo[pi], anchor, 1.0 - c0 if size else 0.0, tuple(tokens[start : start + r]))
+        i, j = pi, pj
+    return best, placed
+
+
+def _norm_pair(a: Token, b: Token) -> str:
+    if a.kind != "label":
+        return ""
+    return normalize_label(a.text + b.text)
