@@ -25,7 +25,16 @@ from gxschema._claims import ClaimCheck, check_claims
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import Form, register_form
 from gxschema._read import detect_form, read
-from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Metadata, Paragraph, Report
+from gxschema._report import (
+    Ambiguity,
+    Cell,
+    Detection,
+    Extra,
+    Location,
+    Metadata,
+    Paragraph,
+    Report,
+)
 from gxschema._resolve import UnknownTemplateError
 from gxschema._serialize import (
     LongRow,

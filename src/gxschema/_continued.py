@@ -1,4 +1,4 @@
-"""Numbers wrapped inside a narrow cell, joined back.
+r"""Numbers wrapped inside a narrow cell, joined back.
 
 A Word-style page converted to PDF prints 3050 in a narrow column as ``305`` on one
 line and ``0`` on the next; the cell's text is then ``"305\\n0"``.  When every line of a
@@ -14,9 +14,8 @@ import unicodedata
 __all__ = ["joined_digits"]
 
 
-
 def joined_digits(text: str) -> str | None:
-    """Return the number a cell's wrapped lines spell, or None when it is not one.
+    r"""Return the number a cell's wrapped lines spell, or None when it is not one.
 
     Args:
         text: a cell's text, line breaks kept.

@@ -23,7 +23,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, get_args
 
 import attrs
 import cattrs
@@ -31,9 +31,10 @@ import orjson
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
 
+from gxschema._cell import How
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
-from gxschema._report import Cell, Detection, Extra, Location, Report
+from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Report
 from gxschema._spec import TemplateSpec
 from gxschema._values import BLANK, Number, Value
 from gxschema.exceptions import ParseError
@@ -47,8 +48,11 @@ __all__ = [
 ]
 
 _SOURCE = "<json>"
-REPORT_KEYS = frozenset({"template", "tables", "source", "detection", "extras", "metadata"})
-CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred"})
+REPORT_KEYS = frozenset(
+    {"template", "tables", "source", "detection", "extras", "metadata", "ambiguities"}
+)
+CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred", "how"})
+_HOWS = frozenset(get_args(How))
 LOCATION_KEYS = tuple(a.name for a in attrs.fields(Location))
 _LOCATION_SET = frozenset(LOCATION_KEYS)
 
@@ -168,7 +172,10 @@ def _structure_cell(data: Any) -> Cell:
     inferred = data.get("inferred", False)
     if inferred.__class__ is not bool:
         raise ValueError(f"'inferred' is true or false, not {inferred!r}")
-    return Cell(value, raw, None if source is None else _location(source), inferred)
+    how = data.get("how")
+    if how is not None and how not in _HOWS:
+        raise ValueError(f"'how' is one of {sorted(_HOWS)}, not {how!r}")
+    return Cell(value, raw, None if source is None else _location(source), inferred, how)
 
 
 def _number_with(v: object, data: dict[str, Any]) -> Number:
@@ -189,7 +196,7 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
     """The JSON object of one cell: value (None when blank), raw text, where it came from."""
     value = cell.value
     source = cell.source
-    if source is not None and not cell.inferred:
+    if source is not None and not cell.inferred and cell.how is None:
         # The common cell of a text form, written in one go.
         line = source.line
         column = source.column
@@ -225,6 +232,8 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
         out["source"] = {k: p for k, p in zip(LOCATION_KEYS, parts, strict=True) if p is not None}
     if cell.inferred:
         out["inferred"] = True
+    if cell.how is not None:
+        out["how"] = cell.how
     return out
 
 
@@ -357,6 +366,7 @@ def decode_report(
     try:
         detection = converter.structure(raw.get("detection", []), tuple[Detection, ...])
         extras = converter.structure(raw.get("extras", []), tuple[Extra, ...])
+        ambiguities = converter.structure(raw.get("ambiguities", []), tuple[Ambiguity, ...])
     except Exception as exc:
         raise _fail(_paths(exc, "detection/extras")) from None
     try:
@@ -370,6 +380,7 @@ def decode_report(
         detection=detection,
         extras=extras,
         metadata=metadata,
+        ambiguities=ambiguities,
         spec=spec if spec.id == template else None,
     )
 
@@ -384,15 +395,18 @@ def _default(obj: object) -> object:
 
 def encode_report(report: Report, converter: cattrs.Converter, option: int) -> bytes:
     """Write a report's JSON: the tables straight through orjson, cells by a hook."""
+    out = {
+        "template": report.template,
+        "tables": report.tables,
+        "source": report.source,
+        "detection": converter.unstructure(report.detection),
+        "extras": converter.unstructure(report.extras),
+        "metadata": metadata_to_json(report.metadata),
+    }
+    if report.ambiguities:
+        out["ambiguities"] = converter.unstructure(report.ambiguities)
     return orjson.dumps(
-        {
-            "template": report.template,
-            "tables": report.tables,
-            "source": report.source,
-            "detection": converter.unstructure(report.detection),
-            "extras": converter.unstructure(report.extras),
-            "metadata": metadata_to_json(report.metadata),
-        },
+        out,
         default=_default,
         option=option,
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gxschema._forms import detect, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
-from gxschema._mapper import map_grid
+from gxschema._mapper import NoTableFound, map_grid
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_template
 from gxschema._spec import TemplateSpec
@@ -122,10 +122,24 @@ def read(
     Raises:
         ParseError: the input cannot be read, holds no known table, or a cell cannot be
             read as its column's kind (the message names the cell and where it is).
+
+    Where the grid readers find no table, or an incomplete one (text whose cells ran
+    together, Markdown converted from a PDF, a PDF without ruling lines), the text is
+    aligned with the declaration (:mod:`gxschema._align`): cells read that way say how
+    (``Cell.how``), and cells the rules cannot determine are named in
+    ``report.ambiguities``, never guessed.
     """
+    from gxschema._align import align, complete
     from gxschema.templates import compose
 
     content, name = _load(source)
     grid = read_grid(content, name, form)
     candidates = _candidates(template)
-    return map_grid(grid, candidates, compose=compose if template is None else None)
+    try:
+        report = map_grid(grid, candidates, compose=compose if template is None else None)
+    except NoTableFound:
+        aligned = align(grid, candidates)
+        if aligned is None:
+            raise
+        return aligned
+    return complete(report, grid)

@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from gxschema._cell import How
 from gxschema._columns import Placed, value_like
+from gxschema._continued import joined_digits
 from gxschema._detection import Choice
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import TableLabels
@@ -45,6 +47,9 @@ def parsed(text: str, kind: Kind, unit: str | None) -> Value | ValueParseError:
     try:
         return parse_value(text, kind, unit=unit)
     except ValueParseError as exc:
+        joined = joined_digits(text)
+        if joined is not None:  # digits wrapped inside a narrow cell
+            return parsed(joined, kind, unit)
         return exc.with_traceback(None)
 
 
@@ -53,7 +58,8 @@ def to_cell(read: Read) -> Cell:
     _, cell, value, inferred = read
     if isinstance(value, ValueParseError):
         return Cell(raw=cell.text, source=cell.location, inferred=inferred)
-    return Cell(value, cell.text, cell.location, inferred)
+    how: How = "split" if inferred else "joined" if joined_digits(cell.text) else "cell"
+    return Cell(value, cell.text, cell.location, inferred, how)
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
@@ -194,9 +200,7 @@ def build_report(
             for ln in table.lines
             if ln.id in state.cells
         }
-        detection.append(
-            Detection(table.id, spec.id, choice.reasons[table.id], state.positional)
-        )
+        detection.append(Detection(table.id, spec.id, choice.reasons[table.id], state.positional))
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole
             kept += [
@@ -222,8 +226,6 @@ def build_report(
         detection=tuple(detection),
         extras=tuple(e for _, e in kept),
         prose=prose,
-        metadata=read_metadata(
-            [p.text for p in prose], grid.source, [p.source for p in prose]
-        ),
+        metadata=read_metadata([p.text for p in prose], grid.source, [p.source for p in prose]),
         spec=spec,
     )

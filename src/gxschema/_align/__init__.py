@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from gxschema._align._place import Placed, place, regions, slots
 from gxschema._align._split import solve
 from gxschema._align._tokens import Token, tokenize
@@ -24,7 +26,7 @@ from gxschema._metadata import read_metadata
 from gxschema._report import Ambiguity, Detection, Paragraph, Report
 from gxschema._spec import TemplateSpec
 
-__all__ = ["Aligned", "align"]
+__all__ = ["Aligned", "align", "complete"]
 
 
 class Aligned:
@@ -127,4 +129,65 @@ def align(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report | None:
         ),
         ambiguities=tuple(best.ambiguities),
         spec=best.spec,
+    )
+
+
+def complete(report: Report, grid: Grid) -> Report:
+    """Fill the cells a grid reading lacks from the aligner, when they agree.
+
+    The aligner is run with the report's own template; its cells are added only where
+    the grid reading has none, and only when every cell both readings have is the
+    same (else the grid reading is kept as it is).
+
+    Args:
+        report: the grid readers' report.
+        grid: the grid it was read from.
+
+    Returns:
+        The report, completed where the aligner could.
+    """
+    spec = report.spec
+    if spec is None:
+        return report
+    if all(report.cell(t.id, ln.id, c.id) is not None for t in spec.tables for ln, c in t.cells()):
+        return report
+    aligned = align(grid, [spec])
+    if aligned is None:
+        return report
+    added = 0
+    tables = {t: {ln: dict(cols) for ln, cols in rows.items()} for t, rows in report.tables.items()}
+    for table_id, line_id, column_id, cell in aligned.cells():
+        mine = report.cell(table_id, line_id, column_id)
+        if mine is not None:
+            if mine.value != cell.value:
+                return report
+            continue
+        tables.setdefault(table_id, {}).setdefault(line_id, {})[column_id] = cell
+        added += 1
+    if not added and not aligned.ambiguities:
+        return report
+    order = {t.id: [ln.id for ln in t.lines] for t in spec.tables}
+    ordered = {
+        t.id: {ln: tables[t.id][ln] for ln in order[t.id] if ln in tables[t.id]}
+        for t in spec.tables
+        if t.id in tables
+    }
+    filled = {t for t, _, _, _ in aligned.cells() if t not in report.tables}
+    detection = tuple(
+        next((d for d in aligned.detection if d.table == det.table), det)
+        if det.table in filled
+        else det
+        for det in report.detection
+    )
+    known = {
+        (t, k)
+        for t, rows in ordered.items()
+        for ln, cols in rows.items()
+        for k in [(ln, c) for c in cols]
+    }
+    ambiguities = tuple(
+        a for a in aligned.ambiguities if not all((a.table, k) in known for k in a.cells)
+    )
+    return attrs.evolve(
+        report, tables=ordered, detection=detection, ambiguities=report.ambiguities + ambiguities
     )

@@ -173,9 +173,7 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
         for j in range(n)
     ]
     is_val = [t.kind != "label" for t in tokens]
-    cap = [
-        (len(t.digits) if t.digits else 1) if t.kind != "label" else 0 for t in tokens
-    ]
+    cap = [(len(t.digits) if t.digits else 1) if t.kind != "label" else 0 for t in tokens]
     cost = [[inf] * (n + 1) for _ in range(m + 1)]
     back: list[list[tuple[int, int, int, int, float] | None]] = [
         [None] * (n + 1) for _ in range(m + 1)
@@ -233,7 +231,9 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
         if size >= 0 and r > 0:
             start = pj + size
             anchor = tuple(tokens[pj : pj + size])
-            placed[pi] = Placed(todo[pi], anchor, 1.0 - c0 if size else 0.0, tuple(tokens[start : start + r]))
+            placed[pi] = Placed(
+                todo[pi], anchor, 1.0 - c0 if size else 0.0, tuple(tokens[start : start + r])
+            )
         i, j = pi, pj
     return best, placed
 

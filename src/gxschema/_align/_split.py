@@ -25,7 +25,7 @@ from gxschema._align._place import Placed
 from gxschema._align._tokens import Token
 from gxschema._cell import How
 from gxschema._labels import normalize_label
-from gxschema._spec import Constraint, TableSpec
+from gxschema._spec import TableSpec
 from gxschema._values import BLANK, Kind, Number, Value, ValueParseError, parse_value
 
 __all__ = ["Reading", "solve"]
@@ -213,8 +213,10 @@ def _search(
     fixed: dict[Key, Value],
     choices: list[tuple[Placed, list[list[Piece]], list[list[Value]]]],
 ) -> list[tuple[int, ...]] | None:
-    """Every combination of the open lines' readings that the table's rules allow
-    (None: too many to tell)."""
+    """Every combination of the open lines' readings that the table's rules allow.
+
+    None when there are too many to tell.
+    """
     found: list[tuple[int, ...]] = []
     values = dict(fixed)
     budget = [_MAX_NODES]
@@ -285,7 +287,9 @@ def _settle(
         else:
             why = "more than one reading satisfies every rule"
         if len(alive) > 1:
-            stated = _prose_numbers(evidence, p.slot.lines[0].label) if len(p.slot.lines) == 1 else set()
+            stated = (
+                _prose_numbers(evidence, p.slot.lines[0].label) if len(p.slot.lines) == 1 else set()
+            )
             if stated:
                 score = {a: sum(raw in stated for raw, _ in readable[a]) for a in alive}
                 top = max(score.values())
@@ -308,7 +312,5 @@ def _settle(
                 undecided.append(k)
         if undecided:
             idx = [keys.index(k) for k in undecided]
-            alts = tuple(
-                dict.fromkeys(tuple(readable[a][i][0] for i in idx) for a in alive)
-            )
+            alts = tuple(dict.fromkeys(tuple(readable[a][i][0] for i in idx) for a in alive))
             open_.append((tuple(undecided), alts[:16], f"values {shown!r}: {why}"))

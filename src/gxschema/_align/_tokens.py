@@ -1,4 +1,4 @@
-"""Any text as a stream of tokens: label fragments, numbers and blank marks.
+r"""Any text as a stream of tokens: label fragments, numbers and blank marks.
 
 The aligner (:mod:`gxschema._align`) reads what the grid readers could not: text whose
 table cells ran together, Markdown whose rows lost their labels, PDFs without ruling
