@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gxschema._forms import detect, read_grid
+from gxschema._forms import decode_text, detect, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import NoTableFound, map_grid
 from gxschema._report import Report
@@ -83,6 +83,22 @@ def detect_form(content: bytes | str, name: str = "") -> str:
     return detect(content, name).name
 
 
+def _as_text(content: bytes | str, name: str, form: str | None) -> str | None:
+    """The input as text, or None when it is a binary form (or not text at all)."""
+    if isinstance(content, str):
+        return content
+    try:
+        chosen = detect(content, name) if form is None else None
+    except ParseError:
+        return None
+    if (chosen is not None and chosen.binary) or form in ("docx", "pdf"):
+        return None
+    try:
+        return decode_text(content, name)
+    except ParseError:
+        return None
+
+
 def _candidates(template: TemplateLike | None) -> list[TemplateSpec]:
     from gxschema import templates
 
@@ -129,12 +145,21 @@ def read(
     (``Cell.how``), and cells the rules cannot determine are named in
     ``report.ambiguities``, never guessed.
     """
-    from gxschema._align import align, complete
+    from gxschema._align import align, complete, text_grid
     from gxschema.templates import compose
 
     content, name = _load(source)
-    grid = read_grid(content, name, form)
     candidates = _candidates(template)
+    try:
+        grid = read_grid(content, name, form)
+    except ParseError:
+        # A text whose layout the form's reader refuses (hundreds of cells on a line of
+        # crawled page text) may still hold the tables, to be aligned line by line.
+        text = _as_text(content, name, form)
+        aligned = None if text is None else align(text_grid(text, name), candidates)
+        if aligned is None:
+            raise
+        return aligned
     try:
         report = map_grid(grid, candidates, compose=compose if template is None else None)
     except NoTableFound:

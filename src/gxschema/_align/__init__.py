@@ -21,12 +21,12 @@ from gxschema._align._place import Placed, place, regions, slots
 from gxschema._align._split import solve
 from gxschema._align._tokens import Token, tokenize
 from gxschema._cell import Cell
-from gxschema._grid import Grid
+from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._metadata import read_metadata
-from gxschema._report import Ambiguity, Detection, Paragraph, Report
+from gxschema._report import Ambiguity, Detection, Location, Paragraph, Report
 from gxschema._spec import TemplateSpec
 
-__all__ = ["Aligned", "align", "complete"]
+__all__ = ["Aligned", "align", "complete", "text_grid"]
 
 
 class Aligned:
@@ -55,6 +55,11 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Align
         cost, placed = place(tokens[start:end], todo)
         total += cost
         kept = [p for p in placed if p is not None]
+        if table.layout != "flat" and not any(p.anchor for p in kept):
+            # Not one of its lines found by label: values placed by order alone could
+            # belong to any table, so the table is not taken as found.
+            total += 2.0 * len(todo) - cost
+            continue
         found += sum(1 for p in kept if p.anchor)
         per_table.append((table.id, kept))
     out = Aligned(spec, total, found)
@@ -191,3 +196,25 @@ def complete(report: Report, grid: Grid) -> Report:
     return attrs.evolve(
         report, tables=ordered, detection=detection, ambiguities=report.ambiguities + ambiguities
     )
+
+
+def text_grid(text: str, source: str) -> Grid:
+    """A grid of a text's lines, each a line of free text, for the aligner alone.
+
+    Used when a text form's reader refuses the text's layout (a crawled page whose
+    tab-separated cells run to hundreds on one line): the aligner needs only the order
+    of what is printed.
+
+    Args:
+        text: the text.
+        source: its name.
+
+    Returns:
+        One heading row per non-empty line, located by its line number.
+    """
+    rows = tuple(
+        GridRow((GridCell(line, Location(line=n)),), Location(line=n), heading=True)
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip()
+    )
+    return Grid(rows, source, "plain")

@@ -129,7 +129,7 @@ def regions(tokens: Sequence[Token], spec: TemplateSpec) -> dict[str, tuple[int,
     for n, (table_id, start) in enumerate(starts):
         end = starts[n + 1][1] if n + 1 < len(starts) else len(tokens)
         end = min([end, *[s for s in stops if s > start]])
-        out[table_id] = (start + 1, end)
+        out[table_id] = (start, end)
     return out
 
 

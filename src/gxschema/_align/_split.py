@@ -82,6 +82,8 @@ def _cuts(tokens: Sequence[Token], width: int) -> Iterator[list[Piece]]:
                 continue
             heads = cut(tok.digits, parts) if parts > 1 else iter([[tok.text]])
             for head in heads:
+                if parts > 1:
+                    head = [tok.lead + head[0], *head[1:-1], head[-1] + tok.tail]
                 for rest in walk(i + 1, left - parts):
                     yield [(h, tok) for h in head] + rest
 

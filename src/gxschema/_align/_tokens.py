@@ -44,9 +44,11 @@ class Token:
         kind: ``label``, ``num`` or ``blank``.
         text: the text as printed (after NFKC).
         location: where it was read.
-        digits: for a number that may hold several values run together, its digits;
-            empty when it is one value for certain (signed, decimal, with a unit or
-            separators, or one digit).
+        digits: for a number that may hold several values run together, the digits of
+            its whole part; empty when it is one value for certain (one digit, or
+            written with thousands separators).
+        lead: the sign printed before ``digits`` (it belongs to the first value).
+        tail: the decimals and unit printed after ``digits`` (they belong to the last).
         joined: True when the number was joined from fragments on several lines.
         cell: a serial number of the printed cell (or text line) it came from.
     """
@@ -55,6 +57,8 @@ class Token:
     text: str
     location: Location | None
     digits: str = ""
+    lead: str = ""
+    tail: str = ""
     joined: bool = False
     cell: int = 0
 
@@ -71,6 +75,7 @@ _PIECE = re.compile(
 _ENUM_AFTER = re.compile(r"[.．、][^\d]")
 _PROSE_AFTER = ("年", "月", "日", "%", "时", "号")
 _PURE = re.compile(r"\d+")
+_PARTS = re.compile(r"([+\-−]?)(\d+)((?:\.\d+)?(?:万元|元|万|件)?)")
 
 
 def _pieces(text: str, location: Location | None, cell: int) -> Iterator[Token]:
@@ -115,8 +120,12 @@ def _pieces(text: str, location: Location | None, cell: int) -> Iterator[Token]:
             yield from flush()
             continue
         yield from flush()
-        digits = piece if _PURE.fullmatch(piece) and len(piece) > 1 else ""
-        yield Token("num", piece, location, digits, cell=cell)
+        parts = _PARTS.fullmatch(piece)
+        if parts is not None and len(parts.group(2)) > 1:
+            lead, digits, tail = parts.groups()
+            yield Token("num", piece, location, digits, lead, tail, cell=cell)
+        else:
+            yield Token("num", piece, location, cell=cell)
     yield from flush()
 
 
