@@ -18,7 +18,7 @@ from gxschema._mapper import NoTableFound, map_grid
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_template
 from gxschema._spec import TemplateSpec
-from gxschema.exceptions import ParseError
+from gxschema.exceptions import CellErrors, ParseError
 
 __all__ = ["MAX_INPUT_BYTES", "detect_form", "read"]
 
@@ -145,7 +145,7 @@ def read(
     (``Cell.how``), and cells the rules cannot determine are named in
     ``report.ambiguities``, never guessed.
     """
-    from gxschema._align import align, complete, text_grid
+    from gxschema._align import align, complete, covered, text_grid
     from gxschema.templates import compose
 
     content, name = _load(source)
@@ -165,6 +165,14 @@ def read(
     except NoTableFound:
         aligned = align(grid, candidates)
         if aligned is None:
+            raise
+        return aligned
+    except CellErrors:
+        # Cells that are not numbers may be a table whose cells ran together (a label
+        # and digits in one cell): aligned, every declared cell must be read or named
+        # as ambiguous, else the cells' errors stand.
+        aligned = align(grid, candidates)
+        if aligned is None or not covered(aligned):
             raise
         return aligned
     return complete(report, grid)

@@ -26,7 +26,7 @@ from gxschema._metadata import read_metadata
 from gxschema._report import Ambiguity, Detection, Location, Paragraph, Report
 from gxschema._spec import TemplateSpec
 
-__all__ = ["Aligned", "align", "complete", "text_grid"]
+__all__ = ["Aligned", "align", "complete", "covered", "text_grid"]
 
 
 class Aligned:
@@ -218,3 +218,16 @@ def text_grid(text: str, source: str) -> Grid:
         if line.strip()
     )
     return Grid(rows, source, "plain")
+
+
+def covered(report: Report) -> bool:
+    """True when every declared cell of the report's template is read or named ambiguous."""
+    spec = report.spec
+    if spec is None:
+        return False
+    open_ = {(a.table, k) for a in report.ambiguities for k in a.cells}
+    return all(
+        report.cell(t.id, ln.id, c.id) is not None or (t.id, (ln.id, c.id)) in open_
+        for t in spec.tables
+        for ln, c in t.cells()
+    )

@@ -16,7 +16,7 @@ cells are then marked as split with that evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 
 import attrs
@@ -25,7 +25,8 @@ from gxschema._align._place import Placed
 from gxschema._align._tokens import Token
 from gxschema._cell import How
 from gxschema._labels import normalize_label
-from gxschema._spec import TableSpec
+from gxschema._spec import ColumnSpec, TableSpec
+from gxschema._tablestate import parsed
 from gxschema._values import BLANK, Kind, Number, Value, ValueParseError, parse_value
 
 __all__ = ["Reading", "solve"]
@@ -54,40 +55,51 @@ class Reading:
     notes: list[str]
 
 
-def _cuts(tokens: Sequence[Token], width: int) -> Iterator[list[Piece]]:
-    """Every way to cut the tokens into ``width`` pieces, in order."""
+def _cuts(
+    tokens: Sequence[Token], width: int, ok: Callable[[list[Piece], int], bool]
+) -> Iterator[list[Piece]]:
+    """Every way to cut the tokens into ``width`` pieces, in order, that ``ok`` allows.
 
-    def cut(text: str, parts: int) -> Iterator[list[str]]:
-        if parts == 1:
-            if text == "0" or not text.startswith("0"):
-                yield [text]
-            return
-        for size in range(1, len(text) - parts + 2):
-            head = text[:size]
-            if len(head) > 1 and head.startswith("0"):
-                return
-            for rest in cut(text[size:], parts - 1):
-                yield [head, *rest]
+    Pieces are cut from the right (a line's total comes last, so it is fixed first and
+    bounds the rest); ``ok(pieces, digits_left)`` sees the pieces cut so far, rightmost
+    first, and how many digits are still to cut, and prunes a partial cut.
+    """
+    caps = [len(t.digits) if t.digits else 1 for t in tokens]
+    before = [sum(caps[:i]) for i in range(len(tokens))]
+    acc: list[Piece] = []
 
-    def walk(i: int, left: int) -> Iterator[list[Piece]]:
-        if i == len(tokens):
+    def walk(ti: int, end: int, left: int) -> Iterator[list[Piece]]:
+        if ti < 0:
             if left == 0:
-                yield []
+                yield acc[::-1]
             return
-        tok = tokens[i]
-        later = sum(len(t.digits) if t.digits else 1 for t in tokens[i + 1 :])
-        most = len(tok.digits) if tok.digits else 1
-        for parts in range(1, min(most, left) + 1):
-            if left - parts > later or left - parts < len(tokens) - i - 1:
+        tok = tokens[ti]
+        if not tok.digits:
+            if left < 1:
+                return
+            acc.append((tok.text, tok))
+            if ok(acc, before[ti]):
+                yield from walk(ti - 1, caps[ti - 1] if ti else 0, left - 1)
+            acc.pop()
+            return
+        first = end == len(tok.digits)
+        for start in range(end - 1, -1, -1):
+            piece = tok.digits[start:end]
+            if len(piece) > 1 and piece[0] == "0":
                 continue
-            heads = cut(tok.digits, parts) if parts > 1 else iter([[tok.text]])
-            for head in heads:
-                if parts > 1:
-                    head = [tok.lead + head[0], *head[1:-1], head[-1] + tok.tail]
-                for rest in walk(i + 1, left - parts):
-                    yield [(h, tok) for h in head] + rest
+            after = left - 1
+            if not ti + (1 if start else 0) <= after <= start + before[ti]:
+                continue
+            raw = (tok.lead if start == 0 else "") + piece + (tok.tail if first else "")
+            acc.append((raw, tok))
+            if ok(acc, start + before[ti]):
+                if start == 0:
+                    yield from walk(ti - 1, caps[ti - 1] if ti else 0, after)
+                else:
+                    yield from walk(ti, start, after)
+            acc.pop()
 
-    yield from walk(0, width)
+    yield from walk(len(tokens) - 1, caps[-1] if tokens else 0, width)
 
 
 def _value(raw: str, kind: Kind, unit: str | None, tok: Token) -> Value:
@@ -122,6 +134,54 @@ class _Rules:
                 return None
             total += w * _num(v)
         return total == 0 if op == "==" else (total <= 0 if op == "<=" else total >= 0)
+
+    def pruner(
+        self, keys: Sequence[Key], columns: Sequence[ColumnSpec]
+    ) -> Callable[[list[Piece], int], bool]:
+        """A test of a partial cut of one line (pieces from the right) by its own rules.
+
+        A cell not cut yet lies between 0 and the largest number the digits left can
+        spell (the rules' cells are counts and amounts, never negative); a partial cut
+        is dropped when a rule can no longer hold.
+        """
+        inside = set(keys)
+        local = [n for n, (w, _, _) in enumerate(self.rules) if set(w) <= inside]
+        width = len(keys)
+
+        def ok(acc: list[Piece], left: int) -> bool:
+            known: dict[Key, int | Decimal] = {}
+            for k, (raw, tok) in enumerate(acc):
+                at = width - 1 - k
+                if tok.kind == "blank":
+                    known[keys[at]] = 0
+                    continue
+                column = columns[at]
+                value = parsed(raw, column.kind, column.unit)
+                if not isinstance(value, Number):
+                    return False
+                known[keys[at]] = value.value
+            most = 10**left
+            for n in local:
+                weights, const, op = self.rules[n]
+                lo: int | Decimal = const
+                hi: int | Decimal = const
+                for cell, w in weights.items():
+                    v = known.get(cell)
+                    if v is None:
+                        if w > 0:
+                            hi += w * most
+                        else:
+                            lo += w * most
+                    else:
+                        lo += w * v
+                        hi += w * v
+                if (op == "==" and not lo <= 0 <= hi) or (op == "<=" and lo > 0):
+                    return False
+                if op == ">=" and hi < 0:
+                    return False
+            return True
+
+        return ok
 
     def fits(self, keys: Sequence[Key], values: dict[Key, Value], local: bool) -> bool:
         seen: set[int] = set()
@@ -161,7 +221,8 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
             pieces = [[(t.text, t) for t in p.values]]
         else:
             pieces = []
-            for n, cut in enumerate(_cuts(p.values, len(keys))):
+            ok = rules.pruner(keys, [columns[c] for _, c in keys])
+            for n, cut in enumerate(_cuts(p.values, len(keys), ok)):
                 if n >= _MAX_CUTS:
                     pieces = []
                     break
