@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from gxschema._align._place import Placed, place, regions, slots
+from gxschema._align._place import Placed, Slot, place, regions, slots
 from gxschema._align._split import solve
 from gxschema._align._tokens import Token, tokenize
 from gxschema._cell import Cell
@@ -45,7 +45,7 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Align
     spans = regions(tokens, spec)
     total = 0.0
     found = 0
-    per_table: list[tuple[str, list[Placed]]] = []
+    per_table: list[tuple[str, list[Placed], list[Slot]]] = []
     for table in spec.tables:
         todo = slots(table)
         if table.id not in spans:
@@ -55,15 +55,16 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Align
         cost, placed = place(tokens[start:end], todo)
         total += cost
         kept = [p for p in placed if p is not None]
+        lost = [s for s, p in zip(todo, placed, strict=True) if p is None]
         if table.layout != "flat" and not any(p.anchor for p in kept):
             # Not one of its lines found by label: values placed by order alone could
             # belong to any table, so the table is not taken as found.
             total += 2.0 * len(todo) - cost
             continue
         found += sum(1 for p in kept if p.anchor)
-        per_table.append((table.id, kept))
+        per_table.append((table.id, kept, lost))
     out = Aligned(spec, total, found)
-    for table_id, kept in per_table:
+    for table_id, kept, lost in per_table:
         table = spec.table(table_id)
         reading = solve(table, kept, prose)
         cells: dict[str, dict[str, Cell]] = {}
@@ -80,6 +81,9 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Align
             out.tables[table_id] = cells
         for keys, readings, why in reading.open:
             out.ambiguities.append(Ambiguity(table_id, keys, readings, why))
+        for slot in lost:
+            why = "its values were not found where the declaration places them"
+            out.ambiguities.append(Ambiguity(table_id, tuple(slot.cells), (), why))
         by_label = sum(1 for p in kept if p.anchor)
         reason = (
             f"aligned: {by_label} of {len(table.lines) if table.layout != 'flat' else 1} "

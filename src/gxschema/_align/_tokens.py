@@ -141,6 +141,8 @@ def tokenize(grid: Grid) -> list[Token]:
     out: list[Token] = []
     serial = 0
     for row in grid.rows:
+        if _FOOTER.match(" ".join(c.text.strip() for c in row.cells).strip()):
+            continue  # a page footer, even when a reader cut it into cells
         for cell in row.cells:
             if cell.continued or not cell.text.strip():
                 continue
