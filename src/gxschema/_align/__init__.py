@@ -39,9 +39,34 @@ class Aligned:
         self.tables: dict[str, dict[str, dict[str, Cell]]] = {}
         self.ambiguities: list[Ambiguity] = []
         self.detection: list[Detection] = []
+        self.placed: list[tuple[str, list[Placed], list[Slot]]] = []
 
 
-def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Aligned:
+Memo = dict[tuple[object, ...], tuple[float, list[Placed | None]]]
+
+
+def _place(
+    tokens: Sequence[Token], todo: list[Slot], span: tuple[int, int], memo: Memo
+) -> tuple[float, list[Placed | None]]:
+    """Place a table's slots, once per distinct declaration and region."""
+    table = todo[0].table
+    sig = (
+        span,
+        table.layout,
+        tuple(c.id for c in table.columns),
+        tuple((tuple(ln.id for ln in s.lines), s.keys, s.width) for s in todo),
+    )
+    got = memo.get(sig)
+    if got is None:
+        got = place(tokens[span[0] : span[1]], todo)
+        memo[sig] = got
+    cost, placed = got
+    return cost, [
+        None if p is None else attrs.evolve(p, slot=s) for s, p in zip(todo, placed, strict=True)
+    ]
+
+
+def _align_one(tokens: Sequence[Token], spec: TemplateSpec, memo: Memo) -> Aligned:
     spans = regions(tokens, spec)
     total = 0.0
     found = 0
@@ -51,8 +76,7 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Align
         if table.id not in spans:
             total += 2.0 * len(todo)
             continue
-        start, end = spans[table.id]
-        cost, placed = place(tokens[start:end], todo)
+        cost, placed = _place(tokens, todo, spans[table.id], memo)
         total += cost
         kept = [p for p in placed if p is not None]
         lost = [s for s, p in zip(todo, placed, strict=True) if p is None]
@@ -64,7 +88,14 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, prose: str) -> Align
         found += sum(1 for p in kept if p.anchor)
         per_table.append((table.id, kept, lost))
     out = Aligned(spec, total, found)
-    for table_id, kept, lost in per_table:
+    out.placed = per_table
+    return out
+
+
+def _read(out: Aligned, prose: str) -> Aligned:
+    """Read the values of the placed lines of the template kept."""
+    spec = out.spec
+    for table_id, kept, lost in out.placed:
         table = spec.table(table_id)
         reading = solve(table, kept, prose)
         cells: dict[str, dict[str, Cell]] = {}
@@ -117,13 +148,17 @@ def align(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report | None:
     ]
     evidence = "\n".join(c.text for row in grid.rows for c in row.cells)
     best: Aligned | None = None
+    memo: Memo = {}
     for spec in candidates:
-        got = _align_one(tokens, spec, evidence)
-        if not got.tables:
+        got = _align_one(tokens, spec, memo)
+        if not got.placed:
             continue
         if best is None or (got.cost, -got.found) < (best.cost, -best.found):
             best = got
     if best is None:
+        return None
+    best = _read(best, evidence)
+    if not best.tables:
         return None
     order = {t.id: n for n, t in enumerate(best.spec.tables)}
     detection = sorted(best.detection, key=lambda d: order.get(d.table, 0))

@@ -76,6 +76,7 @@ def slots(table: TableSpec) -> list[Slot]:
     return [Slot(table, (ln,), tuple(sorted(ln.keys)), width) for ln in table.lines]
 
 
+@functools.lru_cache(maxsize=16384)
 def _key(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     return re.sub(r"\s+", "", s).replace("、", ",")
@@ -180,23 +181,25 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
     ]
     cost[0][0] = 0.0
 
-    def relax(i: int, j: int, c: float, step: tuple[int, int, int, int, float]) -> None:
-        if c < cost[i][j] - 1e-9:
-            cost[i][j] = c
-            back[i][j] = step
-
     for i in range(m + 1):
         slot = todo[i] if i < m else None
+        row, nxt = cost[i], cost[i + 1] if i < m else None
+        brow, bnxt = back[i], back[i + 1] if i < m else None
         for j in range(n + 1):
-            here = cost[i][j]
+            here = row[j]
             if here == inf:
                 continue
             if j < n:
-                skip = 0.0 if not is_val[j] or i == m else _SKIP_NUM
-                relax(i, j + 1, here + skip, (i, j, -1, 0, 0.0))
-            if slot is None:
+                c = here + (0.0 if not is_val[j] or i == m else _SKIP_NUM)
+                if c < row[j + 1] - 1e-9:
+                    row[j + 1] = c
+                    brow[j + 1] = (i, j, -1, 0, 0.0)
+            if slot is None or nxt is None or bnxt is None:
                 continue
-            relax(i + 1, j, here + _MISSING, (i, j, -2, 0, 0.0))
+            c = here + _MISSING
+            if c < nxt[j] - 1e-9:
+                nxt[j] = c
+                bnxt[j] = (i, j, -2, 0, 0.0)
             width = slot.width
             starts: list[tuple[int, float, int]] = []  # (values start, cost, anchor size)
             if slot.keys:
@@ -207,9 +210,9 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
                         s = max(likeness(frag, k) for k in slot.keys)
                         if s >= _ANCHOR_MIN:
                             starts.append((j + size, 1.0 - s, size))
-                if j < n and is_val[j]:
+                if j < n and is_val[j] and _group_start(j, is_val, back[i][j]):
                     starts.append((j, _BY_ORDER, 0))
-            elif j < n and is_val[j]:
+            elif j < n and is_val[j] and _group_start(j, is_val, back[i][j]):
                 starts.append((j, _FLAT, 0))
             for v0, c0, size in starts:
                 room = 0
@@ -219,8 +222,10 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
                         break
                     room += cap[v]
                     if room >= width:
-                        extra = _SPLIT * (width - r)
-                        relax(i + 1, v + 1, here + c0 + extra, (i, j, size, r, c0))
+                        c = here + c0 + _SPLIT * (width - r)
+                        if c < nxt[v + 1] - 1e-9:
+                            nxt[v + 1] = c
+                            bnxt[v + 1] = (i, j, size, r, c0)
     best = cost[m][n]
     placed: list[Placed | None] = [None] * m
     i, j = m, n
@@ -236,6 +241,15 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
             )
         i, j = pi, pj
     return best, placed
+
+
+def _group_start(j: int, is_val: list[bool], step: tuple[int, int, int, int, float] | None) -> bool:
+    """Whether values may start at ``j`` by order.
+
+    At the first of a run of values, or right after the values of the line placed
+    before (a run holding two lines' values, the second line's label lost).
+    """
+    return j == 0 or not is_val[j - 1] or (step is not None and step[3] > 0)
 
 
 def _norm_pair(a: Token, b: Token) -> str:
