@@ -158,8 +158,6 @@ def align(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report | None:
     if best is None:
         return None
     best = _read(best, evidence)
-    if not best.tables:
-        return None
     order = {t.id: n for n, t in enumerate(best.spec.tables)}
     detection = sorted(best.detection, key=lambda d: order.get(d.table, 0))
     return Report(
