@@ -46,8 +46,10 @@ def test_the_pdf_table_breaks_across_pages() -> None:
 
 
 def test_numbers_wrapped_in_narrow_cells_read_exactly() -> None:
-    """LibreOffice prints five- and six-digit numbers over several lines of a narrow cell
-    (``881`` / ``09``): each is joined back, says so, and the table is read exactly.
+    """Numbers wrapped over lines of a narrow cell are joined back, and say so.
+
+    LibreOffice prints five- and six-digit numbers over several lines of a narrow
+    cell (``881`` / ``09``); the table is read exactly.
     """
     pytest.importorskip("pdfplumber", reason="reading PDF needs the 'pdf' extra")
     expected = json.loads((HERE / "narrow-2021.json").read_text(encoding="utf-8"))
@@ -57,7 +59,8 @@ def test_numbers_wrapped_in_narrow_cells_read_exactly() -> None:
     assert set(got) == set(expected)
     for key, raw in expected.items():
         value = got[key].value
-        assert isinstance(value, gx.Number) and str(value.value) == raw, key
+        assert isinstance(value, gx.Number), key
+        assert str(value.value) == raw, key
     wrapped = [c for c in got.values() if "\n" in c.raw]
     assert len(wrapped) > 150
     assert all(c.how == "joined" for c in wrapped)
