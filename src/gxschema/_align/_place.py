@@ -159,6 +159,12 @@ def _norm(token: Token) -> str:
 def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Placed | None]]:
     """Align the slots with the tokens; return the cost and each slot's placement.
 
+    A sparse dynamic programme over (slots placed, tokens used): slot ``i`` is placed
+    at one of its anchors (a label fragment, or two in a row, that looks like its
+    label, followed at once by values), or by order at the next value, or declared
+    missing.  The numbers passed over on the way cost ``_SKIP_NUM`` each; labels
+    passed over cost nothing.
+
     Args:
         tokens: the table's region.
         todo: its slots in declared order.
@@ -167,89 +173,94 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
         The total cost and, per slot, where it was placed (None: not found).
     """
     n, m = len(tokens), len(todo)
-    inf = float("inf")
-    norms = [_norm(t) if t.kind == "label" else "" for t in tokens]
-    pair = [
-        _norm_pair(tokens[j], tokens[j + 1]) if j + 1 < n and tokens[j + 1].kind == "label" else ""
-        for j in range(n)
-    ]
     is_val = [t.kind != "label" for t in tokens]
-    cap = [(len(t.digits) if t.digits else 1) if t.kind != "label" else 0 for t in tokens]
-    cost = [[inf] * (n + 1) for _ in range(m + 1)]
-    back: list[list[tuple[int, int, int, int, float] | None]] = [
-        [None] * (n + 1) for _ in range(m + 1)
+    cap = [
+        (len(t.digits) if t.digits else 1) if v else 0 for t, v in zip(tokens, is_val, strict=True)
     ]
-    cost[0][0] = 0.0
+    vals_before = [0] * (n + 1)  # values among tokens[:k]
+    for k in range(n):
+        vals_before[k + 1] = vals_before[k] + is_val[k]
+    next_val = [n] * (n + 1)  # the first value at or after k
+    for k in range(n - 1, -1, -1):
+        next_val[k] = k if is_val[k] else next_val[k + 1]
+    norms = [_norm(t) if not v else "" for t, v in zip(tokens, is_val, strict=True)]
+    pairs = [
+        _norm_pair(tokens[k], tokens[k + 1]) if k + 1 < n and not is_val[k + 1] else ""
+        for k in range(n)
+    ]
+    label_at = [k for k in range(n) if not is_val[k]]
 
-    for i in range(m + 1):
-        slot = todo[i] if i < m else None
-        row, nxt = cost[i], cost[i + 1] if i < m else None
-        brow, bnxt = back[i], back[i + 1] if i < m else None
-        for j in range(n + 1):
-            here = row[j]
-            if here == inf:
-                continue
-            if j < n:
-                c = here + (0.0 if not is_val[j] or i == m else _SKIP_NUM)
-                if c < row[j + 1] - 1e-9:
-                    row[j + 1] = c
-                    brow[j + 1] = (i, j, -1, 0, 0.0)
-            if slot is None or nxt is None or bnxt is None:
-                continue
-            c = here + _MISSING
-            if c < nxt[j] - 1e-9:
-                nxt[j] = c
-                bnxt[j] = (i, j, -2, 0, 0.0)
-            width = slot.width
-            starts: list[tuple[int, float, int]] = []  # (values start, cost, anchor size)
-            if slot.keys:
-                if j < n and not is_val[j]:
-                    for size, frag in ((1, norms[j]), (2, pair[j])):
-                        if not frag:
-                            continue
-                        s = max(likeness(frag, k) for k in slot.keys)
-                        if s >= _ANCHOR_MIN:
-                            starts.append((j + size, 1.0 - s, size))
-                if j < n and is_val[j] and _group_start(j, is_val, back[i][j]):
-                    starts.append((j, _BY_ORDER, 0))
-            elif j < n and is_val[j] and _group_start(j, is_val, back[i][j]):
-                starts.append((j, _FLAT, 0))
-            for v0, c0, size in starts:
-                room = 0
-                for r in range(1, width + 1):
-                    v = v0 + r - 1
-                    if v >= n or not is_val[v]:
-                        break
-                    room += cap[v]
-                    if room >= width:
-                        c = here + c0 + _SPLIT * (width - r)
-                        if c < nxt[v + 1] - 1e-9:
-                            nxt[v + 1] = c
-                            bnxt[v + 1] = (i, j, size, r, c0)
-    best = cost[m][n]
+    def anchors(slot: Slot) -> list[tuple[int, int, float]]:
+        """(anchor position, size, likeness) of a slot's anchors, values right after."""
+        out = []
+        for k in label_at:
+            for size, frag in ((1, norms[k]), (2, pairs[k])):
+                if not frag or k + size >= n or not is_val[k + size]:
+                    continue
+                score = max(likeness(frag, key) for key in slot.keys)
+                if score >= _ANCHOR_MIN:
+                    out.append((k, size, score))
+        return out
+
+    def runs(v0: int, width: int) -> list[tuple[int, float]]:
+        """(values taken, extra cost) for values starting at v0 that can fill a slot."""
+        out = []
+        room = 0
+        for r in range(1, width + 1):
+            v = v0 + r - 1
+            if v >= n or not is_val[v]:
+                break
+            room += cap[v]
+            if room >= width:
+                out.append((r, _SPLIT * (width - r)))
+        return out
+
+    Back = tuple[int, int, int, int, float]  # (previous end, anchor at, size, values, cost)
+    layer: dict[int, tuple[float, Back | None]] = {0: (0.0, None)}
+    layers: list[dict[int, tuple[float, Back | None]]] = [layer]
+    for slot in todo:
+        nxt: dict[int, tuple[float, Back | None]] = {}
+
+        def offer(
+            end: int, c: float, back: Back, nxt: dict[int, tuple[float, Back | None]] = nxt
+        ) -> None:
+            old = nxt.get(end)
+            if old is None or c < old[0] - 1e-9:
+                nxt[end] = (c, back)
+
+        found = anchors(slot) if slot.keys else []
+        by_order = _BY_ORDER if slot.keys else _FLAT
+        for j0, (here, _) in layer.items():
+            offer(j0, here + _MISSING, (j0, -1, -2, 0, 0.0))
+            for k, size, score in found:
+                if k < j0:
+                    continue
+                skipped = here + _SKIP_NUM * (vals_before[k] - vals_before[j0])
+                for r, extra in runs(k + size, slot.width):
+                    offer(
+                        k + size + r, skipped + 1.0 - score + extra, (j0, k, size, r, 1.0 - score)
+                    )
+            v0 = next_val[j0]
+            if v0 < n:
+                skipped = here + _SKIP_NUM * (vals_before[v0] - vals_before[j0])
+                for r, extra in runs(v0, slot.width):
+                    offer(v0 + r, skipped + by_order + extra, (j0, v0, 0, r, by_order))
+        layer = nxt
+        layers.append(layer)
+    end, (best, _) = min(layer.items(), key=lambda e: (e[1][0], e[0]))
     placed: list[Placed | None] = [None] * m
-    i, j = m, n
-    while i > 0 or j > 0:
-        step = back[i][j]
-        assert step is not None
-        pi, pj, size, r, c0 = step
-        if size >= 0 and r > 0:
-            start = pj + size
-            anchor = tuple(tokens[pj : pj + size])
-            placed[pi] = Placed(
-                todo[pi], anchor, 1.0 - c0 if size else 0.0, tuple(tokens[start : start + r])
+    for i in range(m, 0, -1):
+        _, back = layers[i][end]
+        assert back is not None
+        j0, k, size, r, c0 = back
+        if r > 0:
+            start = k + size
+            anchor = tuple(tokens[k:start])
+            placed[i - 1] = Placed(
+                todo[i - 1], anchor, 1.0 - c0 if size else 0.0, tuple(tokens[start : start + r])
             )
-        i, j = pi, pj
+        end = j0
     return best, placed
-
-
-def _group_start(j: int, is_val: list[bool], step: tuple[int, int, int, int, float] | None) -> bool:
-    """Whether values may start at ``j`` by order.
-
-    At the first of a run of values, or right after the values of the line placed
-    before (a run holding two lines' values, the second line's label lost).
-    """
-    return j == 0 or not is_val[j - 1] or (step is not None and step[3] > 0)
 
 
 def _norm_pair(a: Token, b: Token) -> str:
