@@ -73,3 +73,16 @@ def test_the_narrow_pdf_really_wraps_its_numbers() -> None:
     with pdfplumber.open(HERE / "narrow-2021.pdf") as pdf:
         cells = [c for p in pdf.pages for t in p.extract_tables() for r in t for c in r if c]
     assert any(c.replace("\n", "").isdigit() and "\n" in c for c in cells)
+
+
+def test_a_pdf_without_ruling_lines_is_read_by_aligning_its_text() -> None:
+    """No ruled table in the PDF: its text is aligned with the declaration, exactly."""
+    pdfplumber = pytest.importorskip("pdfplumber", reason="reading PDF needs the 'pdf' extra")
+    with pdfplumber.open(HERE / "unruled-2021.pdf") as pdf:
+        assert not any(page.lines or page.rects for page in pdf.pages)
+    report = gx.read(HERE / "unruled-2021.pdf")
+    assert report.template == "national-2021"
+    got = {f"{t}/{ln}/{c}": cell.raw.strip() for t, ln, c, cell in report.cells()}
+    assert got == EXPECTED
+    assert {cell.how for _, _, _, cell in report.cells()} <= {"label", "order"}
+    assert report.ambiguities == ()

@@ -8,9 +8,9 @@ spec allows it: the line's own rules first (总计 = the sum of its parts), then
 all the table's lines at once, the column rules (C3.balance, C3.results_total) by an
 exact backtracking search.  Cells on which every surviving reading agrees are read;
 the others are reported as an :class:`~gxschema.Ambiguity` naming the cells and the
-readings, never chosen silently.  When the rules leave a choice, numbers the prose
-states next to the line's label (``现行有效行政规范性文件698件``) may settle it; the
-cells are then marked as split with that evidence.
+readings, never chosen silently.  In a table no rule checks (section 二), numbers the
+prose states next to the line's label (``现行有效行政规范性文件698件``) may settle a
+choice when exactly one reading agrees with them; the detection reason says so.
 """
 
 from __future__ import annotations
@@ -115,9 +115,11 @@ def _num(v: Value) -> int | Decimal:
 class _Rules:
     def __init__(self, table: TableSpec) -> None:
         self.rules: list[tuple[dict[Key, int], int, str]] = []
+        self.relate = False  # whether any rule relates two cells or more
         for c in table.constraints:
             if c.rule.severity != "error":
                 continue
+            self.relate |= c.rule.scope != "cell"
             weights, const = c.linear()
             self.rules.append((weights, const, c.op))
         self.by_cell: dict[Key, list[int]] = {}
@@ -261,7 +263,9 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
         choices.append((p, readable, values))
     solutions = _search(rules, fixed, choices)
     if choices:
-        _settle(choices, solutions, out, open_, notes, evidence)
+        # Prose settles a choice only in a table no rule checks: where rules exist, the
+        # prose's numbers (a narrative claim, often wrong) must not overrule them.
+        _settle(choices, solutions, out, open_, notes, "" if rules.relate else evidence)
     return Reading(out, open_, notes)
 
 
