@@ -23,6 +23,7 @@ from gxschema._check import EXIT_CODES, CheckResult, Finding, Verdict, check, wo
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import forms
 from gxschema._metadata import metadata_to_json
+from gxschema._page._cli import add_report_command
 from gxschema._read import read
 from gxschema._report import Report
 from gxschema._resolve import spec_of
@@ -447,3 +448,6 @@ def schema(template_id: str) -> None:
     except KeyError as exc:
         raise click.BadParameter(str(exc.args[0]), param_hint="ID") from None
     _dump(_json_schema(spec))
+
+
+add_report_command(main)
