@@ -14,7 +14,6 @@ from typing import TypeVar
 
 import attrs
 
-from gxschema._continued import joined_digits
 from gxschema._grid import GridRow
 from gxschema._labels import normalize_label, similarity_at_least
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec
@@ -29,16 +28,7 @@ _TOKENS_KEPT = 1024
 T_ = TypeVar("T_", ColumnSpec, LineSpec)
 
 
-@functools.lru_cache(maxsize=4096)
-def value_like(text: str) -> bool:
-    r"""Whether a cell's text has the shape of a value (remembered for repeated texts).
-
-    The value codec's one test (:func:`looks_like_value`), or digits wrapped over lines
-    inside a narrow cell (``305\n0``).
-    """
-    return looks_like_value(text) or joined_digits(text) is not None
-
-
+value_like = functools.lru_cache(maxsize=4096)(looks_like_value)
 """The value codec's one test of what a value looks like, remembered for repeated texts."""
 
 

@@ -83,16 +83,21 @@ def detect_form(content: bytes | str, name: str = "") -> str:
     return detect(content, name).name
 
 
+_TEXT_FORMS = ("text", "plain", "markdown")
+"""The built-in text forms: their readers refuse some layouts (hundreds of cells on a
+line) that the aligner, which needs only the order of the text, still reads."""
+
+
 def _as_text(content: bytes | str, name: str, form: str | None) -> str | None:
-    """The input as text, or None when it is a binary form (or not text at all)."""
-    if isinstance(content, str):
-        return content
+    """The input as text when it is one of the built-in text forms, else None."""
     try:
-        chosen = detect(content, name) if form is None else None
+        chosen = form if form is not None else detect(content, name).name
     except ParseError:
         return None
-    if (chosen is not None and chosen.binary) or form in ("docx", "pdf"):
+    if chosen not in _TEXT_FORMS:
         return None
+    if isinstance(content, str):
+        return content
     try:
         return decode_text(content, name)
     except ParseError:

@@ -47,9 +47,6 @@ def parsed(text: str, kind: Kind, unit: str | None) -> Value | ValueParseError:
     try:
         return parse_value(text, kind, unit=unit)
     except ValueParseError as exc:
-        joined = joined_digits(text)
-        if joined is not None:  # digits wrapped inside a narrow cell
-            return parsed(joined, kind, unit)
         return exc.with_traceback(None)
 
 

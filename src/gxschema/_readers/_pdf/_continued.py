@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import attrs
 
-from gxschema._continued import joined_digits
 from gxschema._labels import enumerator, normalize_label
 from gxschema._readers._pdf._cells import SPACES, Cell, Row
 from gxschema._values import looks_like_value
@@ -29,11 +28,10 @@ class OpenTable:
 def is_value(text: str) -> bool:
     """Whether a cell's text is a number (or a blank mark) rather than a label.
 
-    The value codec's :func:`~gxschema._values.looks_like_value` (or digits wrapped over
-    lines in a narrow cell), except that an empty cell is neither: it says nothing about
-    whether its row holds values.
+    The value codec's :func:`~gxschema._values.looks_like_value`, except that an empty
+    cell is neither: it says nothing about whether its row holds values.
     """
-    return bool(text.strip(SPACES)) and (looks_like_value(text) or joined_digits(text) is not None)
+    return bool(text.strip(SPACES)) and looks_like_value(text)
 
 
 def header(rows: list[Row]) -> list[tuple[str, ...]]:
