@@ -75,6 +75,9 @@ class GridCell:
         colspan: how many grid columns it spans.
         rowspan: how many rows it spans.
         continued: True for the empty stand-in of a cell spanning down from above.
+        asides: text printed in the cell that is not part of it: footnote marks
+            (superscripts, subscripts), struck-out and hidden text, in order.  Never
+            in ``text``, so never glued onto a number.
     """
 
     text: str
@@ -82,6 +85,7 @@ class GridCell:
     colspan: int = 1
     rowspan: int = 1
     continued: bool = False
+    asides: tuple[str, ...] = ()
 
     @property
     def role(self) -> Role | None:

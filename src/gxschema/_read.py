@@ -15,6 +15,7 @@ from pathlib import Path
 from gxschema._forms import decode_text, detect, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import NoTableFound, map_grid
+from gxschema._mark import apply_mark, find_mark
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_template
 from gxschema._spec import TemplateSpec
@@ -165,6 +166,13 @@ def read(
         if aligned is None:
             raise
         return aligned
+    mark = find_mark(grid)
+    if template is None and mark is not None:
+        try:  # written by gxschema: read with the template it was laid out with
+            marked = apply_mark(map_grid(grid, [resolve_template(mark.template)]), mark)
+            return complete(marked, grid)
+        except (UnknownTemplateError, ParseError):
+            pass  # an id this installation lacks, or a line the document does not fit
     try:
         report = map_grid(grid, candidates, compose=compose if template is None else None)
     except NoTableFound:
@@ -180,4 +188,6 @@ def read(
         if aligned is None or not covered(aligned):
             raise
         return aligned
-    return complete(report, grid)
+    if mark is None or mark.template != report.template:
+        return complete(report, grid)
+    return apply_mark(report, mark)

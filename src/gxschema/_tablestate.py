@@ -54,9 +54,9 @@ def to_cell(read: Read) -> Cell:
     """The report's cell for a value cell read."""
     _, cell, value, inferred = read
     if isinstance(value, ValueParseError):
-        return Cell(raw=cell.text, source=cell.location, inferred=inferred)
+        return Cell(raw=cell.text, source=cell.location, inferred=inferred, asides=cell.asides)
     how: How = "split" if inferred else "joined" if joined_digits(cell.text) else "cell"
-    return Cell(value, cell.text, cell.location, inferred, how)
+    return Cell(value, cell.text, cell.location, inferred, how, asides=cell.asides)
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
@@ -71,21 +71,27 @@ def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) 
 
 
 def row_extra(table: str, row: GridRow) -> Extra | None:
-    """A row that holds values but matched no line, whole, as an extra; else None."""
+    """A row that holds values but matched no line, whole, as an extra; else None.
+
+    Every cell is kept: the label is the text before the row's first value (its
+    non-blank cells joined by a space, a heading path and the line's label), and the
+    cells are all the cells after it as printed, a note or an unreadable run of digits
+    among the values included.
+    """
     cells = row.cells
-    if not any(c.text.strip() and value_like(c.text) for c in cells):
+    first = next((i for i, c in enumerate(cells) if c.text.strip() and value_like(c.text)), None)
+    if first is None:
         return None
-    start = len(cells)
-    while start > 0 and value_like(cells[start - 1].text):
-        start -= 1
-    label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
-    rest = cells[start:] if label is not None else cells
+    before = [i for i in range(first) if cells[i].text.strip()]
+    if not before:
+        return Extra(table, "row", "", tuple(c.text for c in cells), cells[0].location)
+    last = before[-1]
     return Extra(
         table,
         "row",
-        label.text if label is not None else "",
-        tuple(c.text for c in rest),
-        (label or rest[0]).location,
+        " ".join(cells[i].text.strip() for i in before),
+        tuple(c.text for c in cells[last + 1 :]),
+        cells[last].location,
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from gxschema._readers._asides import CLOSE, OPEN, clean
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
@@ -206,6 +207,72 @@ _INLINE_TAG_LOWER = re.compile(_INLINE_TAG.pattern)
 _NOT_LOWER_NAME = re.compile(r"</?[a-z0-9:._-]*[^a-z0-9:._\-\s/>!?<]")
 
 
+# -- asides: footnote marks, struck-out and hidden text -------------------------------
+
+_ASIDE_NAMES = frozenset({"sup", "sub", "s", "strike", "del"})
+_MAYBE_ASIDE = re.compile(r"<(?:su[bp]|s|strike|del)[\s/>]|\bhidden\b|display\s*:\s*none", re.I)
+_TAG = re.compile(
+    r"<(/?)([a-z][a-z0-9]*(?::[a-z][a-z0-9._-]*)?)(?=[\s/>])"
+    r"""((?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+)>""",
+    re.I,
+)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]*))?""")
+_DISPLAY_NONE = re.compile(r"(?:^|[;\s\"'])display\s*:\s*none", re.I)
+
+
+def _hidden(attributes: str) -> bool:
+    """Whether a start tag's attributes hide it: ``hidden``, or ``display:none``."""
+    for m in _ATTRIBUTE.finditer(attributes):
+        name = m.group(1).lower()
+        if name == "hidden":
+            return True
+        if name == "style" and m.group(2) and _DISPLAY_NONE.search(m.group(2)):
+            return True
+    return False
+
+
+def _mark_asides(text: str) -> str:
+    """Wrap the text of inline asides in :data:`~gxschema._readers._asides.OPEN` … ``CLOSE``.
+
+    An aside is a ``<sup>``, ``<sub>``, ``<s>``, ``<strike>`` or ``<del>`` element, or an
+    inline element hidden by ``display:none`` or the ``hidden`` attribute.  Each start
+    tag of one becomes the open mark and its end tag (found by counting that element's
+    nesting) the close mark, so the text is kept, apart, through the removal of the
+    inline tags and the parse.  One pass, linear in the page.
+    """
+    text = clean(text)  # a page's own marks are text, not asides
+    if _MAYBE_ASIDE.search(text) is None:
+        return text
+    open_: dict[str, list[bool]] = {}
+
+    def mark(m: re.Match[str]) -> str:
+        name = m.group(2).lower()
+        if name not in _INLINE_NAMES and ":" not in name:
+            return m.group(0)
+        stack = open_.setdefault(name, [])
+        if m.group(1):  # an end tag
+            if stack and stack.pop():
+                return CLOSE
+            return m.group(0)
+        attributes = m.group(3)
+        if attributes.rstrip().endswith("/"):
+            return m.group(0)  # self-closing: holds nothing
+        aside = name in _ASIDE_NAMES or _hidden(attributes)
+        stack.append(aside)
+        return OPEN if aside else m.group(0)
+
+    return _TAG.sub(mark, text)
+
+
+_INLINE_NAMES = frozenset(
+    {
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em",
+        "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small",
+        "span", "strike", "strong", "sub", "sup", "tt", "u", "var", "wbr",
+    }
+)  # fmt: skip
+
+
 def _strip_inline(text: str) -> str:
     """Remove the inline tags (see :data:`_INLINE_TAG`), quickly when names are lower-case."""
     # A name the quick pattern might miss survives its removal (the pattern's matches
@@ -339,7 +406,9 @@ def prepare(text: str, *, source: str) -> str:
         source: the input's name, for errors.
 
     Returns:
-        The markup without comments, Word's markers and inline tags.
+        The markup without comments, Word's markers and inline tags; the text of
+        superscripts, subscripts, struck-out and hidden inline elements is wrapped in
+        the aside marks (:mod:`gxschema._readers._asides`).
 
     Raises:
         ParseError: the page has over :data:`MAX_TAGS` tags, or nests too deep.
@@ -349,7 +418,7 @@ def prepare(text: str, *, source: str) -> str:
             f"the input has over {MAX_TAGS} tags; a report page has a few thousand",
             source=source,
         )
-    markup = _strip_inline(_COMMENT.sub("", text))
+    markup = _strip_inline(_mark_asides(_COMMENT.sub("", text)))
     if markup.count("<") > _SCAN_FROM_TAGS:
         too_deep = _check_nesting(markup)
         if too_deep is not None:

@@ -31,6 +31,7 @@ from typing import Final
 from hypothesis import strategies as st
 
 from gxschema._grid import Grid, GridCell
+from gxschema._mark import find_mark
 from gxschema._report import Report
 from gxschema._spec import TemplateSpec
 from gxschema._writers._layout import lay_out
@@ -59,6 +60,8 @@ def _rows(grid: Grid) -> list[tuple[str, list[str], list[str], list[str]]]:
     out: list[tuple[str, list[str], list[str], list[str]]] = []
     for row in grid.rows:
         cells = [c for c in row.cells if not c.continued]
+        if row.heading and find_mark(Grid((row,), grid.source, grid.form)) is not None:
+            continue  # gxschema's own closing line: no crawled page or PDF has it
         if row.heading:
             out.append(("heading", [c.text for c in cells], [], []))
             continue
