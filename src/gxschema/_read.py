@@ -182,10 +182,12 @@ def read(
         return aligned
     except CellErrors:
         # Cells that are not numbers may be a table whose cells ran together (a label
-        # and digits in one cell): aligned, every declared cell must be read or named
-        # as ambiguous, else the cells' errors stand.
+        # and digits in one cell): aligned, every declared cell must be read, or named
+        # with the readings the rules leave, else the cells' errors stand.
         aligned = align(grid, candidates)
         if aligned is None or not covered(aligned):
+            raise
+        if any(not a.readings for a in aligned.ambiguities):
             raise
         return aligned
     if mark is None or mark.template != report.template:
