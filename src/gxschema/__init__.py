@@ -26,7 +26,16 @@ from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import Form, register_form
 from gxschema._page import index_page, page
 from gxschema._read import detect_form, read
-from gxschema._report import Cell, Detection, Extra, Location, Metadata, Paragraph, Report
+from gxschema._report import (
+    Ambiguity,
+    Cell,
+    Detection,
+    Extra,
+    Location,
+    Metadata,
+    Paragraph,
+    Report,
+)
 from gxschema._resolve import UnknownTemplateError
 from gxschema._serialize import (
     LongRow,
@@ -53,6 +62,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "BLANK",
+    "Ambiguity",
     "Cell",
     "CellChange",
     "CellErrors",

@@ -15,12 +15,13 @@ from gxschema._values import BLANK, Value
 
 __all__ = ["Cell", "How", "Location"]
 
-How: TypeAlias = Literal["cell", "order", "split", "joined"]
+How: TypeAlias = Literal["cell", "label", "order", "split", "joined"]
 """How a reader placed a cell's value: ``cell`` read from its own table cell (a grid
-reader matching labels and headers); ``order`` placed by its position in a run of
-values that had no cell boundaries (text whose cells ran together, a row without its
-label); ``split`` a run of digits cut into cells by the declared rules; ``joined``
-digit fragments broken over lines inside one cell, joined back."""
+reader matching labels and headers); ``label`` found after its line's label in text
+whose table lost its cell boundaries (the aligner), taken in column order; ``order``
+placed by its position (a row without its label, a flat table's run of values);
+``split`` a run of digits cut into cells by the declared rules; ``joined`` digit
+fragments broken over lines inside one cell, joined back."""
 
 
 @attrs.frozen

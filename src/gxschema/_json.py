@@ -24,7 +24,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, get_args
 
 import attrs
 import cattrs
@@ -32,9 +32,10 @@ import orjson
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
 
+from gxschema._cell import How
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
-from gxschema._report import Cell, Detection, Extra, Location, Report
+from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Report
 from gxschema._spec import TemplateSpec
 from gxschema._values import BLANK, Number, Value
 from gxschema.exceptions import ParseError
@@ -50,8 +51,11 @@ __all__ = [
 ]
 
 _SOURCE = "<json>"
-REPORT_KEYS = frozenset({"template", "tables", "source", "detection", "extras", "metadata"})
-CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred", "asides"})
+REPORT_KEYS = frozenset(
+    {"template", "tables", "source", "detection", "extras", "metadata", "ambiguities"}
+)
+CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred", "how", "asides"})
+_HOWS = frozenset(get_args(How))
 LOCATION_KEYS = tuple(a.name for a in attrs.fields(Location))
 _LOCATION_SET = frozenset(LOCATION_KEYS)
 
@@ -206,12 +210,15 @@ def _structure_cell(data: Any) -> Cell:
     if inferred.__class__ is not bool:
         raise ValueError(f"'inferred' is true or false, not {inferred!r}")
     place = None if source is None else _location(source)
+    how = data.get("how")
+    if how is not None and how not in _HOWS:
+        raise ValueError(f"'how' is one of {sorted(_HOWS)}, not {how!r}")
     asides = data.get("asides")
     if asides is None:
-        return Cell(value, raw, place, inferred)
+        return Cell(value, raw, place, inferred, how)
     if asides.__class__ is not list or any(a.__class__ is not str for a in asides):
         raise ValueError(f"'asides' is a list of strings, not {asides!r}")
-    return Cell(value, raw, place, inferred, asides=tuple(asides))
+    return Cell(value, raw, place, inferred, how, asides=tuple(asides))
 
 
 def _number_with(v: object, data: dict[str, Any]) -> Number:
@@ -232,7 +239,7 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
     """The JSON object of one cell: value (None when blank), raw text, where it came from."""
     value = cell.value
     source = cell.source
-    if source is not None and not cell.inferred and not cell.asides:
+    if source is not None and not cell.inferred and cell.how is None and not cell.asides:
         # The common cell of a text form, written in one go.
         line = source.line
         column = source.column
@@ -273,6 +280,8 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
         out["source"] = {k: p for k, p in zip(LOCATION_KEYS, parts, strict=True) if p is not None}
     if cell.inferred:
         out["inferred"] = True
+    if cell.how is not None:
+        out["how"] = cell.how
     if cell.asides:
         out["asides"] = list(cell.asides)
     return out
@@ -407,6 +416,7 @@ def decode_report(
     try:
         detection = converter.structure(raw.get("detection", []), tuple[Detection, ...])
         extras = converter.structure(raw.get("extras", []), tuple[Extra, ...])
+        ambiguities = converter.structure(raw.get("ambiguities", []), tuple[Ambiguity, ...])
     except Exception as exc:
         raise _fail(_paths(exc, "detection/extras")) from None
     try:
@@ -420,6 +430,7 @@ def decode_report(
         detection=detection,
         extras=extras,
         metadata=metadata,
+        ambiguities=ambiguities,
         spec=spec if spec.id == template else None,
     )
 
@@ -434,15 +445,18 @@ def _default(obj: object) -> object:
 
 def encode_report(report: Report, converter: cattrs.Converter, option: int) -> bytes:
     """Write a report's JSON: the tables straight through orjson, cells by a hook."""
+    out = {
+        "template": report.template,
+        "tables": report.tables,
+        "source": report.source,
+        "detection": converter.unstructure(report.detection),
+        "extras": converter.unstructure(report.extras),
+        "metadata": metadata_to_json(report.metadata),
+    }
+    if report.ambiguities:
+        out["ambiguities"] = converter.unstructure(report.ambiguities)
     return orjson.dumps(
-        {
-            "template": report.template,
-            "tables": report.tables,
-            "source": report.source,
-            "detection": converter.unstructure(report.detection),
-            "extras": converter.unstructure(report.extras),
-            "metadata": metadata_to_json(report.metadata),
-        },
+        out,
         default=_default,
         option=option,
     )

@@ -45,7 +45,16 @@ from gxschema._tablestate import (
 from gxschema._values import ValueParseError
 from gxschema.exceptions import ParseError
 
-__all__ = ["map_grid"]
+__all__ = ["NoTableFound", "map_grid"]
+
+
+class NoTableFound(ParseError):
+    """No table of any candidate template was found in the grid.
+
+    The aligner (:mod:`gxschema._align`) may still find the tables in text whose cells
+    ran together.
+    """
+
 
 _FUZZY_MIN = 0.6
 
@@ -570,7 +579,7 @@ def map_grid(
     mapper.run()
     choice = choose(index, mapper.slots, mapper.row_extras, grid_year(grid), compose)
     if not any(st.cells for st in choice.states.values()):
-        raise ParseError(
+        raise NoTableFound(
             f"no table of a known template was found (tried {', '.join(c.id for c in candidates)})",
             source=grid.source,
             location=Location(line=1) if grid.form == "text" else None,

@@ -12,15 +12,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gxschema._forms import detect, read_grid
-from gxschema._grid import MAX_INPUT_BYTES
-from gxschema._mapper import map_grid
+from gxschema._forms import decode_text, detect, read_grid
+from gxschema._grid import MAX_CELL_CHARS, MAX_INPUT_BYTES
+from gxschema._mapper import NoTableFound, map_grid
 from gxschema._mark import apply_mark, find_mark
 from gxschema._readers._pdf._budget import MAX_PDF_SECONDS, TIME_LIMIT
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_template
 from gxschema._spec import TemplateSpec
-from gxschema.exceptions import ParseError
+from gxschema.exceptions import CellErrors, ParseError
 
 __all__ = ["MAX_INPUT_BYTES", "MAX_PDF_SECONDS", "detect_form", "read"]
 
@@ -85,6 +85,31 @@ def detect_form(content: bytes | str, name: str = "") -> str:
     return detect(content, name).name
 
 
+_TEXT_FORMS = ("text", "plain", "markdown")
+"""The built-in text forms: their readers refuse some layouts (hundreds of cells on a
+line) that the aligner, which needs only the order of the text, still reads."""
+
+
+_ALIGN_MAX_CHARS = 1_000_000
+"""The longest text a refused text form is aligned line by line (a report is ~50,000)."""
+
+
+def _as_text(content: bytes | str, name: str, form: str | None) -> str | None:
+    """The input as text when it is one of the built-in text forms, else None."""
+    try:
+        chosen = form if form is not None else detect(content, name).name
+    except ParseError:
+        return None
+    if chosen not in _TEXT_FORMS:
+        return None
+    if isinstance(content, str):
+        return content
+    try:
+        return decode_text(content, name)
+    except ParseError:
+        return None
+
+
 def _candidates(template: TemplateLike | None) -> list[TemplateSpec]:
     from gxschema import templates
 
@@ -129,25 +154,63 @@ def read(
     Raises:
         ParseError: the input cannot be read, holds no known table, or a cell cannot be
             read as its column's kind (the message names the cell and where it is).
+
+    Where the grid readers find no table, or an incomplete one (text whose cells ran
+    together, Markdown converted from a PDF, a PDF without ruling lines), the text is
+    aligned with the declaration (:mod:`gxschema._align`): cells read that way say how
+    (``Cell.how``), and cells the rules cannot determine are named in
+    ``report.ambiguities``, never guessed.
     """
+    from gxschema._align import align, complete, covered, text_grid
     from gxschema.templates import compose
 
     if time_limit is not None and not time_limit > 0:
         raise ValueError(f"time_limit must be a positive number of seconds, not {time_limit!r}")
     content, name = _load(source)
+    candidates = _candidates(template)
     token = TIME_LIMIT.set(time_limit)
     try:
         grid = read_grid(content, name, form)
+    except ParseError:
+        # A text whose layout the form's reader refuses (hundreds of cells on a line of
+        # crawled page text) may still hold the tables, to be aligned line by line.
+        # Only a text of a report's size: one refused for its size stays refused.
+        text = _as_text(content, name, form)
+        if text is not None and (
+            len(text) > _ALIGN_MAX_CHARS
+            or max(map(len, text.splitlines()), default=0) > MAX_CELL_CHARS
+        ):
+            raise
+        aligned = None if text is None else align(text_grid(text, name), candidates)
+        if aligned is None:
+            raise
+        return aligned
     finally:
         TIME_LIMIT.reset(token)
     mark = find_mark(grid)
     if template is None and mark is not None:
         try:  # written by gxschema: read with the template it was laid out with
-            return apply_mark(map_grid(grid, [resolve_template(mark.template)]), mark)
+            marked = apply_mark(map_grid(grid, [resolve_template(mark.template)]), mark)
+            return complete(marked, grid)
         except (UnknownTemplateError, ParseError):
             pass  # an id this installation lacks, or a line the document does not fit
-    candidates = _candidates(template)
-    report = map_grid(grid, candidates, compose=compose if template is None else None)
+    try:
+        report = map_grid(grid, candidates, compose=compose if template is None else None)
+    except NoTableFound:
+        aligned = align(grid, candidates)
+        if aligned is None:
+            raise
+        return aligned
+    except CellErrors:
+        # Cells that are not numbers may be a table whose cells ran together (a label
+        # and digits in one cell): aligned, every declared cell must be read, or named
+        # with the readings the rules leave, else the cells' errors stand.
+        aligned = align(grid, candidates)
+        if aligned is None or not covered(aligned):
+            raise
+        if any(not a.readings for a in aligned.ambiguities):
+            raise
+        return aligned
     if mark is None or mark.template != report.template:
-        return report
+        return complete(report, grid)
     return apply_mark(report, mark)

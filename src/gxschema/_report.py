@@ -11,7 +11,7 @@ from gxschema._cell import Cell, Location
 from gxschema._metadata import Metadata
 from gxschema._spec import TemplateSpec
 
-__all__ = ["Cell", "Detection", "Extra", "Location", "Metadata", "Paragraph", "Report"]
+__all__ = ["Ambiguity", "Cell", "Detection", "Extra", "Location", "Metadata", "Paragraph", "Report"]
 
 
 @attrs.frozen
@@ -31,6 +31,28 @@ class Extra:
     label: str
     cells: tuple[str, ...] = ()
     source: Location | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Ambiguity:
+    """Cells whose values the input and the rules do not determine, with the readings.
+
+    When digits ran together and more than one way of cutting them satisfies every rule
+    of the template, the reader does not choose: the cells are left out of the report
+    and named here, with every reading that fits.
+
+    Attributes:
+        table: the table id.
+        cells: the cells left open, as ``(line id, column id)``.
+        readings: the readings that fit, each the raw texts of ``cells`` in order
+            (empty when there were too many to list, or none fits).
+        reason: why, in words.
+    """
+
+    table: str
+    cells: tuple[tuple[str, str], ...]
+    readings: tuple[tuple[str, ...], ...] = ()
+    reason: str = ""
 
 
 @attrs.frozen
@@ -85,6 +107,8 @@ class Report:
             order; provenance, like ``source``: kept but not compared.
         metadata: the agency, report year and title, each with where it came from;
             read from the prose, kept and serialised, not compared.
+        ambiguities: cells the input leaves undetermined (values run together that the
+            rules cannot cut one way), with their readings; provenance, not compared.
         spec: the compiled template the report was read (or generated) with, so that
             every engine can use it even when it is not registered; provenance, like
             ``source``: not compared, not serialised.
@@ -97,6 +121,7 @@ class Report:
     extras: tuple[Extra, ...] = ()
     prose: tuple[Paragraph, ...] = attrs.field(default=(), eq=False)
     metadata: Metadata = attrs.field(factory=Metadata, eq=False)
+    ambiguities: tuple[Ambiguity, ...] = attrs.field(default=(), eq=False)
     spec: TemplateSpec | None = attrs.field(default=None, eq=False, repr=False)
 
     def cell(self, table: str, line: str, column: str) -> Cell | None:

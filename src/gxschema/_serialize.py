@@ -18,6 +18,7 @@ import orjson
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.preconf.orjson import make_converter as _orjson_converter
 
+from gxschema._cell import How
 from gxschema._dsl import TableDecl, table_decl
 from gxschema._json import (
     decode_report,
@@ -204,6 +205,12 @@ def _cell_schema(kind: Kind) -> dict[str, Any]:
             "raw": {"type": "string", "description": "The cell's text as printed."},
             "source": {"$ref": "#/$defs/location"},
             "inferred": {"type": "boolean"},
+            "how": {
+                "enum": list(get_args(How)),
+                "description": "How the reader placed the value: its own cell, after its "
+                "line's label, by order, split from a run of digits by the rules, or "
+                "joined from digits broken over lines.",
+            },
             "asides": {
                 "type": "array",
                 "items": {"type": "string"},
@@ -309,6 +316,30 @@ def json_schema(spec: TemplateSpec) -> dict[str, Any]:
                 },
                 "additionalProperties": False,
             },
+            "ambiguities": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "table": {"type": "string"},
+                        "cells": {
+                            "type": "array",
+                            "items": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                        },
+                        "readings": {
+                            "type": "array",
+                            "items": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "reason": {"type": "string"},
+                    },
+                    "required": ["table", "cells"],
+                },
+            },
             "extras": {
                 "type": "array",
                 "items": {
@@ -349,6 +380,7 @@ class LongRow:
     value: int | Decimal | None
     raw: str
     source: str
+    how: str = ""
 
 
 LONG_COLUMNS: tuple[str, ...] = tuple(a.name for a in attrs.fields(LongRow))
@@ -385,4 +417,5 @@ def long_rows(report: Report, *, template: TemplateLike | None = None) -> Iterat
                     value=value,
                     raw=cell.raw,
                     source=str(cell.source) if cell.source is not None else "",
+                    how=cell.how or "",
                 )

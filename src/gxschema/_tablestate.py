@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from gxschema._cell import How
 from gxschema._columns import Placed, value_like
+from gxschema._continued import joined_digits
 from gxschema._detection import Choice
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import TableLabels
@@ -53,7 +55,8 @@ def to_cell(read: Read) -> Cell:
     _, cell, value, inferred = read
     if isinstance(value, ValueParseError):
         return Cell(raw=cell.text, source=cell.location, inferred=inferred, asides=cell.asides)
-    return Cell(value, cell.text, cell.location, inferred, asides=cell.asides)
+    how: How = "split" if inferred else "joined" if joined_digits(cell.text) else "cell"
+    return Cell(value, cell.text, cell.location, inferred, how, asides=cell.asides)
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:

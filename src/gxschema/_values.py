@@ -20,6 +20,7 @@ from typing import Final, TypeAlias
 
 import attrs
 
+from gxschema._continued import joined_digits
 from gxschema.exceptions import ValueParseError
 
 __all__ = [
@@ -278,6 +279,8 @@ def looks_like_value(text: str) -> bool:
     stripped = text.strip(_STRIP)
     if len(stripped) > _VALUE_LIKE_LEN:
         return False
+    if "\n" in stripped and joined_digits(stripped) is not None:
+        return True  # a number wrapped over lines of a narrow cell
     return stripped in _BLANK_LIKE or _VALUE_LIKE.fullmatch(stripped) is not None
 
 
@@ -305,6 +308,9 @@ def parse_value(raw: str, kind: Kind, *, unit: str | None = None) -> Value:
     ``Decimal("9742000.00")``.  A bare number is in the column's unit; a bare ``万``
     means 万元, and so does a Chinese numeral with 万 in it (``"三万"`` is 30000 元).
 
+    Digits wrapped over lines inside a narrow cell (``305`` above ``0``) are one number,
+    3050: a cell holds one value.
+
     Only full-width ASCII and the ideographic space are folded, not all of NFKC:
     NFKC would read the footnote mark in ``"12¹"`` as a digit, giving 121.  A digit
     right after a unit other than 十 is the next lower place, as in speech:
@@ -324,6 +330,10 @@ def parse_value(raw: str, kind: Kind, *, unit: str | None = None) -> Value:
         ValueError: ``unit`` is not a money unit.
 
     """
+    if "\n" in raw:
+        joined = joined_digits(raw)
+        if joined is not None:
+            return _parse(joined, kind, unit)
     return _parse(raw, kind, unit)
 
 

@@ -196,9 +196,7 @@ def _headline(name: str, verdict: Verdict, result: CheckResult) -> str:
     from rich.markup import escape
 
     meta = result.metadata
-    about = " · ".join(
-        str(v) for v in (meta.agency, f"{meta.year}" if meta.year else None) if v
-    )
+    about = " · ".join(str(v) for v in (meta.agency, f"{meta.year}" if meta.year else None) if v)
     return (
         f"{_VERDICT_STYLE[verdict]}  {escape(name)}  [dim]({result.template}"
         + (f"; {escape(about)}" if about else "")

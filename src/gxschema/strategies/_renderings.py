@@ -37,6 +37,7 @@ from gxschema._spec import ColumnSpec, TemplateSpec
 from gxschema._values import _BLANK_TEXTS as _STYLE_BLANKS
 from gxschema._values import Kind, Number, ValueStyle, parse_value, render_value
 from gxschema._writers._layout import cell_text, lay_out, written
+from gxschema.strategies._messy import MESSY_FORMS, messy_text
 
 __all__ = ["HTML_NOISE", "LABEL_NOISE", "NOISE", "VALUE_NOISE", "Rendering", "renderings"]
 
@@ -117,13 +118,19 @@ class Rendering:
             report as written, every value cell's raw text the noisy text, a zero
             printed blank a BLANK cell, a cell absent from a written line a BLANK cell
             with empty text, and no extras (they are not written).
-        noise: the kinds of noise applied (see :data:`NOISE`), for readable failures.
+        noise: the kinds of noise applied (see :data:`NOISE`), for readable failures;
+            for a messy form, the form's name.
+        exact: True when reading must give ``expected`` exactly; False for the messy
+            forms (``crawled``, ``converted``, ``pdf-text``), whose reading must give
+            every cell of ``expected`` that the rules determine, name every other cell
+            in ``report.ambiguities``, and never give a wrong value.
     """
 
     content: str | bytes = attrs.field(repr=lambda c: f"<{type(c).__name__} of {len(c)}>")
     form: str
     expected: Report = attrs.field(repr=_summary)
     noise: tuple[str, ...]
+    exact: bool = True
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         # Hypothesis (and IPython) print attrs classes field by field, ignoring the
@@ -146,7 +153,10 @@ def renderings(
     Args:
         report: the report to write; its tables and lines are written as
             :func:`gxschema.render` writes them (extras are not).
-        form: ``"text"``, ``"html"``, ``"markdown"`` or ``"docx"``.
+        form: ``"text"``, ``"html"``, ``"markdown"`` or ``"docx"``; or a messy form,
+            ``"crawled"`` (page text whose cells ran together), ``"converted"``
+            (Markdown from a PDF converter) or ``"pdf-text"`` (the text of a PDF
+            without ruling lines), see :mod:`gxschema.strategies._messy`.
         template: the template to lay the report out with: an id, a declaration or a
             spec (default: the one the report was read or generated with).
 
@@ -158,13 +168,25 @@ def renderings(
         InvalidArgument: ``form`` is not a form the writers write, or ``template`` is
             None and the report's template is not registered.
     """
-    if form not in NOISE:
-        names = ", ".join(f.name for f in forms(writable=True) if f.name in NOISE)
+    if form not in NOISE and form not in MESSY_FORMS:
+        names = ", ".join(
+            [f.name for f in forms(writable=True) if f.name in NOISE] + list(MESSY_FORMS)
+        )
         raise InvalidArgument(f"unknown form {form!r}; renderings are written in {names}")
     try:
         spec = spec_of(report, template)
     except (KeyError, TypeError) as exc:
         raise InvalidArgument(str(exc)) from None
+    if form in MESSY_FORMS:
+        return messy_text(report, spec, form).map(
+            lambda text: Rendering(
+                content=text,
+                form=MESSY_FORMS[form],
+                expected=report,
+                noise=(form,),
+                exact=False,
+            )
+        )
     return _renderings(report, form, spec)
 
 

@@ -301,8 +301,6 @@ for _t in (NATIONAL_2019, NATIONAL_2021, HUBEI_2019, HYBRID_2021):
     register(_t, origin=BUILT_IN)
 
 
-
-
 def composite_id(base: str, tables: Mapping[str, str]) -> str:
     """Return the id of ``base`` with some tables taken from other templates.
 

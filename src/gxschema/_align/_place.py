@@ -1,0 +1,269 @@
+"""Where each declared line's values are: tokens aligned to the declaration.
+
+Each table is looked for after the one before it, by its caption or its section's
+heading (:func:`regions`).  Inside its region, the declared lines (a *flat* table's
+lines printed side by side count as one slot) are aligned with the tokens by dynamic
+programming (:func:`place`): every slot is placed, in declared order, either at a
+label fragment that looks like its label (an *anchor*) followed by its values, or by
+order at the next values when its label is missing or torn beyond recognition, or is
+declared missing.  Label fragments in between (headers, headings, torn label pieces)
+cost nothing to pass over; a number passed over costs, so that every printed value is
+used where the declaration allows.  A slot takes as many number tokens as it has
+columns, or fewer when a token may hold several values run together (its digits are
+then cut by :mod:`gxschema._align._split`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import attrs
+
+from gxschema._align._tokens import Token
+from gxschema._labels import normalize_label, similarity_at_least
+from gxschema._spec import LineSpec, SectionSpec, TableSpec, TemplateSpec
+
+__all__ = ["Placed", "Slot", "place", "regions", "slots"]
+
+_SKIP_NUM = 1.5  # a printed number used by no line
+_MISSING = 2.0  # a declared line not found
+_BY_ORDER = 1.0  # a line placed by order (its label not found)
+_FLAT = 0.2  # a flat table's row (its labels are headers, not row labels)
+_SPLIT = 0.05  # per value a run of digits must be cut into
+_ANCHOR_MIN = 0.5
+
+
+@attrs.frozen
+class Slot:
+    """One placeable unit: a line of a table, or a flat table's whole row.
+
+    Attributes:
+        table: the table.
+        lines: the line (or, for a flat table, every line in order).
+        keys: the normalised labels that anchor it (empty for a flat table).
+        width: how many values it needs.
+    """
+
+    table: TableSpec
+    lines: tuple[LineSpec, ...]
+    keys: tuple[str, ...]
+    width: int
+
+    @property
+    def cells(self) -> list[tuple[str, str]]:
+        """The (line, column) ids of its values, in printed order."""
+        return [(ln.id, c.id) for ln in self.lines for c in self.table.columns]
+
+
+@attrs.frozen
+class Placed:
+    """Where a slot was found: its anchor tokens (if any) and its value tokens."""
+
+    slot: Slot
+    anchor: tuple[Token, ...]
+    score: float
+    values: tuple[Token, ...]
+
+
+def slots(table: TableSpec) -> list[Slot]:
+    """The slots of a table, in declared order."""
+    width = len(table.columns)
+    if table.layout == "flat":
+        return [Slot(table, table.lines, (), width * len(table.lines))]
+    return [Slot(table, (ln,), tuple(sorted(ln.keys)), width) for ln in table.lines]
+
+
+@functools.lru_cache(maxsize=16384)
+def _key(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", s).replace("、", ",")
+
+
+def _is_heading(key: str, section: SectionSpec) -> bool:
+    if not key.startswith(section.number + ","):
+        return False
+    return any(_key(k) in key for k in section.keywords)
+
+
+def _table_anchor(token: Token, table: TableSpec, section: SectionSpec | None, first: bool) -> bool:
+    if token.kind != "label":
+        return False
+    key = _key(token.text)
+    if table.label and _key(table.label) in key:
+        return True
+    return first and section is not None and _is_heading(key, section)
+
+
+def regions(tokens: Sequence[Token], spec: TemplateSpec) -> dict[str, tuple[int, int]]:
+    """Each table's token range ``[start, end)``, looked for in declared order.
+
+    A table starts at its caption (or, for the first table of a section, the section's
+    heading) after the start of the table before it, and ends where the next table
+    found starts, or at the next numbered section heading that holds no table.
+    """
+    starts: list[tuple[str, int]] = []
+    after = 0
+    seen_sections: set[str] = set()
+    for table in spec.tables:
+        section = spec.section_of(table)
+        first = section is not None and section.number not in seen_sections
+        if section is not None:
+            seen_sections.add(section.number)
+        for k in range(after, len(tokens)):
+            if _table_anchor(tokens[k], table, section, first):
+                starts.append((table.id, k))
+                after = k + 1
+                break
+    table_sections = {spec.section_of(t).number for t in spec.tables if spec.section_of(t)}  # type: ignore[union-attr]
+    stops = [
+        k
+        for k, t in enumerate(tokens)
+        if t.kind == "label"
+        and any(
+            _is_heading(_key(t.text), s) for s in spec.sections if s.number not in table_sections
+        )
+    ]
+    out: dict[str, tuple[int, int]] = {}
+    for n, (table_id, start) in enumerate(starts):
+        end = starts[n + 1][1] if n + 1 < len(starts) else len(tokens)
+        end = min([end, *[s for s in stops if s > start]])
+        out[table_id] = (start, end)
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def likeness(fragment: str, key: str) -> float:
+    """How well a normalised label fragment names a line's normalised label (0 to 1)."""
+    if not fragment or not key:
+        return 0.0
+    if fragment == key:
+        return 1.0
+    if key in fragment:
+        return 0.9 if len(fragment) <= len(key) + 12 else 0.6
+    if len(fragment) >= 2 and key.startswith(fragment):
+        return 0.6 + 0.35 * len(fragment) / len(key)
+    if len(fragment) >= 4 and fragment in key:
+        return 0.5 + 0.35 * len(fragment) / len(key)
+    if len(fragment) >= 4:
+        return 0.9 * similarity_at_least(fragment, key, 0.7)
+    return 0.0
+
+
+def _norm(token: Token) -> str:
+    return normalize_label(token.text)
+
+
+def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Placed | None]]:
+    """Align the slots with the tokens; return the cost and each slot's placement.
+
+    A sparse dynamic programme over (slots placed, tokens used): slot ``i`` is placed
+    at one of its anchors (a label fragment, or two in a row, that looks like its
+    label, followed at once by values), or by order at the next value, or declared
+    missing.  The numbers passed over on the way cost ``_SKIP_NUM`` each; labels
+    passed over cost nothing.
+
+    Args:
+        tokens: the table's region.
+        todo: its slots in declared order.
+
+    Returns:
+        The total cost and, per slot, where it was placed (None: not found).
+    """
+    n, m = len(tokens), len(todo)
+    is_val = [t.kind != "label" for t in tokens]
+    cap = [
+        (len(t.digits) if t.digits else 1) if v else 0 for t, v in zip(tokens, is_val, strict=True)
+    ]
+    vals_before = [0] * (n + 1)  # values among tokens[:k]
+    for k in range(n):
+        vals_before[k + 1] = vals_before[k] + is_val[k]
+    next_val = [n] * (n + 1)  # the first value at or after k
+    for k in range(n - 1, -1, -1):
+        next_val[k] = k if is_val[k] else next_val[k + 1]
+    norms = [_norm(t) if not v else "" for t, v in zip(tokens, is_val, strict=True)]
+    pairs = [
+        _norm_pair(tokens[k], tokens[k + 1]) if k + 1 < n and not is_val[k + 1] else ""
+        for k in range(n)
+    ]
+    label_at = [k for k in range(n) if not is_val[k]]
+
+    def anchors(slot: Slot) -> list[tuple[int, int, float]]:
+        """(anchor position, size, likeness) of a slot's anchors, values right after."""
+        out = []
+        for k in label_at:
+            for size, frag in ((1, norms[k]), (2, pairs[k])):
+                if not frag or k + size >= n or not is_val[k + size]:
+                    continue
+                score = max(likeness(frag, key) for key in slot.keys)
+                if score >= _ANCHOR_MIN:
+                    out.append((k, size, score))
+        return out
+
+    def runs(v0: int, width: int) -> list[tuple[int, float]]:
+        """(values taken, extra cost) for values starting at v0 that can fill a slot."""
+        out = []
+        room = 0
+        for r in range(1, width + 1):
+            v = v0 + r - 1
+            if v >= n or not is_val[v]:
+                break
+            room += cap[v]
+            if room >= width:
+                out.append((r, _SPLIT * (width - r)))
+        return out
+
+    Back = tuple[int, int, int, int, float]  # (previous end, anchor at, size, values, cost)
+    layer: dict[int, tuple[float, Back | None]] = {0: (0.0, None)}
+    layers: list[dict[int, tuple[float, Back | None]]] = [layer]
+    for slot in todo:
+        nxt: dict[int, tuple[float, Back | None]] = {}
+
+        def offer(
+            end: int, c: float, back: Back, nxt: dict[int, tuple[float, Back | None]] = nxt
+        ) -> None:
+            old = nxt.get(end)
+            if old is None or c < old[0] - 1e-9:
+                nxt[end] = (c, back)
+
+        found = anchors(slot) if slot.keys else []
+        by_order = _BY_ORDER if slot.keys else _FLAT
+        for j0, (here, _) in layer.items():
+            offer(j0, here + _MISSING, (j0, -1, -2, 0, 0.0))
+            for k, size, score in found:
+                if k < j0:
+                    continue
+                skipped = here + _SKIP_NUM * (vals_before[k] - vals_before[j0])
+                for r, extra in runs(k + size, slot.width):
+                    offer(
+                        k + size + r, skipped + 1.0 - score + extra, (j0, k, size, r, 1.0 - score)
+                    )
+            v0 = next_val[j0]
+            if v0 < n:
+                skipped = here + _SKIP_NUM * (vals_before[v0] - vals_before[j0])
+                for r, extra in runs(v0, slot.width):
+                    offer(v0 + r, skipped + by_order + extra, (j0, v0, 0, r, by_order))
+        layer = nxt
+        layers.append(layer)
+    end, (best, _) = min(layer.items(), key=lambda e: (e[1][0], e[0]))
+    placed: list[Placed | None] = [None] * m
+    for i in range(m, 0, -1):
+        _, back = layers[i][end]
+        assert back is not None
+        j0, k, size, r, c0 = back
+        if r > 0:
+            start = k + size
+            anchor = tuple(tokens[k:start])
+            placed[i - 1] = Placed(
+                todo[i - 1], anchor, 1.0 - c0 if size else 0.0, tuple(tokens[start : start + r])
+            )
+        end = j0
+    return best, placed
+
+
+def _norm_pair(a: Token, b: Token) -> str:
+    if a.kind != "label":
+        return ""
+    return normalize_label(a.text + b.text)
