@@ -194,9 +194,7 @@ def build_report(
             for ln in table.lines
             if ln.id in state.cells
         }
-        detection.append(
-            Detection(table.id, spec.id, choice.reasons[table.id], state.positional)
-        )
+        detection.append(Detection(table.id, spec.id, choice.reasons[table.id], state.positional))
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole
             kept += [
@@ -222,8 +220,6 @@ def build_report(
         detection=tuple(detection),
         extras=tuple(e for _, e in kept),
         prose=prose,
-        metadata=read_metadata(
-            [p.text for p in prose], grid.source, [p.source for p in prose]
-        ),
+        metadata=read_metadata([p.text for p in prose], grid.source, [p.source for p in prose]),
         spec=spec,
     )
