@@ -18,6 +18,7 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
+from gxschema._cell import Location
 from gxschema._check import CheckResult, Finding
 from gxschema._report import Report
 from gxschema._resolve import spec_of
@@ -109,6 +110,18 @@ def _how(inferred: bool, how: str | None) -> str | None:
     return "inferred" if inferred else None
 
 
+_WHERE = ("page", "line", "column", "table", "row", "cell")
+
+
+def _where(loc: Location | None) -> str | None:
+    """``str(loc)``, without its per-call attribute lookups by name (a hot path)."""
+    if loc is None:
+        return None
+    parts = (loc.page, loc.line, loc.column, loc.table, loc.row, loc.cell)
+    text = ", ".join(f"{n} {v}" for n, v in zip(_WHERE, parts, strict=True) if v is not None)
+    return text or "unknown location"
+
+
 def cell_rows(name: str, sha256: str, report: Report) -> list[Row]:
     """One row per cell present in the report, in document order."""
     spec = spec_of(report)
@@ -145,7 +158,7 @@ def cell_rows(name: str, sha256: str, report: Report) -> list[Row]:
                         number is None,
                         cell.inferred,
                         _how(cell.inferred, cell.how),
-                        None if cell.source is None else str(cell.source),
+                        _where(cell.source),
                     )
                 )
     return out
