@@ -93,6 +93,7 @@ def write(
     engine: Engine = "local",
     scheduler: Any = None,
     mapping: str | os.PathLike[str] | None = None,
+    chunk: int = 2000,
 ) -> Summary:
     """Check a batch into a directory of Parquet tables; a rerun adds only what is missing.
 
@@ -104,6 +105,7 @@ def write(
         engine: ``"local"`` or ``"dask"``.
         scheduler: the Dask scheduler's address, or a ``distributed.Client``.
         mapping: a file giving agency and year per file (:func:`load_mapping`).
+        chunk: reports per Parquet part; an interrupted run loses at most one chunk.
 
     Returns:
         The summary: reports per verdict, inputs skipped, cross-year findings.
@@ -111,7 +113,7 @@ def write(
     options = Options(
         template=template, mapping=load_mapping(os.fspath(mapping)) if mapping else None
     )
-    return run(inputs, options, out=out, engine=engine, jobs=jobs, scheduler=scheduler)
+    return run(inputs, options, out=out, engine=engine, jobs=jobs, scheduler=scheduler, chunk=chunk)
 
 
 def series_rows(reports: Iterable[tuple[str, Report]]) -> list[tuple[Any, ...]]:

@@ -81,9 +81,7 @@ def expand(
             found: Iterable[str] = _walk(name, skipped)
         elif _GLOB_CHARS & set(name) and not os.path.exists(name):
             matches = sorted(glob.iglob(name, recursive=True))
-            found = (
-                f for m in matches for f in (_walk(m, skipped) if os.path.isdir(m) else [m])
-            )
+            found = (f for m in matches for f in (_walk(m, skipped) if os.path.isdir(m) else [m]))
             if not matches:
                 found = [name]
         else:

@@ -18,7 +18,7 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from gxschema._cell import Location
+from gxschema._cell import Cell, Location
 from gxschema._check import CheckResult, Finding
 from gxschema._report import Report
 from gxschema._resolve import spec_of
@@ -102,12 +102,15 @@ def cell_key(table: str, line: str, column: str) -> str:
     return f"{table}.{line}.{column}"
 
 
-def _how(inferred: bool, how: str | None) -> str | None:
-    # How the reader placed the value; a cell built without a reader has none, and an
-    # inferred one says so even then.
-    if how is not None:
-        return how
-    return "inferred" if inferred else None
+def _how(cell: Cell) -> str | None:
+    """How the cell was read: the reader's own word (``Cell.how``) when it gave one;
+    else ``inferred`` for an inferred cell, ``cell`` for one read from a place in the
+    input, and None for a cell not read (generated, built by hand)."""
+    if cell.how is not None:
+        return cell.how
+    if cell.inferred:
+        return "inferred"
+    return "cell" if cell.source is not None else None
 
 
 _WHERE = ("page", "line", "column", "table", "row", "cell")
@@ -157,7 +160,7 @@ def cell_rows(name: str, sha256: str, report: Report) -> list[Row]:
                         cell.raw,
                         number is None,
                         cell.inferred,
-                        _how(cell.inferred, cell.how),
+                        _how(cell),
                         _where(cell.source),
                     )
                 )
