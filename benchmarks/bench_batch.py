@@ -182,11 +182,11 @@ def dask_runs(root: Path, work: Path, n: int, local: dict[str, Any]) -> None:
             batch.write([str(root)], out, engine="dask", scheduler=client)
             seconds = time.perf_counter() - t0
         rates[workers] = n / seconds
-        same = all(
-            _sorted(batch.read_tables(out))[k].equals(local[k]) for k in local
+        same = all(_sorted(batch.read_tables(out))[k].equals(local[k]) for k in local)
+        print(
+            f"dask, {workers} worker(s): {n / seconds:7.1f} reports/s; tables identical "
+            f"to the local run: {same}"
         )
-        print(f"dask, {workers} worker(s): {n / seconds:7.1f} reports/s; tables identical "
-              f"to the local run: {same}")
     print(f"dask 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
 
 

@@ -103,9 +103,12 @@ def cell_key(table: str, line: str, column: str) -> str:
 
 
 def _how(cell: Cell) -> str | None:
-    """How the cell was read: the reader's own word (``Cell.how``) when it gave one;
-    else ``inferred`` for an inferred cell, ``cell`` for one read from a place in the
-    input, and None for a cell not read (generated, built by hand)."""
+    """How the cell was read.
+
+    The reader's own word (``Cell.how``) when it gave one; else ``inferred`` for an
+    inferred cell, ``cell`` for one read from a place in the input, and None for a cell
+    not read (generated, built by hand).
+    """
     if cell.how is not None:
         return cell.how
     if cell.inferred:
