@@ -33,7 +33,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
-from gxschema._report import Cell, Detection, Extra, Location, Report
+from gxschema._report import Cell, Detection, Extra, Location, Paragraph, Report
 from gxschema._spec import TemplateSpec
 from gxschema._values import BLANK, Number, Value
 from gxschema.exceptions import ParseError
@@ -47,7 +47,9 @@ __all__ = [
 ]
 
 _SOURCE = "<json>"
-REPORT_KEYS = frozenset({"template", "tables", "source", "detection", "extras", "metadata"})
+REPORT_KEYS = frozenset(
+    {"template", "tables", "source", "detection", "extras", "metadata", "prose"}
+)
 CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred"})
 LOCATION_KEYS = tuple(a.name for a in attrs.fields(Location))
 _LOCATION_SET = frozenset(LOCATION_KEYS)
@@ -357,8 +359,9 @@ def decode_report(
     try:
         detection = converter.structure(raw.get("detection", []), tuple[Detection, ...])
         extras = converter.structure(raw.get("extras", []), tuple[Extra, ...])
+        prose = converter.structure(raw.get("prose", []), tuple[Paragraph, ...])
     except Exception as exc:
-        raise _fail(_paths(exc, "detection/extras")) from None
+        raise _fail(_paths(exc, "detection/extras/prose")) from None
     try:
         metadata = metadata_from_json(raw.get("metadata"))
     except ValueError as exc:
@@ -369,6 +372,7 @@ def decode_report(
         source=source,
         detection=detection,
         extras=extras,
+        prose=prose,
         metadata=metadata,
         spec=spec if spec.id == template else None,
     )
