@@ -116,7 +116,7 @@ def test_unwritable_output_is_one_line_and_exit_2(tmp_path: Path, args: list[str
 
 
 def test_out_parquet_rerun_skips_what_is_there(tmp_path: Path) -> None:
-    """check DIR --out: tables written; a rerun skips every file and changes nothing."""
+    """`check DIR --out`: tables written; a rerun skips every file and changes nothing."""
     pytest.importorskip("pyarrow", reason="the 'parquet' extra is not installed")
     from gxschema import batch
 
@@ -136,7 +136,7 @@ def test_out_parquet_rerun_skips_what_is_there(tmp_path: Path) -> None:
 
 
 def test_series_command_writes_one_row_per_agency_year_and_series(tmp_path: Path) -> None:
-    """gxschema series DIR --out series.parquet."""
+    """`gxschema series DIR --out series.parquet` writes the series rows."""
     pq = pytest.importorskip("pyarrow.parquet", reason="the 'parquet' extra is not installed")
     root = _dir(tmp_path)
     out = tmp_path / "series.parquet"
