@@ -214,7 +214,8 @@ def _go(
         sink.write(",".join(LONG_COLUMNS) + "\n")
 
     def emit(o: Outcome) -> None:
-        if o.error is not None and fmt != "json":
+        # With --out the reasons are in the reports table; the summary counts them.
+        if o.error is not None and fmt not in ("json", "none"):
             click.echo(f"error: {o.error}", err=True)
         if not o.output:
             return
