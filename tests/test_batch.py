@@ -219,6 +219,12 @@ def test_tables_in_memory_equal_the_parquet_output(tmp_path: Path) -> None:
         assert mem[name].equals(two[name])
         assert mem[name].schema == disk[name].schema == batch.schema(name)
         assert mem[name].num_rows == disk[name].num_rows
+    # The cross-year findings: computed over reports in memory, and by joins on disk.
+    cross = [
+        [r for r in t["findings"].to_pylist() if r["kind"] == "cross"] for t in (mem, disk)
+    ]
+    assert cross[0] == cross[1]
+    assert {r["id"] for r in cross[0]} >= {"X.carry"}
     cells = mem["cells"]
     assert set(cells["how"].to_pylist()) <= {"cell", "order", "split", "joined", "inferred", None}
     assert "cell" in cells["how"].to_pylist()

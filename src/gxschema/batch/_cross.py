@@ -38,6 +38,7 @@ __all__ = [
     "finding_row",
     "load_mapping",
     "normalise_agency",
+    "order",
     "wanted",
 ]
 
@@ -269,7 +270,14 @@ def check_entries(
             for a, b in pairs:
                 for rule in rules:
                     found.extend(_KINDS[rule.kind](rule, a, b))
+    rank = {r.id: i for i, r in enumerate(rules)}
+    found.sort(key=lambda f: order(f, rank))
     return found
+
+
+def order(f: CrossFinding, rank: Mapping[str, int]) -> tuple[object, ...]:
+    """The order findings are given in: agency, year, files, rule, place."""
+    return (normalise_agency(f.agency), f.other_year, f.other_file, f.file, rank[f.id], f.at or "")
 
 
 def cross_findings(

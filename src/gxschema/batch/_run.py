@@ -7,8 +7,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,19 +17,16 @@ from gxschema.batch._cross import (
     CrossFinding,
     Entry,
     check_entries,
-    cross_rules,
     finding_row,
-    normalise_agency,
-    parse_exact,
-    wanted,
 )
 from gxschema.batch._engine import Engine, run_engine
 from gxschema.batch._inputs import Source, expand
-from gxschema.batch._rows import Row, cell_key
+from gxschema.batch._rows import Row
 from gxschema.batch._store import Store
 from gxschema.batch._work import Options, Outcome
+from gxschema.batch._xstore import store_findings
 
-__all__ = ["Summary", "run", "store_entries"]
+__all__ = ["Summary", "run"]
 
 
 @attrs.frozen
@@ -71,65 +66,6 @@ def _unseen(sources: Iterable[Source], done: set[str], skipped: list[int]) -> It
             skipped[0] += 1
             continue
         yield s
-
-
-def _tolerance(t: float | None) -> int | Decimal:
-    if t is None:
-        return 0
-    return int(t) if float(t).is_integer() else Decimal(repr(t))
-
-
-def store_entries(root: str | os.PathLike[str]) -> list[Entry]:
-    """The cross-rule entries of the reports in a batch output.
-
-    Only agencies with reports of consecutive years are read, and of their cells only
-    those the rules compare.
-    """
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    root = Path(root)
-    reports = ds.dataset(root / "reports", format="parquet").to_table(
-        columns=["file", "sha256", "agency", "year", "digest"],
-        filter=(pc.field("verdict") != "unreadable")
-        & pc.field("agency").is_valid()
-        & pc.field("year").is_valid(),
-    )
-    years: dict[str, set[int]] = {}
-    rows = reports.to_pylist()
-    for r in rows:
-        years.setdefault(normalise_agency(r["agency"]), set()).add(r["year"])
-    keep = [
-        r for r in rows if {r["year"] - 1, r["year"] + 1} & years[normalise_agency(r["agency"])]
-    ]
-    if not keep:
-        return []
-    want = wanted(cross_rules())
-    cells = ds.dataset(root / "cells", format="parquet").to_table(
-        columns=["file", "sha256", "table", "line_id", "column_id", "exact", "tolerance"],
-        filter=pc.field("table").isin(list(want))
-        & pc.field("sha256").isin(sorted({r["sha256"] for r in keep})),
-    )
-    values: dict[tuple[str, str], dict[str, tuple[Any, Any] | None]] = {}
-    for c in cells.to_pylist():
-        lines, cols = want[c["table"]]
-        if (lines and c["line_id"] not in lines) or (cols and c["column_id"] not in cols):
-            continue
-        got = values.setdefault((c["file"], c["sha256"]), {})
-        key = cell_key(c["table"], c["line_id"], c["column_id"])
-        exact = c["exact"]
-        got[key] = None if exact is None else (parse_exact(exact), _tolerance(c["tolerance"]))
-    return [
-        Entry(
-            r["file"],
-            r["agency"],
-            r["year"],
-            r["digest"],
-            values.get((r["file"], r["sha256"]), {}),
-            r["sha256"],
-        )
-        for r in keep
-    ]
 
 
 def _progress(total: int | None) -> Any:
@@ -242,12 +178,14 @@ def run(
         if store is not None:
             store.flush()
     if store is not None:
-        entries = store_entries(store.root)
-    cross = check_entries(entries)
-    shas = {(e.file, e.year): e.sha256 for e in entries}
-    cross_rows = [finding_row(f, shas.get((f.file, f.year))) for f in cross]
-    if store is not None:
+        pairs = store_findings(store.root)
+        cross = [f for f, _ in pairs]
+        cross_rows = [finding_row(f, sha) for f, sha in pairs]
         store.write_cross(cross_rows)
+    else:
+        cross = check_entries(entries)
+        shas = {(e.file, e.year): e.sha256 for e in entries}
+        cross_rows = [finding_row(f, shas.get((f.file, f.year))) for f in cross]
     tables = None
     if collect:
         kept["findings"].extend(cross_rows)

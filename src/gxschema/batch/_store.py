@@ -25,6 +25,7 @@ __all__ = ["CROSS_PART", "Store", "read_tables"]
 
 CROSS_PART = "cross.parquet"
 _TMP = ".tmp"
+_PACK = 200
 
 
 def _parts(folder: Path) -> list[Path]:
@@ -77,7 +78,9 @@ class Store:
         self.run = uuid.uuid4().hex[:12]
         self.seq = 0
         self._rows: dict[str, list[Row]] = {name: [] for name in TABLES}
+        self._batches: dict[str, list[Any]] = {name: [] for name in TABLES}
         self._pending = 0
+        self._unpacked = 0
         self._recover()
         self.done = self._known()
 
@@ -106,23 +109,38 @@ class Store:
         self._rows["cells"].extend(cells)
         self._rows["findings"].extend(findings)
         self._pending += 1
+        self._unpacked += 1
         if self._pending >= self.chunk:
             self.flush()
+        elif self._unpacked >= _PACK:
+            self._pack()
+
+    def _pack(self) -> None:
+        # Rows as Python tuples take several times the memory of the same rows in
+        # Arrow: pack them every few hundred reports, so the writer's memory stays flat.
+        for name in TABLES:
+            if self._rows[name]:
+                self._batches[name].append(to_table(name, self._rows[name]))
+                self._rows[name] = []
+        self._unpacked = 0
 
     def flush(self) -> None:
         """Write the buffered rows as one chunk (cells and findings first, reports last)."""
         import pyarrow.parquet as pq
 
-        if not self._rows["reports"]:
+        if not self._pending:
             return
+        self._pack()
+        pa = pyarrow()
         part = f"part-{self.run}-{self.seq:06d}.parquet"
         self.seq += 1
         for name in ("cells", "findings", "reports"):
             target = self.root / name / part
             tmp = target.with_name(target.name + _TMP)
-            pq.write_table(to_table(name, self._rows[name]), tmp)
+            batches = self._batches[name] or [to_table(name, [])]
+            pq.write_table(pa.concat_tables(batches), tmp)
             os.replace(tmp, target)
-            self._rows[name] = []
+            self._batches[name] = []
         self._pending = 0
 
     def write_cross(self, rows: list[Row]) -> None:
