@@ -148,3 +148,12 @@ def test_series_command_writes_one_row_per_agency_year_and_series(tmp_path: Path
         (2020, "national-2019", True),
         (2021, "national-2021", True),
     ]
+
+
+def test_extract_names_an_unreadable_file_and_exits_2(tmp_path: Path) -> None:
+    """Extract keeps going past an unreadable file, names it on standard error, exits 2."""
+    root = _dir(tmp_path)
+    result = CliRunner().invoke(main, ["extract", str(root)])
+    assert result.exit_code == 2
+    assert [Path(d["file"]).name for d in json.loads(result.stdout)] == ["a.html", "b.html"]
+    assert "junk.html" in result.stderr

@@ -215,7 +215,8 @@ def _go(
 
     def emit(o: Outcome) -> None:
         # With --out the reasons are in the reports table; the summary counts them.
-        if o.error is not None and fmt not in ("json", "none"):
+        in_json = fmt == "json" and command != "extract"  # check's JSON holds the reason
+        if o.error is not None and fmt != "none" and not in_json:
             click.echo(f"error: {o.error}", err=True)
         if not o.output:
             return
