@@ -23,6 +23,7 @@ from gxschema import templates
 from gxschema._cli_batch import add_batch_commands
 from gxschema._cli_output import template_option as _template_option
 from gxschema._forms import forms
+from gxschema._page._cli import add_report_command
 from gxschema._read import read
 from gxschema._report import Report
 from gxschema._serialize import json_schema as _json_schema
@@ -140,3 +141,4 @@ def schema(template_id: str) -> None:
 
 
 add_batch_commands(main)
+add_report_command(main)

@@ -4,12 +4,16 @@ Which cells of the 2019 template continue in the 2021 one (DOMAIN §10.6): secti
 keeps its lines except （六）, whose three 2021 lines sum to the 2019 one; section 四 is
 unchanged; in section 二 only the decisions of （五）（六） continue (under the
 "decisions" reading of their 2019 columns), the rest changed meaning or was dropped.
-The rules over consecutive years of one agency (§10.5) are declared here too.
+The rules over consecutive years of one agency (§10.5) are declared here too;
+:data:`CARRY` is the carry rule as the index page's series chart reads it.
 """
 
 from __future__ import annotations
 
+import attrs
+
 from gxschema._seriesmap import CrossRule, SeriesMap, own, same, summed
+
 from gxschema.templates._national import (
     Applications2019,
     Applications2021,
@@ -24,6 +28,8 @@ from gxschema.templates._national import (
     Art20_9_2019,
     Reviews,
 )
+
+__all__ = ["CARRY", "NATIONAL_CROSS", "NATIONAL_SERIES", "CrossYear"]
 
 NATIONAL_CROSS = (
     CrossRule(
@@ -79,3 +85,36 @@ NATIONAL_SERIES = SeriesMap(
     cross=NATIONAL_CROSS,
 )
 """The national 2019 → 2021 series map (DOMAIN §10.6) with the cross-year rules."""
+
+
+@attrs.frozen
+class CrossYear:
+    """A rule between two consecutive reports of one agency, as the index page reads it.
+
+    A line of year Y equals a line of year Y+1, in every column of one table.
+
+    Attributes:
+        id: the rule id.
+        severity: always ``"warning"``: a break is worth a look, not an error of the data.
+        table: the table id.
+        before: the line of year Y.
+        after: the line of year Y+1 it must equal.
+    """
+
+    id: str
+    severity: str
+    table: str
+    before: str
+    after: str
+
+
+_CARRY_RULE = next(r for r in NATIONAL_CROSS if r.kind == "carry")
+CARRY = CrossYear(
+    _CARRY_RULE.id,
+    "warning",
+    _CARRY_RULE.table or "",
+    _CARRY_RULE.source or "",
+    _CARRY_RULE.target or "",
+)
+"""Carried out in year Y = carried in in year Y+1, per column of section 三 (``X.carry``
+of :data:`NATIONAL_CROSS`)."""
