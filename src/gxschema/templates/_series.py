@@ -13,7 +13,6 @@ from __future__ import annotations
 import attrs
 
 from gxschema._seriesmap import CrossRule, SeriesMap, own, same, summed
-
 from gxschema.templates._national import (
     Applications2019,
     Applications2021,
