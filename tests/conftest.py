@@ -34,6 +34,7 @@ def examples(fast: int) -> int:
     """
     return fast if PROFILE == "fast" else settings.get_profile(PROFILE).max_examples
 
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED = Path(os.environ.get("GXSCHEMA_SHARED", ROOT.parent / "shared"))

@@ -92,8 +92,8 @@ def test_extract_csv_has_the_contract_columns_and_every_cell(report_path: Path) 
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert (
-        lines[0]
-        == "file,template,table,line_id,line_label,column_id,column_label,value,raw,source,how"
+        lines[0] == "file,template,table,line_id,line_label,column_id,column_label,value,raw,source"
+        ",unit,tolerance,how"
     )
     spec = gx.templates.get("national-2019")
     assert len(lines) - 1 == sum(len(t.lines) * len(t.columns) for t in spec.tables)

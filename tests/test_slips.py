@@ -101,9 +101,10 @@ def _unique(broken: Broken, spec: gx.TemplateSpec) -> bool:
         return repairs == old or (blank and repairs.get(key) == old[key])
     if len(keys) != 2 or repairs:
         return False
-    return two_cell_repairs(report, spec) == [tuple(sorted(keys))] and determined(
-        report, spec, keys
-    ) == old
+    return (
+        two_cell_repairs(report, spec) == [tuple(sorted(keys))]
+        and determined(report, spec, keys) == old
+    )
 
 
 def _repeats_a_line(report: gx.Report, damage: object) -> bool:

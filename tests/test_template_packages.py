@@ -33,9 +33,9 @@ DEMO = templates.NATIONAL_2019.extend(
 )
 '''
 
-BROKEN = '''\
+BROKEN = """\
 raise RuntimeError("this package is broken on purpose")
-'''
+"""
 
 
 def _record_line(name: str, data: bytes) -> str:

@@ -35,7 +35,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from gxschema._cell import How
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
-from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Report
+from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Paragraph, Report
 from gxschema._spec import TemplateSpec
 from gxschema._values import BLANK, Number, Value
 from gxschema.exceptions import ParseError
@@ -52,7 +52,7 @@ __all__ = [
 
 _SOURCE = "<json>"
 REPORT_KEYS = frozenset(
-    {"template", "tables", "source", "detection", "extras", "metadata", "ambiguities"}
+    {"template", "tables", "source", "detection", "extras", "metadata", "ambiguities", "prose"}
 )
 CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred", "how", "asides"})
 _HOWS = frozenset(get_args(How))
@@ -417,8 +417,9 @@ def decode_report(
         detection = converter.structure(raw.get("detection", []), tuple[Detection, ...])
         extras = converter.structure(raw.get("extras", []), tuple[Extra, ...])
         ambiguities = converter.structure(raw.get("ambiguities", []), tuple[Ambiguity, ...])
+        prose = converter.structure(raw.get("prose", []), tuple[Paragraph, ...])
     except Exception as exc:
-        raise _fail(_paths(exc, "detection/extras")) from None
+        raise _fail(_paths(exc, "detection/extras/prose")) from None
     try:
         metadata = metadata_from_json(raw.get("metadata"))
     except ValueError as exc:
@@ -429,6 +430,7 @@ def decode_report(
         source=source,
         detection=detection,
         extras=extras,
+        prose=prose,
         metadata=metadata,
         ambiguities=ambiguities,
         spec=spec if spec.id == template else None,

@@ -12,6 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import attrs
+import orjson
+
 from gxschema._forms import decode_text, detect, read_grid
 from gxschema._grid import MAX_CELL_CHARS, MAX_INPUT_BYTES
 from gxschema._mapper import NoTableFound, map_grid
@@ -22,10 +25,19 @@ from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_templa
 from gxschema._spec import TemplateSpec
 from gxschema.exceptions import CellErrors, ParseError
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_PDF_SECONDS", "detect_form", "read"]
+__all__ = ["MAX_INPUT_BYTES", "MAX_PDF_SECONDS", "detect_form", "load", "read", "read_loaded"]
 
 """The input forms :func:`read` understands out of the box; by default detected from
 the content.  Forms registered later (:func:`gxschema.register_form`) are read too."""
+
+
+def load(source: str | bytes | os.PathLike[str]) -> tuple[bytes | str, str]:
+    """Return a source's content (size-capped) and name, as :func:`read` loads it.
+
+    Raises:
+        ParseError: the file cannot be read or is over the size limit.
+    """
+    return _load(source)
 
 
 def _load(source: str | bytes | os.PathLike[str]) -> tuple[bytes | str, str]:
@@ -214,3 +226,68 @@ def read(
     if mark is None or mark.template != report.template:
         return complete(report, grid)
     return apply_mark(report, mark)
+
+
+_JSON_START = (b"{", b"[")
+
+
+def _as_report_json(content: bytes | str) -> object | None:
+    """The parsed JSON when the content is report JSON (``extract``'s output), else None."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = data.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not data.startswith(_JSON_START):
+        return None
+    try:
+        parsed = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    items = parsed if isinstance(parsed, list) else [parsed]
+    if items and all(isinstance(i, dict) and "template" in i and "tables" in i for i in items):
+        found: object = parsed
+        return found
+    return None
+
+
+def read_loaded(
+    content: bytes | str, name: str, *, template: TemplateLike | None = None
+) -> list[tuple[str, Report]]:
+    """Read already loaded content: a report in any form, or report JSON.
+
+    Report JSON is :func:`gxschema.to_json`'s output, or ``gxschema extract``'s (a list
+    of reports, each with the ``file`` it was read from); a hand-corrected report can so
+    be checked again.
+
+    Args:
+        content: the bytes (or text) of the input.
+        name: the name it is reported under.
+        template: read with this template instead of detecting it (JSON names its own).
+
+    Returns:
+        (name, report) pairs: one for a report, one per entry of a JSON list, named
+        ``NAME:FILE`` after the file each entry names.
+
+    Raises:
+        ParseError: the input cannot be read (the message names it).
+    """
+    from gxschema._serialize import from_json
+
+    parsed = _as_report_json(content)
+    if parsed is None:
+        try:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            report = read(data, template=template, form=detect_form(data, name))
+        except ParseError as exc:
+            raise ParseError(exc.message, source=name, location=exc.location) from None
+        return [(name, attrs.evolve(report, source=name))]
+    items = parsed if isinstance(parsed, list) else [parsed]
+    out: list[tuple[str, Report]] = []
+    for i, item in enumerate(items):
+        assert isinstance(item, dict)
+        label = item.pop("file", None)
+        entry = name if not isinstance(parsed, list) else f"{name}:{label or i}"
+        try:
+            report = from_json(orjson.dumps(item))
+        except ParseError as exc:
+            raise ParseError(exc.message, source=entry, location=exc.location) from None
+        out.append((entry, attrs.evolve(report, source=report.source or entry)))
+    return out

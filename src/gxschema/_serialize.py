@@ -367,7 +367,10 @@ def json_schema(spec: TemplateSpec) -> dict[str, Any]:
 class LongRow:
     """One cell of one report, in long format (one row per cell).
 
-    The fields are the CSV columns of ``gxschema extract --format csv``.
+    The fields are the CSV columns of ``gxschema extract --format csv``: ``unit`` is
+    the unit of a money value (or the column's), ``tolerance`` the half-width an
+    approximate value allows (``19万`` is 190000 with tolerance 5000; 0 when exact;
+    empty when blank).
     """
 
     file: str
@@ -380,6 +383,8 @@ class LongRow:
     value: int | Decimal | None
     raw: str
     source: str
+    unit: str | None = None
+    tolerance: int | Decimal | None = None
     how: str = ""
 
 
@@ -405,7 +410,8 @@ def long_rows(report: Report, *, template: TemplateLike | None = None) -> Iterat
                 cell = rows.get(ln.id, {}).get(col.id)
                 if cell is None:
                     continue
-                value = cell.value.value if isinstance(cell.value, Number) else None
+                number = cell.value if isinstance(cell.value, Number) else None
+                value = number.value if number is not None else None
                 yield LongRow(
                     file=report.source or "",
                     template=report.template,
@@ -417,5 +423,7 @@ def long_rows(report: Report, *, template: TemplateLike | None = None) -> Iterat
                     value=value,
                     raw=cell.raw,
                     source=str(cell.source) if cell.source is not None else "",
+                    unit=(number.unit if number is not None else None) or col.unit,
+                    tolerance=number.tolerance if number is not None else None,
                     how=cell.how or "",
                 )

@@ -32,14 +32,18 @@ from __future__ import annotations
 from gxschema._declare import columns, table
 from gxschema._dsl import Count, Delta, Money, amend, claim, column, drop, line, rule
 from gxschema._expr import lines, sum_of, this
+from gxschema._seriesmap import CrossRule, SeriesLink, SeriesMap, own, register_series, same, summed
 from gxschema._spec import SectionSpec as Section
 from gxschema._template import Template, template
 
 __all__ = [
     "Count",
+    "CrossRule",
     "Delta",
     "Money",
     "Section",
+    "SeriesLink",
+    "SeriesMap",
     "Template",
     "amend",
     "claim",
@@ -48,8 +52,12 @@ __all__ = [
     "drop",
     "line",
     "lines",
+    "own",
+    "register_series",
     "rule",
+    "same",
     "sum_of",
+    "summed",
     "table",
     "template",
     "this",

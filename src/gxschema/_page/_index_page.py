@@ -72,8 +72,7 @@ _NUMERIC = ' class="n"'
 def _select(ident: str, label: str, values: Sequence[tuple[str, str]]) -> str:
     options = "".join(f'<option value="{esc(v)}">{text}</option>' for v, text in values)
     return (
-        f'<label>{label} <select id="{ident}"><option value="">*</option>{options}</select>'
-        "</label>"
+        f'<label>{label} <select id="{ident}"><option value="">*</option>{options}</select></label>'
     )
 
 

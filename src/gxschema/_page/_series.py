@@ -118,4 +118,3 @@ def series_breaks(
             out.append(SeriesBreaks(name, pairs))
     out.sort(key=lambda s: (-s.broken, s.agency))
     return out
-

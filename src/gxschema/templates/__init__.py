@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 
 from gxschema._dsl import table_decl
 from gxschema._labelindex import forget_indexes
+from gxschema._seriesmap import register_series
 from gxschema._spec import TemplateSpec
 from gxschema._template import Template
 from gxschema.exceptions import DeclarationError
@@ -49,6 +50,7 @@ from gxschema.templates._national import (
     Procurement2019,
     Reviews,
 )
+from gxschema.templates._series import NATIONAL_CROSS, NATIONAL_SERIES
 from gxschema.templates._variants import HUBEI_2019, HYBRID_2021, Art20_1_Hubei
 
 __all__ = [
@@ -58,7 +60,9 @@ __all__ = [
     "HYBRID_2021",
     "NATIONAL_2019",
     "NATIONAL_2021",
+    "NATIONAL_CROSS",
     "NATIONAL_SECTIONS",
+    "NATIONAL_SERIES",
     "Applicants",
     "Applications2019",
     "Applications2021",
@@ -299,6 +303,7 @@ def available() -> tuple[str, ...]:
 
 for _t in (NATIONAL_2019, NATIONAL_2021, HUBEI_2019, HYBRID_2021):
     register(_t, origin=BUILT_IN)
+register_series(NATIONAL_SERIES)
 
 
 def composite_id(base: str, tables: Mapping[str, str]) -> str:

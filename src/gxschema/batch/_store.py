@@ -1,0 +1,153 @@
+"""The batch output on disk: three Parquet tables, written in chunks, resumable.
+
+``OUT`` (``results.parquet`` or any directory name) is a directory holding one folder
+per table (``reports/``, ``cells/``, ``findings/``), each a Parquet dataset of part
+files.  Rows are buffered and written a chunk at a time: each part is written under a
+temporary name and renamed when complete, the ``reports`` part last, so a run that is
+interrupted leaves only whole chunks, and a chunk counts as done when its ``reports``
+part exists.  Opening the store again removes what an interrupted chunk left and
+knows the sha256 of every report already written, so a rerun skips them.  The
+cross-year findings are recomputed over the whole store at the end of each run
+(``findings/cross.parquet``).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+from gxschema.batch._arrow import TABLES, pyarrow, schema, to_table
+from gxschema.batch._rows import Row
+
+__all__ = ["CROSS_PART", "Store", "read_tables"]
+
+CROSS_PART = "cross.parquet"
+_TMP = ".tmp"
+_PACK = 200
+
+
+def _parts(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.endswith(".parquet"))
+
+
+def read_tables(out: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a batch output back: ``{"reports": ..., "cells": ..., "findings": ...}``.
+
+    Args:
+        out: the directory a batch wrote (``--out``).
+
+    Returns:
+        Arrow tables (``.to_pandas()``, ``polars.from_arrow``).
+    """
+    pa = pyarrow()
+    import pyarrow.parquet as pq
+
+    root = Path(out)
+    tables: dict[str, Any] = {}
+    for name in TABLES:
+        parts = [pq.read_table(p, schema=schema(name)) for p in _parts(root / name)]
+        tables[name] = pa.concat_tables(parts) if parts else to_table(name, [])
+    return tables
+
+
+class Store:
+    """Parquet output written a chunk at a time (see the module docstring).
+
+    Args:
+        out: the output directory (created, with its table folders; its parent must
+            exist).
+        chunk: reports per part file.
+
+    Raises:
+        OSError: the directory cannot be created or written.
+    """
+
+    def __init__(self, out: str | os.PathLike[str], *, chunk: int = 2000) -> None:
+        pyarrow()
+        self.root = Path(out)
+        if not self.root.parent.is_dir():
+            raise FileNotFoundError(2, "No such directory", str(self.root.parent))
+        self.root.mkdir(exist_ok=True)
+        for name in TABLES:
+            (self.root / name).mkdir(exist_ok=True)
+        self.chunk = chunk
+        self.run = uuid.uuid4().hex[:12]
+        self.seq = 0
+        self._rows: dict[str, list[Row]] = {name: [] for name in TABLES}
+        self._batches: dict[str, list[Any]] = {name: [] for name in TABLES}
+        self._pending = 0
+        self._unpacked = 0
+        self._recover()
+        self.done = self._known()
+
+    def _recover(self) -> None:
+        """Remove what an interrupted chunk left: temporary parts, parts without reports."""
+        done = {p.name for p in _parts(self.root / "reports")}
+        for name in TABLES:
+            folder = self.root / name
+            for p in folder.iterdir():
+                orphan = p.name.endswith(".parquet") and p.name not in done
+                if p.name.endswith(_TMP) or (orphan and p.name != CROSS_PART):
+                    p.unlink()
+
+    def _known(self) -> set[str]:
+        import pyarrow.parquet as pq
+
+        known: set[str] = set()
+        for p in _parts(self.root / "reports"):
+            col = pq.read_table(p, columns=["sha256"]).column("sha256")
+            known.update(x for x in col.to_pylist() if x is not None)
+        return known
+
+    def add(self, reports: list[Row], cells: list[Row], findings: list[Row]) -> None:
+        """Buffer one input's rows; write a chunk when enough reports are buffered."""
+        self._rows["reports"].extend(reports)
+        self._rows["cells"].extend(cells)
+        self._rows["findings"].extend(findings)
+        self._pending += 1
+        self._unpacked += 1
+        if self._pending >= self.chunk:
+            self.flush()
+        elif self._unpacked >= _PACK:
+            self._pack()
+
+    def _pack(self) -> None:
+        # Rows as Python tuples take several times the memory of the same rows in
+        # Arrow: pack them every few hundred reports, so the writer's memory stays flat.
+        for name in TABLES:
+            if self._rows[name]:
+                self._batches[name].append(to_table(name, self._rows[name]))
+                self._rows[name] = []
+        self._unpacked = 0
+
+    def flush(self) -> None:
+        """Write the buffered rows as one chunk (cells and findings first, reports last)."""
+        import pyarrow.parquet as pq
+
+        if not self._pending:
+            return
+        self._pack()
+        pa = pyarrow()
+        part = f"part-{self.run}-{self.seq:06d}.parquet"
+        self.seq += 1
+        for name in ("cells", "findings", "reports"):
+            target = self.root / name / part
+            tmp = target.with_name(target.name + _TMP)
+            batches = self._batches[name] or [to_table(name, [])]
+            pq.write_table(pa.concat_tables(batches), tmp)
+            os.replace(tmp, target)
+            self._batches[name] = []
+        self._pending = 0
+
+    def write_cross(self, rows: list[Row]) -> None:
+        """Replace the cross-year findings with these rows."""
+        import pyarrow.parquet as pq
+
+        target = self.root / "findings" / CROSS_PART
+        tmp = target.with_name(target.name + _TMP)
+        pq.write_table(to_table("findings", rows), tmp)
+        os.replace(tmp, target)
