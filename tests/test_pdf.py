@@ -25,7 +25,7 @@ import gxschema as gx
 from gxschema._grid import Grid, GridRow
 from gxschema._mapper import map_grid
 from gxschema._readers import _pdf
-from gxschema._readers._pdf import looks_like_pdf, read_pdf
+from gxschema._readers._pdf import _budget, looks_like_pdf, read_pdf
 from gxschema._report import Location
 from tests.conftest import CORPUS, need
 from tests.test_corpus import found_and_listed
@@ -369,7 +369,7 @@ def test_limits_name_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
 @needs_pdfplumber
 def test_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reading stops with a ParseError once the time budget is spent."""
-    monkeypatch.setattr(_pdf, "MAX_PDF_SECONDS", -1.0)
+    monkeypatch.setattr(_budget, "MAX_PDF_SECONDS", -1.0)
     _refused((FIXTURES / "report-2021.pdf").read_bytes(), "took over")
 
 

@@ -24,6 +24,7 @@ from gxschema._check import CheckResult, Finding, check
 from gxschema._claims import ClaimCheck, check_claims
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import Form, register_form
+from gxschema._page import index_page, page
 from gxschema._read import detect_form, read
 from gxschema._report import Cell, Detection, Extra, Location, Metadata, Paragraph, Report
 from gxschema._resolve import UnknownTemplateError
@@ -82,9 +83,11 @@ __all__ = [
     "diagnose",
     "dsl",
     "from_json",
+    "index_page",
     "json_schema",
     "long_rows",
     "make_converter",
+    "page",
     "read",
     "register_form",
     "render",

@@ -62,6 +62,9 @@ class Cell:
             digits that ran together); never silently.
         how: how the reader placed the value (see :data:`How`); None for a cell that
             was not read (generated, or built by hand).  Provenance: not compared.
+        asides: text printed in the cell that is not part of its value, kept apart:
+            footnote marks (a superscript ``1`` after ``12``), struck-out and hidden
+            text.  Provenance: not compared, but written to and read from JSON.
     """
 
     value: Value = BLANK
@@ -69,6 +72,7 @@ class Cell:
     source: Location | None = attrs.field(default=None, eq=False)
     inferred: bool = False
     how: How | None = attrs.field(default=None, eq=False)
+    asides: tuple[str, ...] = attrs.field(default=(), eq=False)
 
     @property
     def is_blank(self) -> bool:

@@ -14,6 +14,7 @@ which report cell it holds); a reader's cells leave both unset.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal, TypeAlias
 
@@ -24,9 +25,13 @@ from gxschema.exceptions import ParseError
 
 __all__ = [
     "MAX_CELLS",
+    "MAX_CELL_CHARS",
     "MAX_INPUT_BYTES",
+    "MAX_LINES",
+    "MAX_LINE_CHARS",
     "MAX_ROWS",
     "MAX_ROW_CELLS",
+    "RARE_BREAKS",
     "Grid",
     "GridBuilder",
     "GridCell",
@@ -34,6 +39,8 @@ __all__ = [
     "GridTable",
     "LaidCell",
     "Role",
+    "check_cells",
+    "lines",
 ]
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -46,6 +53,96 @@ MAX_ROW_CELLS = 100
 """More cells than this in one row and the input is refused."""
 MAX_CELLS = 50_000
 """More cells than this in all and the input is refused (it also bounds the work)."""
+MAX_CELL_CHARS = 100_000
+"""A cell (or a line of free text) longer than this, in characters, and the input is
+refused: a report's longest paragraph is a few thousand."""
+MAX_LINES = 500_000
+"""A text input (tab layout, plain text, Markdown) with more lines than this is refused
+as its lines are counted, before any is read into cells."""
+MAX_LINE_CHARS = 1_000_000
+"""A line of a text input longer than this, in characters, is refused before it is
+split into cells."""
+
+# The line breaks of str.splitlines(), so that line numbers agree with it.  All but
+# "\n" are rare: a text without them is split with str.find, which is much faster.
+RARE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAK = re.compile(f"[\n{RARE_BREAKS}]")
+
+
+def _breaks(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each line break of ``text``, as str.splitlines() sees them."""
+    if not any(ch in text for ch in RARE_BREAKS):
+        at = text.find("\n")
+        while at >= 0:
+            yield at, at + 1
+            at = text.find("\n", at + 1)
+        return
+    skip = -1
+    for m in _BREAK.finditer(text):
+        at = m.start()
+        if at == skip:
+            continue  # the "\n" of "\r\n"
+        if text.startswith("\r\n", at):
+            skip = at + 1
+            yield at, at + 2
+        else:
+            yield at, at + 1
+
+
+def lines(text: str, source: str, *, limits: bool = True) -> Iterator[tuple[int, str]]:
+    """Yield ``(number, line)`` for the lines of a text input, refusing it early.
+
+    The lines are those of ``text.splitlines()``, numbered from 1, but found one at a
+    time: no list of every line is built, and a line is measured before it is copied.
+
+    Args:
+        text: the decoded input.
+        source: the input's name, for errors.
+        limits: whether to enforce the limits (a sniffer looking at the first lines
+            does not).
+
+    Raises:
+        ParseError: with ``limits``, a line is over :data:`MAX_LINE_CHARS` characters,
+            or the input has over :data:`MAX_LINES` lines.
+    """
+    start = 0
+    number = 0
+    end = len(text)
+    breaks = _breaks(text)
+    while start < end:
+        found = next(breaks, None)
+        stop, after = found if found is not None else (end, end)
+        number += 1
+        if limits and number > MAX_LINES:
+            raise ParseError(
+                f"the input has over {MAX_LINES} lines (the limit); a report has a few thousand",
+                source=source,
+                location=Location(line=number),
+            )
+        if limits and stop - start > MAX_LINE_CHARS:
+            raise ParseError(
+                f"line {number} is {stop - start} characters long, over the limit of "
+                f"{MAX_LINE_CHARS}",
+                source=source,
+                location=Location(line=number),
+            )
+        yield number, text[start:stop]
+        start = after
+
+
+def check_cells(count: int, source: str, location: Location) -> None:
+    """Refuse a row of ``count`` cells before they are built, when over :data:`MAX_ROW_CELLS`.
+
+    Raises:
+        ParseError: ``count`` is over the limit (the message names it).
+    """
+    if count > MAX_ROW_CELLS:
+        raise ParseError(
+            f"a row has {count} cells or more; a report's rows have far fewer "
+            f"(limit {MAX_ROW_CELLS})",
+            source=source,
+            location=location,
+        )
 
 
 Role: TypeAlias = Literal[
@@ -75,6 +172,9 @@ class GridCell:
         colspan: how many grid columns it spans.
         rowspan: how many rows it spans.
         continued: True for the empty stand-in of a cell spanning down from above.
+        asides: text printed in the cell that is not part of it: footnote marks
+            (superscripts, subscripts), struck-out and hidden text, in order.  Never
+            in ``text``, so never glued onto a number.
     """
 
     text: str
@@ -82,6 +182,7 @@ class GridCell:
     colspan: int = 1
     rowspan: int = 1
     continued: bool = False
+    asides: tuple[str, ...] = ()
 
     @property
     def role(self) -> Role | None:
@@ -222,6 +323,14 @@ class GridBuilder:
                 source=self.source,
                 location=row.location,
             )
+        for cell in row.cells:
+            if len(cell.text) > MAX_CELL_CHARS:
+                raise ParseError(
+                    f"a cell holds {len(cell.text)} characters, over the limit of "
+                    f"{MAX_CELL_CHARS}; a report's cells hold far fewer",
+                    source=self.source,
+                    location=cell.location,
+                )
         self.cells += len(row.cells)
         if len(self.rows) >= MAX_ROWS or self.cells > MAX_CELLS:
             raise ParseError(

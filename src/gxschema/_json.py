@@ -21,6 +21,7 @@ The same classes give the typed view of a report (:func:`typed_view`).
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -41,6 +42,8 @@ from gxschema.exceptions import ParseError
 __all__ = [
     "decode_report",
     "encode_report",
+    "json_int",
+    "json_safe",
     "structure_cell",
     "typed_view",
     "unstructure_cell",
@@ -48,7 +51,7 @@ __all__ = [
 
 _SOURCE = "<json>"
 REPORT_KEYS = frozenset({"template", "tables", "source", "detection", "extras", "metadata"})
-CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred"})
+CELL_KEYS = frozenset({"value", "raw", "tolerance", "unit", "source", "inferred", "asides"})
 LOCATION_KEYS = tuple(a.name for a in attrs.fields(Location))
 _LOCATION_SET = frozenset(LOCATION_KEYS)
 
@@ -61,10 +64,44 @@ _SMALL = {i: Number(i) for i in range(-1000, 10_000)}
 """Exact small integers, shared: a Number is immutable, and most cells hold one."""
 
 
+JSON_SAFE_INT = (1 << 53) - 1
+"""The largest integer every JSON reader holds exactly (an IEEE double's 53 bits).
+
+Integers beyond ±this are written as strings of digits (``"18446744073709551616"``),
+as the JSON Schema of a report says, and read back as integers."""
+
+
+def json_int(n: int) -> int | str:
+    """An integer as JSON holds it exactly: itself, or its digits beyond ±2**53-1."""
+    return n if -JSON_SAFE_INT <= n <= JSON_SAFE_INT else str(n)
+
+
+def json_safe(data: Any) -> Any:
+    """``data`` with every integer beyond ±2**53-1 written as a string of digits.
+
+    For the JSON of anything that is not a report (violations, diagnoses, the command
+    line's lists), whose integers may be a cell's number.
+    """
+    if data.__class__ is int:
+        return json_int(data)
+    if isinstance(data, dict):
+        return {k: json_safe(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [json_safe(v) for v in data]
+    return data
+
+
+_BIG_INT = re.compile(r"-?[0-9]{16,}")
+
+
 def _number(n: object) -> int | Decimal:
     if n.__class__ is int:
         return n
     if n.__class__ is str:
+        if _BIG_INT.fullmatch(n):  # an integer too large for a JSON number, as written
+            big = int(n)
+            if not -JSON_SAFE_INT <= big <= JSON_SAFE_INT:
+                return big
         try:
             return Decimal(n)
         except InvalidOperation:
@@ -168,7 +205,13 @@ def _structure_cell(data: Any) -> Cell:
     inferred = data.get("inferred", False)
     if inferred.__class__ is not bool:
         raise ValueError(f"'inferred' is true or false, not {inferred!r}")
-    return Cell(value, raw, None if source is None else _location(source), inferred)
+    place = None if source is None else _location(source)
+    asides = data.get("asides")
+    if asides is None:
+        return Cell(value, raw, place, inferred)
+    if asides.__class__ is not list or any(a.__class__ is not str for a in asides):
+        raise ValueError(f"'asides' is a list of strings, not {asides!r}")
+    return Cell(value, raw, place, inferred, asides=tuple(asides))
 
 
 def _number_with(v: object, data: dict[str, Any]) -> Number:
@@ -179,7 +222,7 @@ def _number_with(v: object, data: dict[str, Any]) -> Number:
 
 
 def _num_out(n: int | Decimal) -> int | str:
-    return str(n) if isinstance(n, Decimal) else n
+    return str(n) if isinstance(n, Decimal) else json_int(n)
 
 
 _PARTS = operator.attrgetter(*LOCATION_KEYS)
@@ -189,7 +232,7 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
     """The JSON object of one cell: value (None when blank), raw text, where it came from."""
     value = cell.value
     source = cell.source
-    if source is not None and not cell.inferred:
+    if source is not None and not cell.inferred and not cell.asides:
         # The common cell of a text form, written in one go.
         line = source.line
         column = source.column
@@ -205,14 +248,19 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
                 return {"value": None, "raw": cell.raw, "source": {"line": line, "column": column}}
             if type(value) is Number:
                 v = value.value
-                if v.__class__ is int and not value.tolerance and value.unit is None:
+                if (
+                    v.__class__ is int
+                    and -JSON_SAFE_INT <= v <= JSON_SAFE_INT
+                    and not value.tolerance
+                    and value.unit is None
+                ):
                     place = {"line": line, "column": column}
                     return {"value": v, "raw": cell.raw, "source": place}
     out: dict[str, Any]
     if value.__class__ is Number:
         assert isinstance(value, Number)
         v = value.value
-        out = {"value": v if v.__class__ is int else str(v)}
+        out = {"value": _num_out(v)}
         if value.tolerance:
             out["tolerance"] = _num_out(value.tolerance)
         if value.unit is not None:
@@ -225,6 +273,8 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
         out["source"] = {k: p for k, p in zip(LOCATION_KEYS, parts, strict=True) if p is not None}
     if cell.inferred:
         out["inferred"] = True
+    if cell.asides:
+        out["asides"] = list(cell.asides)
     return out
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from gxschema._columns import HEADER_ROWS, STRIP, Placed, resolve_columns, value_like
 from gxschema._detection import choose, grid_year
@@ -458,6 +458,7 @@ class _Mapper:
 
 _DIGITS = re.compile(r"[0-9０-９]+")
 _MAX_SPLITS = 20_000  # candidate splits examined per row; beyond it the row is ambiguous
+_MAX_CUTS = 30_000  # cuts tried per row, of any width: bounds the work on long digit runs
 
 
 def _fold_digits(text: str) -> str:
@@ -480,6 +481,7 @@ def _splits(
     """
     found: list[list[str]] = []
     budget = [_MAX_SPLITS]
+    work = [_MAX_CUTS]
     iv = Intervals.blank(tm.kinds)
     line_cells = {i for r in rows for i, _ in r.terms}
     for i in line_cells:
@@ -493,23 +495,30 @@ def _splits(
                 iv.set(cell, int(p))
         return all(status(row, iv) == "holds" for row in rows)
 
-    def cuts(text: str, parts: int) -> list[list[str]]:
+    def cuts(text: str, parts: int) -> Iterator[list[str]]:
+        # Lazily: the ways to cut 40 digits in 8 are millions, and the budget stops
+        # the walk long before.
         if parts == 1:
-            return [[text]] if text == "0" or not text.startswith("0") else []
-        out = []
+            if text == "0" or not text.startswith("0"):
+                yield [text]
+            return
         first_max = len(text) - parts + 1
         for size in range(1, first_max + 1):
             head = text[:size]
             if len(head) > 1 and head.startswith("0"):
                 break
             for rest in cuts(text[size:], parts - 1):
-                out.append([head, *rest])
-        return out
+                yield [head, *rest]
+                if budget[0] <= 0:
+                    return
 
     def walk(i: int, left: int, acc: list[str]) -> None:
         if len(found) > 1 or budget[0] <= 0:
             return
         if i == len(digits):
+            work[0] -= 1  # every cut tried counts, fitting the width or not
+            if work[0] <= 0:
+                budget[0] = 0
             if left == 0:
                 budget[0] -= 1
                 if passes(acc):

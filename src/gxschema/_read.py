@@ -15,12 +15,14 @@ from pathlib import Path
 from gxschema._forms import detect, read_grid
 from gxschema._grid import MAX_INPUT_BYTES
 from gxschema._mapper import map_grid
+from gxschema._mark import apply_mark, find_mark
+from gxschema._readers._pdf._budget import MAX_PDF_SECONDS, TIME_LIMIT
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, UnknownTemplateError, resolve_template
 from gxschema._spec import TemplateSpec
 from gxschema.exceptions import ParseError
 
-__all__ = ["MAX_INPUT_BYTES", "detect_form", "read"]
+__all__ = ["MAX_INPUT_BYTES", "MAX_PDF_SECONDS", "detect_form", "read"]
 
 """The input forms :func:`read` understands out of the box; by default detected from
 the content.  Forms registered later (:func:`gxschema.register_form`) are read too."""
@@ -99,6 +101,7 @@ def read(
     *,
     template: TemplateLike | None = None,
     form: str | None = None,
+    time_limit: float | None = None,
 ) -> Report:
     """Read a report.
 
@@ -114,6 +117,10 @@ def read(
         form: the input form's name (``text``, ``plain``, ``markdown``, ``html``,
             ``docx``, ``pdf``, or one registered with :func:`gxschema.register_form`);
             detected from the content when None.
+        time_limit: the seconds a PDF may take to read (default
+            ``MAX_PDF_SECONDS``, 10): the reader stops with a
+            :class:`~gxschema.exceptions.ParseError` naming the limit once it is spent.
+            The other forms are bounded by their size limits instead.
 
     Returns:
         The report, every cell with its value, raw text and location, and the rows and
@@ -125,7 +132,22 @@ def read(
     """
     from gxschema.templates import compose
 
+    if time_limit is not None and not time_limit > 0:
+        raise ValueError(f"time_limit must be a positive number of seconds, not {time_limit!r}")
     content, name = _load(source)
-    grid = read_grid(content, name, form)
+    token = TIME_LIMIT.set(time_limit)
+    try:
+        grid = read_grid(content, name, form)
+    finally:
+        TIME_LIMIT.reset(token)
+    mark = find_mark(grid)
+    if template is None and mark is not None:
+        try:  # written by gxschema: read with the template it was laid out with
+            return apply_mark(map_grid(grid, [resolve_template(mark.template)]), mark)
+        except (UnknownTemplateError, ParseError):
+            pass  # an id this installation lacks, or a line the document does not fit
     candidates = _candidates(template)
-    return map_grid(grid, candidates, compose=compose if template is None else None)
+    report = map_grid(grid, candidates, compose=compose if template is None else None)
+    if mark is None or mark.template != report.template:
+        return report
+    return apply_mark(report, mark)

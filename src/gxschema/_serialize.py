@@ -19,7 +19,13 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.preconf.orjson import make_converter as _orjson_converter
 
 from gxschema._dsl import TableDecl, table_decl
-from gxschema._json import decode_report, encode_report, structure_cell, unstructure_cell
+from gxschema._json import (
+    decode_report,
+    encode_report,
+    json_safe,
+    structure_cell,
+    unstructure_cell,
+)
 from gxschema._json import typed_view as _typed_view
 from gxschema._metadata import MetaSource
 from gxschema._report import Cell, Location, Report
@@ -97,7 +103,7 @@ def to_json(obj: object, *, indent: bool = False) -> str:
     option = orjson.OPT_INDENT_2 if indent else 0
     if obj.__class__ is Report:
         return encode_report(obj, _CONVERTER, option).decode("utf-8")
-    return orjson.dumps(_CONVERTER.unstructure(obj), option=option).decode("utf-8")
+    return orjson.dumps(json_safe(_CONVERTER.unstructure(obj)), option=option).decode("utf-8")
 
 
 def from_json(data: str | bytes, *, template: TemplateLike | None = None) -> Report:
@@ -160,10 +166,21 @@ def _cell_schema(kind: Kind) -> dict[str, Any]:
         number: dict[str, Any] = {"type": "string", "pattern": _NUMBER_TEXT}
         doc = "An amount of money as a decimal string, in the column's unit; null when blank."
     else:
-        number = {"type": "integer"}
+        number = {
+            "anyOf": [
+                {"type": "integer"},
+                {
+                    "type": "string",
+                    "pattern": r"^-?[0-9]{16,}$",
+                    "description": "A whole number beyond ±(2**53-1), as its digits.",
+                },
+            ]
+        }
         doc = (
             "A whole number (counts are never negative in a correct report); "
-            "null when the cell is blank, which is not 0."
+            "null when the cell is blank, which is not 0.  Integers beyond "
+            "±(2**53-1), which not every JSON reader holds exactly, are written as "
+            "strings of digits."
         )
     return {
         "type": "object",
@@ -175,13 +192,24 @@ def _cell_schema(kind: Kind) -> dict[str, Any]:
                 **(
                     {"type": "string", "pattern": _NUMBER_TEXT}
                     if kind is Kind.MONEY
-                    else {"type": "integer", "minimum": 0}
+                    else {
+                        "anyOf": [
+                            {"type": "integer", "minimum": 0},
+                            {"type": "string", "pattern": r"^[0-9]{16,}$"},
+                        ]
+                    }
                 ),
             },
             "unit": {"type": "string"},
             "raw": {"type": "string", "description": "The cell's text as printed."},
             "source": {"$ref": "#/$defs/location"},
             "inferred": {"type": "boolean"},
+            "asides": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Footnote marks, struck-out and hidden text printed in "
+                "the cell, kept apart from its value.",
+            },
         },
         "required": ["value", "raw"],
         "additionalProperties": False,

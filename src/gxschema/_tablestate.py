@@ -52,8 +52,8 @@ def to_cell(read: Read) -> Cell:
     """The report's cell for a value cell read."""
     _, cell, value, inferred = read
     if isinstance(value, ValueParseError):
-        return Cell(raw=cell.text, source=cell.location, inferred=inferred)
-    return Cell(value, cell.text, cell.location, inferred)
+        return Cell(raw=cell.text, source=cell.location, inferred=inferred, asides=cell.asides)
+    return Cell(value, cell.text, cell.location, inferred, asides=cell.asides)
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
@@ -68,21 +68,27 @@ def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) 
 
 
 def row_extra(table: str, row: GridRow) -> Extra | None:
-    """A row that holds values but matched no line, whole, as an extra; else None."""
+    """A row that holds values but matched no line, whole, as an extra; else None.
+
+    Every cell is kept: the label is the text before the row's first value (its
+    non-blank cells joined by a space, a heading path and the line's label), and the
+    cells are all the cells after it as printed, a note or an unreadable run of digits
+    among the values included.
+    """
     cells = row.cells
-    if not any(c.text.strip() and value_like(c.text) for c in cells):
+    first = next((i for i, c in enumerate(cells) if c.text.strip() and value_like(c.text)), None)
+    if first is None:
         return None
-    start = len(cells)
-    while start > 0 and value_like(cells[start - 1].text):
-        start -= 1
-    label = next((c for c in reversed(cells[:start]) if c.text.strip()), None)
-    rest = cells[start:] if label is not None else cells
+    before = [i for i in range(first) if cells[i].text.strip()]
+    if not before:
+        return Extra(table, "row", "", tuple(c.text for c in cells), cells[0].location)
+    last = before[-1]
     return Extra(
         table,
         "row",
-        label.text if label is not None else "",
-        tuple(c.text for c in rest),
-        (label or rest[0]).location,
+        " ".join(cells[i].text.strip() for i in before),
+        tuple(c.text for c in cells[last + 1 :]),
+        cells[last].location,
     )
 
 
@@ -194,9 +200,7 @@ def build_report(
             for ln in table.lines
             if ln.id in state.cells
         }
-        detection.append(
-            Detection(table.id, spec.id, choice.reasons[table.id], state.positional)
-        )
+        detection.append(Detection(table.id, spec.id, choice.reasons[table.id], state.positional))
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole
             kept += [
@@ -222,8 +226,6 @@ def build_report(
         detection=tuple(detection),
         extras=tuple(e for _, e in kept),
         prose=prose,
-        metadata=read_metadata(
-            [p.text for p in prose], grid.source, [p.source for p in prose]
-        ),
+        metadata=read_metadata([p.text for p in prose], grid.source, [p.source for p in prose]),
         spec=spec,
     )

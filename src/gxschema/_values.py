@@ -248,7 +248,9 @@ _VALUE_LIKE: Final = re.compile(
     r"([+\-−－]|增加|减少|增|减)?\s*[0-9０-９][0-9０-９,，.．]*\s*"
     rf"({'|'.join((*MONEY_UNITS[::-1], '万', '亿', *COUNT_UNITS))})?"
 )
-_VALUE_LIKE_LEN: Final = 40  # no value is printed longer; also keeps the check linear
+# As long as parse_value reads (a count of up to 100 digits): a longer run of digits is
+# not taken for a label.  Bounded, which also keeps the check linear.
+_VALUE_LIKE_LEN: Final = _MAX_LEN
 _STRIP: Final = " \t\r\n\u00a0\u3000"
 
 

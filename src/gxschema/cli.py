@@ -22,7 +22,9 @@ from gxschema import templates
 from gxschema._check import EXIT_CODES, CheckResult, Finding, Verdict, check, worst
 from gxschema._diagnose import CellChange, Explanation, diagnose
 from gxschema._forms import forms
+from gxschema._json import json_safe
 from gxschema._metadata import metadata_to_json
+from gxschema._page._cli import add_report_command
 from gxschema._read import read
 from gxschema._report import Report
 from gxschema._resolve import spec_of
@@ -39,7 +41,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _dump(data: Any) -> None:
-    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
+    # Integers beyond ±(2**53-1) (a count of up to 100 digits) are written as strings.
+    click.echo(orjson.dumps(json_safe(data), option=orjson.OPT_INDENT_2).decode("utf-8"))
 
 
 def _read_all(
@@ -449,3 +452,6 @@ def schema(template_id: str) -> None:
     except KeyError as exc:
         raise click.BadParameter(str(exc.args[0]), param_hint="ID") from None
     _dump(_json_schema(spec))
+
+
+add_report_command(main)

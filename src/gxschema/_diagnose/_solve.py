@@ -11,11 +11,8 @@ keeps its ``lhs - rhs`` to is the rule kind's (:mod:`gxschema._rules`).
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -45,7 +42,11 @@ _MILP_OPTIONS: dict[str, object] = {
     "time_limit": 30.0,
     # Off: faster on these small models (8 against 12 ms, median of 41 models).
     "presolve": False,
-    "output_flag": False,
+    # The solver is silenced through its own option: nothing here touches the process's
+    # standard output (a library must not, and other threads may be printing).  With
+    # presolve off, HiGHS 1.12 never reaches the code path that prints a stray debug line
+    # whatever its options say (ERGO-Code/HiGHS#2783).
+    "disp": False,
 }
 
 
@@ -425,16 +426,13 @@ class _Case:
                 if m.kinds[c] is not Kind.MONEY:
                     integrality[pos[c]] = 1
         matrix = coo_matrix((data, (ri, ci)), shape=(len(rlo), nvar)).tocsr()
-        with warnings.catch_warnings(), _stdout_silenced():
-            # SciPy passes the options it does not know on to HiGHS, with a warning.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            res = milp(
-                cost,
-                constraints=LinearConstraint(matrix, rlo, rhi),
-                integrality=integrality,
-                bounds=Bounds(lb, ub),
-                options=dict(_MILP_OPTIONS),
-            )
+        res = milp(
+            cost,
+            constraints=LinearConstraint(matrix, rlo, rhi),
+            integrality=integrality,
+            bounds=Bounds(lb, ub),
+            options=dict(_MILP_OPTIONS),
+        )
         if res.x is None:
             return None
         x = res.x
@@ -551,30 +549,6 @@ class _Case:
         if not rest or self.solve(comp, {**fixed, **rest}, [*others, *needed]) is not None:
             return needed
         return {i for i in blanks if ranges[i] != (0, 0)}
-
-
-@contextlib.contextmanager
-def _stdout_silenced() -> Iterator[None]:
-    """Point file descriptor 1 at the null device for the duration.
-
-    HiGHS 1.12 (the one SciPy 1.17 bundles) prints a stray debug line straight to
-    standard output when it repairs a solution of its presolved model
-    (ERGO-Code/HiGHS#2783), whatever ``output_flag`` says; that would corrupt the
-    command line's JSON.  Python's own ``sys.stdout`` is untouched.
-    """
-    try:
-        saved = os.dup(1)
-    except OSError:  # no descriptor 1: nothing to protect
-        yield
-        return
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
 
 
 def _need_scipy() -> None:

@@ -12,7 +12,10 @@ row.  A table becomes one row per ``w:tr`` in the grid's convention, which is Wo
 own: a ``w:gridSpan`` cell appears once with its ``colspan``, a ``w:vMerge`` continuation
 appears as one empty ``continued`` cell, and ``w:gridBefore`` shifts the columns.  A
 table that holds tables is layout: its nested (leaf) tables are read as tables and the
-paragraphs of its own cells as heading rows.
+paragraphs of its own cells as heading rows; but a grid (three rows of three cells or
+more) with more cells of its own than any table nested in it is a report table with a
+small table in a cell: it is read as a table, and each nested table of two rows of two
+cells or more after it as a table of its own (a smaller one's text is its cell's text).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from gxschema._grid import (
     GridCell,
     GridRow,
 )
+from gxschema._readers._asides import CLOSE, OPEN, clean, split
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
@@ -288,6 +292,10 @@ class _Slot:
         self.rowspan = 1
 
 
+def _grid_like(widths: list[int], rows: int, cells: int) -> bool:
+    return sum(1 for w in widths if w >= cells) >= rows
+
+
 class _Walker:
     """Walks the body and adds rows to a :class:`GridBuilder`."""
 
@@ -303,6 +311,11 @@ class _Walker:
         self.GRID_BEFORE, self.GRID_SPAN = w + "gridBefore", w + "gridSpan"
         self.V_MERGE, self.H_MERGE = w + "vMerge", w + "hMerge"
         self.T = w + "t"
+        self.R, self.R_PR = w + "r", w + "rPr"
+        # Run properties that make a run an aside (gxschema._readers._asides): hidden,
+        # struck out, or raised or lowered (a footnote mark); vertAlign by its value.
+        self.ASIDE_PROPS = frozenset({w + "vanish", w + "strike", w + "dstrike"})
+        self.VERT_ALIGN = w + "vertAlign"
         self.SPACE = frozenset({w + "tab", w + "ptab"})
         self.NEWLINE = frozenset({w + "br", w + "cr"})
         self.HYPHEN = w + "noBreakHyphen"
@@ -342,10 +355,12 @@ class _Walker:
     def paragraph(self, p: etree._Element) -> None:
         """Count a paragraph and, unless it is blank, add it as a heading row."""
         self.paragraphs += 1
-        text = self.text(p).strip()
+        text, asides = split(self.text(p))
+        text = text.strip()
         if text:
             where = Location(line=self.paragraphs)
-            self.rows.add(GridRow(cells=(GridCell(text, where),), location=where, heading=True))
+            cell = GridCell(text, where, asides=asides)
+            self.rows.add(GridRow(cells=(cell,), location=where, heading=True))
 
     def table(self, tbl: etree._Element) -> None:
         """Read a leaf table as rows, or a layout table's cells as blocks."""
@@ -353,6 +368,20 @@ class _Walker:
         self.tables += 1
         if next(tbl.iterdescendants(self.TBL), None) is None:
             self.leaf(tbl, index)
+            return
+        nested = [
+            n for n in tbl.iterdescendants(self.TBL) if next(n.iterancestors(self.TBL)) is tbl
+        ]
+        widths = self.widths(tbl)
+        if _grid_like(widths, 3, 3) and sum(widths) > max(
+            sum(1 for _ in n.iterdescendants(self.TC)) for n in nested
+        ):
+            # A report table with a small table in a cell: read as a table, then each
+            # nested table of two rows of two cells or more as one of its own.
+            self.leaf(tbl, index)
+            for n in nested:
+                if _grid_like(self.widths(n), 2, 2):
+                    self.table(n)
             return
         for tr in self.children(tbl):
             if tr.tag == self.TR:
@@ -403,13 +432,15 @@ class _Walker:
         for r, slots in placed:
             cells = tuple(
                 GridCell(
-                    "" if s.continued else self.cell_text(s.tc),
+                    text,
                     Location(table=index, row=r, cell=s.column),
                     colspan=s.span,
                     rowspan=s.rowspan,
                     continued=s.continued,
+                    asides=asides,
                 )
                 for s in slots
+                for text, asides in [("", ()) if s.continued else split(self.cell_text(s.tc))]
             )
             if cells:
                 self.rows.add(GridRow(cells=cells, location=Location(table=index, row=r)))
@@ -432,9 +463,43 @@ class _Walker:
 
     # -- text ------------------------------------------------------------------------
 
+    def aside(self, run: etree._Element) -> bool:
+        """Whether a run is hidden, struck out, or a superscript or subscript."""
+        for child in run:
+            if child.tag == self.R_PR:
+                for prop in child:
+                    if prop.tag in self.ASIDE_PROPS:
+                        if prop.get(self.VAL, "true").lower() not in ("0", "false", "off"):
+                            return True
+                    elif prop.tag == self.VERT_ALIGN and prop.get(self.VAL) in (
+                        "superscript",
+                        "subscript",
+                    ):
+                        return True
+                return False
+        return False
+
+    def widths(self, tbl: etree._Element) -> list[int]:
+        """How many cells each of a table's own rows has."""
+        return [
+            sum(1 for tc in self.children(tr) if tc.tag == self.TC)
+            for tr in self.children(tbl)
+            if tr.tag == self.TR
+        ]
+
     def cell_text(self, tc: etree._Element) -> str:
-        """A cell's text: its paragraphs joined by line breaks."""
-        return "\n".join(self.text(p) for p in self.children(tc) if p.tag == self.P)
+        """A cell's text: its paragraphs joined by line breaks.
+
+        A table nested in the cell adds its paragraphs' text, unless it has two rows of
+        two cells or more: then it is read as a table of its own (see :meth:`table`).
+        """
+        lines = []
+        for child in self.children(tc):
+            if child.tag == self.P:
+                lines.append(self.text(child))
+            elif child.tag == self.TBL and not _grid_like(self.widths(child), 2, 2):
+                lines += [self.text(p) for p in child.iterdescendants(self.P)]
+        return "\n".join(lines)
 
     def text(self, p: etree._Element) -> str:
         """A paragraph's visible text.
@@ -448,8 +513,8 @@ class _Walker:
             for el in stack[-1]:
                 tag = el.tag
                 if tag == self.T:
-                    out.append(el.text or "")
-                    out.extend(child.tail or "" for child in el)
+                    out.append(clean(el.text or ""))
+                    out.extend(clean(child.tail or "") for child in el)
                 elif tag in self.NEWLINE:
                     out.append("\n")
                 elif tag in self.SPACE:
@@ -457,6 +522,9 @@ class _Walker:
                 elif tag == self.HYPHEN:
                     out.append("-")
                 elif tag in self.RUN_CONTAINERS:
+                    if tag == self.R and self.aside(el):
+                        out.append(OPEN + self.text(el) + CLOSE)
+                        continue
                     stack.append(iter(el))
                     break
             else:

@@ -15,15 +15,23 @@ they mean in a browser) and walked in document order:
   (``"2;"``, ``" 2 "``; junk is 1) and clamped to 1..1000; ``rowspan="0"`` spans to the
   end of its row group, and a rowspan never reaches past its row group (``thead``,
   ``tbody``, ``tfoot``), as in a browser.
-* A table holding tables is layout: it is not read as a table, but its own text (the
-  text of its cells outside the nested tables) is, as below.
+* A table holding tables is data when it is a grid (three rows of three cells or
+  more) with more cells of its own than any table nested in it: a report table with a
+  small table inside a cell.  It is read as a table; a nested table of two rows of two
+  cells or more is read after it as a table of its own (the mapper keeps its rows as
+  extras when no line matches them), and a smaller one's text is its cell's text, so
+  neither is lost.  Any other table holding tables
+  is layout: it is not read as a table, but its own text (the text of its cells
+  outside the nested tables) is, as below.
 * Any other visible text becomes heading rows, one per line: blocks (``p``, ``div``,
   ``h1``…``h6``, ``li``, ``td`` of a layout table, a table's ``caption``, the page's
   ``title`` …) and ``<br>`` end lines.  The location of a heading row is
   ``Location(line=n)``, ``n`` counting the heading rows from 1 in document order: the
   parser keeps no source positions, so ``n`` is not a line number of the file.
 
-Text is the visible text.  ``<script>``, ``<style>``, ``<noscript>``, ``<template>``
+Text is the visible text (a ``data-gx-raw`` attribute, which gxschema's writer puts on
+a value cell whose text holds white space, gives the text exactly when it reads as the
+visible text).  ``<script>``, ``<style>``, ``<noscript>``, ``<template>``
 (and embedded objects, ``svg``, form controls) are removed after parsing, comments,
 Word's ``<![if …]>`` markers and ``<?…?>`` before it; ``<br>`` and block boundaries
 inside a cell are ``"\n"``; runs of HTML white space collapse to one space and lines are
@@ -43,6 +51,7 @@ import attrs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from gxschema._grid import MAX_INPUT_BYTES, MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow
+from gxschema._readers._asides import CLOSE, OPEN, split, split_lines
 from gxschema._readers._html_input import (
     MAX_NESTING,
     MAX_TAGS,
@@ -111,18 +120,50 @@ def _text(node: LexborNode) -> str:
     return node.text(deep=True, separator=_BREAK, strip=False)
 
 
-def _cell_text(raw: str) -> str:
-    r"""The visible text of a cell from its gathered text, its lines joined with ``\n``.
+def _cell_text(cell: LexborNode) -> str:
+    r"""The visible text of a cell, its lines joined with ``\n``.
 
     Lines holding only white space (``&nbsp;`` spacer paragraphs) are dropped when the
     cell has other text; a cell of nothing but ``&nbsp;`` reads as ``"\xa0"``.
     """
-    text = _lines(raw)
+    return _cell_lines(cell.text(deep=True, separator=_BREAK, strip=False))
+
+
+def _cell_lines(gathered: str) -> str:
+    """A cell's gathered text as :func:`_cell_text` gives it."""
+    text = _lines(gathered)
     if "\n" not in text:
         return text
     lines = text.split("\n")
     visible = [line for line in lines if line.strip()]
     return "\n".join(visible) if visible else lines[0]
+
+
+def _written_raw(raw: str | None, text: str) -> str:
+    """The raw text gxschema's writer kept for a cell, when it reads as the cell's text.
+
+    HTML collapses white space; the writer keeps a value's exact text in
+    ``data-gx-raw``.  Anything else (an edited cell) keeps the visible text.
+    """
+    if raw is None or "\r" in raw:
+        return text
+    return raw if _cell_lines(raw.replace("\n", _BREAK)) == text else text
+
+
+def _text_apart(node: LexborNode, apart: set[int]) -> str:
+    """A node's text as :func:`_text` gives it, without the tables read on their own."""
+    out: list[str] = []
+    stack: list[Iterator[LexborNode]] = [node.iter(include_text=True)]
+    while stack:
+        for child in stack[-1]:
+            if child.tag == "-text":
+                out.append(child.text_content or "")
+            elif child.mem_id not in apart and child.tag != "-comment":
+                stack.append(child.iter(include_text=True))
+                break
+        else:
+            stack.pop()
+    return _BREAK.join(out)
 
 
 def _table_ancestors(tables: list[LexborNode]) -> set[int]:
@@ -138,6 +179,60 @@ def _table_ancestors(tables: list[LexborNode]) -> set[int]:
             seen.add(node.mem_id)
             node = node.parent
     return seen
+
+
+_UP_TO_TABLE = 64  # how far up a nested table's enclosing table is looked for
+
+
+def _own_rows(table: LexborNode) -> list[int]:
+    """How many cells each of a table's own rows has (nested tables' rows not counted)."""
+    widths = []
+    for child in table.iter():
+        trs = (
+            [tr for tr in child.iter() if tr.tag == "tr"]
+            if child.tag in ("thead", "tbody", "tfoot")
+            else [child]
+            if child.tag == "tr"
+            else []
+        )
+        widths += [sum(1 for td in tr.iter() if td.tag in _CELL_TAGS) for tr in trs]
+    return widths
+
+
+def _grid_like(widths: Sequence[int], rows: int, cells: int) -> bool:
+    return sum(1 for w in widths if w >= cells) >= rows
+
+
+def _nested(tables: list[LexborNode]) -> dict[int, list[LexborNode]]:
+    """The tables directly nested in each table holding some (by the outer's ``mem_id``)."""
+    out: dict[int, list[LexborNode]] = {}
+    for table in tables:
+        node = table.parent
+        for _ in range(_UP_TO_TABLE):
+            if node is None or node.tag == "table":
+                break
+            node = node.parent
+        if node is not None and node.tag == "table":
+            out.setdefault(node.mem_id, []).append(table)
+    return out
+
+
+def _data_tables(tables: list[LexborNode], nested: dict[int, list[LexborNode]]) -> set[int]:
+    """The tables holding tables that are data, not layout (by ``mem_id``).
+
+    A table with a table inside one of its cells is data when it is a grid (three rows of
+    three cells or more) with more cells of its own than any table nested in it has: a
+    report table with a small table in a cell, not a page laid out in a table.
+    """
+    data = set()
+    for table in tables:
+        inner = nested.get(table.mem_id)
+        if not inner:
+            continue
+        widths = _own_rows(table)
+        if _grid_like(widths, 3, 3) and sum(widths) > max(len(n.css("td, th")) for n in inner):
+            data.add(table.mem_id)
+    return data
 
 
 @attrs.define
@@ -219,8 +314,22 @@ def _placed_order(p: tuple[int, int, GridCell]) -> tuple[int, int]:
 class _Reader:
     """Walks a parsed page in document order, adding heading and table rows."""
 
-    def __init__(self, builder: GridBuilder) -> None:
+    def __init__(
+        self,
+        builder: GridBuilder,
+        data: set[int] | None = None,
+        nested: dict[int, list[LexborNode]] | None = None,
+    ) -> None:
         self.rows = builder
+        self.data = data or set()  # tables holding tables that are read as tables
+        self.nested = nested or {}
+        # The nested tables of those read again on their own: not in the outer cell's text.
+        self.apart = {
+            n.mem_id
+            for t in self.data
+            for n in self.nested.get(t, ())
+            if n.mem_id not in self.data and _grid_like(_own_rows(n), 2, 2)
+        }
         self.tables = 0
         self.headings = 0
         self.text: list[str] = []  # the text gathered since the last heading rows
@@ -231,12 +340,13 @@ class _Reader:
         """Add the text gathered so far as heading rows, one per non-blank line."""
         if not self.text:
             return
-        for line in _lines("".join(self.text)).split("\n"):
+        for line, asides in split_lines(_lines("".join(self.text))):
             line = line.strip()
             if line:
                 self.headings += 1
                 where = _line_place(self.headings)
-                self.rows.add(GridRow(cells=(GridCell(line, where),), location=where, heading=True))
+                cell = GridCell(line, where, asides=asides)
+                self.rows.add(GridRow(cells=(cell,), location=where, heading=True))
         self.text = []
 
     # -- the walk ------------------------------------------------------------------
@@ -259,9 +369,10 @@ class _Reader:
                     self.text.append(child.text_content or "")
                 elif tag == "-comment":
                     continue
-                elif tag == "table" and child.mem_id not in layout:
+                elif tag == "table" and (child.mem_id not in layout or child.mem_id in self.data):
                     self.flush()
                     self.table(child)
+                    self.inner(child, layout)
                 elif tag == "br":
                     self.text.append(_BREAK)
                 elif child.mem_id in layout:  # a layout table, or anything holding one
@@ -280,6 +391,22 @@ class _Reader:
         self.flush()
 
     # -- tables --------------------------------------------------------------------
+
+    def inner(self, table: LexborNode, layout: set[int]) -> None:
+        """Read a data table's nested tables that stand apart from its cells' text.
+
+        Those of two rows of two cells or more, and nested data tables: each as a table
+        of its own, after the outer one.
+        """
+        for child in self.nested.get(table.mem_id, ()):
+            if child.mem_id in self.data:
+                self.table(child)
+                self.inner(child, layout)
+            elif child.mem_id in self.apart:
+                if child.mem_id in layout:
+                    self.walk(child, layout)
+                else:
+                    self.table(child)
 
     def table(self, table: LexborNode) -> None:
         """Add a leaf table's caption as heading rows, then its rows, group by group."""
@@ -302,10 +429,10 @@ class _Reader:
                 loose.append(child)
         row = 0
         for group in groups:
-            self.group(index, row, group)
+            self.group(index, row, group, table.mem_id in self.data)
             row += len(group)
 
-    def group(self, table: int, first: int, trs: Sequence[LexborNode]) -> None:
+    def group(self, table: int, first: int, trs: Sequence[LexborNode], holds: bool = False) -> None:
         """Expand one row group's spans and add its rows (spans stop at its end)."""
         last_row = first + len(trs) - 1
         covers: list[_Cover] = []
@@ -340,11 +467,19 @@ class _Reader:
                     j += 1
                 # _cell_text and _spans, inlined for the common cell: one line of text,
                 # no span attribute (a page has a few hundred cells, most of them so).
-                raw = td.text(deep=True, separator=_BREAK, strip=False)
+                if holds and td.css_first("table") is not None:
+                    raw = _text_apart(td, self.apart)
+                else:
+                    raw = td.text(deep=True, separator=_BREAK, strip=False)
                 text = raw.strip(_TRIM)
+                asides: tuple[str, ...] = ()
                 if _BREAK in text or "  " in text or not text.isprintable():
-                    text = _cell_text(raw)
+                    text = _cell_lines(raw) if not holds else _cell_lines(text)
+                    if OPEN in text or CLOSE in text:
+                        text, asides = split(text)
                 attributes = td.attributes
+                if "data-gx-raw" in attributes:
+                    text = _written_raw(attributes["data-gx-raw"], text)
                 if "colspan" in attributes or "rowspan" in attributes:
                     colspan, rowspan = _spans(attributes, last_row - r + 1)
                     if rowspan > 1:
@@ -354,7 +489,7 @@ class _Reader:
                 where = places.get((table, r, x))
                 if where is None:
                     where = _place(table, r, x)
-                placed.append((x, r, GridCell(text, where, colspan, rowspan)))
+                placed.append((x, r, GridCell(text, where, colspan, rowspan, asides=asides)))
                 x += colspan
             covers = [c for c in above if c.last > r] + fresh if above else fresh
             if placed:
@@ -399,16 +534,21 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
         if text.startswith("\ufeff"):
             text = text[1:]
         markup = prepare(text, source=source)
+        del text  # the parser keeps its own copy: peak memory counts every one
         try:
             parser = LexborHTMLParser(markup)
         except UnicodeEncodeError:  # lone surrogates in a str
             parser = LexborHTMLParser(markup.encode("utf-8", "replace").decode("utf-8"))
+        del markup
         parser.strip_tags(_SKIP)
         parser.merge_text_nodes()  # text on either side of a removed element is one run
         root = parser.root
         builder = GridBuilder(source, "html")
         if root is not None:
-            _Reader(builder).walk(root, _table_ancestors(parser.css("table")))
+            tables = parser.css("table")
+            nested = _nested(tables)
+            reader = _Reader(builder, _data_tables(tables, nested), nested)
+            reader.walk(root, _table_ancestors(tables))
         return builder.build()
     except ParseError:
         raise

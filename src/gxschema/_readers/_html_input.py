@@ -16,12 +16,14 @@ from __future__ import annotations
 import codecs
 import re
 
+from gxschema._readers._asides import CLOSE, OPEN, clean
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
 __all__ = [
     "MAX_NESTING",
     "MAX_TAGS",
+    "MAX_TEXT_RUN",
     "decode_html",
     "looks_like_html",
     "prepare",
@@ -31,6 +33,19 @@ MAX_TAGS = 200_000
 """More ``<`` than this and the input is refused: a report page has a few thousand tags."""
 MAX_NESTING = 5000
 """Deeper estimated element nesting is refused (pages nest a few dozen levels)."""
+MAX_TEXT_RUN = 1_000_000
+"""Text longer than this (characters of markup between two tags, outside ``<script>``,
+``<style>`` and the like) is refused before the page is parsed: no cell or paragraph of
+a report comes near it, and parsing and reading it would take memory many times its
+size."""
+# A run between two "<" (a tag, then its text), tried only where a run starts, so the
+# scan is linear; and the elements whose text is never read.
+_LONG_RUN = re.compile(f"(?<![^<])[^<]{{{MAX_TEXT_RUN},}}")
+_TAG_NAME = re.compile(r"/?([A-Za-z][A-Za-z0-9:-]*)")
+_UNREAD = frozenset(
+    {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+     "math", "select", "textarea", "xml"}
+)  # fmt: skip
 
 _MAX_NESTING_WORK = 30_000_000  # sum of nesting depth over all tags: bounds the parser's work
 # With this few tags tree building is cheap however they nest (work <= 2·tags² steps).
@@ -209,6 +224,72 @@ _INLINE_TAG_LOWER = re.compile(_INLINE_TAG.pattern)
 _NOT_LOWER_NAME = re.compile(r"</?[a-z0-9:._-]*+[^a-z0-9:._\-\s/>!?<]")
 
 
+# -- asides: footnote marks, struck-out and hidden text -------------------------------
+
+_ASIDE_NAMES = frozenset({"sup", "sub", "s", "strike", "del"})
+_MAYBE_ASIDE = re.compile(r"<(?:su[bp]|s|strike|del)[\s/>]|\bhidden\b|display\s*:\s*none", re.I)
+_TAG = re.compile(
+    r"<(/?)([a-z][a-z0-9]*(?::[a-z][a-z0-9._-]*)?)(?=[\s/>])"
+    r"""((?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+)>""",
+    re.I,
+)
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]*))?""")
+_DISPLAY_NONE = re.compile(r"(?:^|[;\s\"'])display\s*:\s*none", re.I)
+
+
+def _hidden(attributes: str) -> bool:
+    """Whether a start tag's attributes hide it: ``hidden``, or ``display:none``."""
+    for m in _ATTRIBUTE.finditer(attributes):
+        name = m.group(1).lower()
+        if name == "hidden":
+            return True
+        if name == "style" and m.group(2) and _DISPLAY_NONE.search(m.group(2)):
+            return True
+    return False
+
+
+def _mark_asides(text: str) -> str:
+    """Wrap the text of inline asides in :data:`~gxschema._readers._asides.OPEN` … ``CLOSE``.
+
+    An aside is a ``<sup>``, ``<sub>``, ``<s>``, ``<strike>`` or ``<del>`` element, or an
+    inline element hidden by ``display:none`` or the ``hidden`` attribute.  Each start
+    tag of one becomes the open mark and its end tag (found by counting that element's
+    nesting) the close mark, so the text is kept, apart, through the removal of the
+    inline tags and the parse.  One pass, linear in the page.
+    """
+    text = clean(text)  # a page's own marks are text, not asides
+    if _MAYBE_ASIDE.search(text) is None:
+        return text
+    open_: dict[str, list[bool]] = {}
+
+    def mark(m: re.Match[str]) -> str:
+        name = m.group(2).lower()
+        if name not in _INLINE_NAMES and ":" not in name:
+            return m.group(0)
+        stack = open_.setdefault(name, [])
+        if m.group(1):  # an end tag
+            if stack and stack.pop():
+                return CLOSE
+            return m.group(0)
+        attributes = m.group(3)
+        if attributes.rstrip().endswith("/"):
+            return m.group(0)  # self-closing: holds nothing
+        aside = name in _ASIDE_NAMES or _hidden(attributes)
+        stack.append(aside)
+        return OPEN if aside else m.group(0)
+
+    return _TAG.sub(mark, text)
+
+
+_INLINE_NAMES = frozenset(
+    {
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em",
+        "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small",
+        "span", "strike", "strong", "sub", "sup", "tt", "u", "var", "wbr",
+    }
+)  # fmt: skip
+
+
 def _strip_inline(text: str) -> str:
     """Remove the inline tags (see :data:`_INLINE_TAG`), quickly when names are lower-case."""
     # A name the quick pattern might miss survives its removal (the pattern's matches
@@ -342,17 +423,21 @@ def prepare(text: str, *, source: str) -> str:
         source: the input's name, for errors.
 
     Returns:
-        The markup without comments, Word's markers and inline tags.
+        The markup without comments, Word's markers and inline tags; the text of
+        superscripts, subscripts, struck-out and hidden inline elements is wrapped in
+        the aside marks (:mod:`gxschema._readers._asides`).
 
     Raises:
-        ParseError: the page has over :data:`MAX_TAGS` tags, or nests too deep.
+        ParseError: the page has over :data:`MAX_TAGS` tags, text over
+            :data:`MAX_TEXT_RUN` characters between two tags, or nests too deep.
     """
     if text.count("<") > MAX_TAGS:
         raise ParseError(
             f"the input has over {MAX_TAGS} tags; a report page has a few thousand",
             source=source,
         )
-    markup = _strip_inline(_COMMENT.sub("", text))
+    markup = _strip_inline(_mark_asides(_COMMENT.sub("", text)))
+    _check_text_runs(markup, text, source)
     if markup.count("<") > _SCAN_FROM_TAGS:
         too_deep = _check_nesting(markup)
         if too_deep is not None:
@@ -363,3 +448,21 @@ def prepare(text: str, *, source: str) -> str:
                 location=_source_line(text, too_deep),
             )
     return markup
+
+
+def _check_text_runs(markup: str, original: str, source: str) -> None:
+    """Refuse text over :data:`MAX_TEXT_RUN` characters between two tags (see there)."""
+    for m in _LONG_RUN.finditer(markup):
+        start, end = m.span()
+        close = markup.find(">", start, end)
+        text = end - close - 1 if close >= 0 else (0 if start else end)  # all of it a tag
+        name = _TAG_NAME.match(markup, start) if start else None
+        if name is not None and name.group(1).lower() in _UNREAD:
+            continue
+        if text > MAX_TEXT_RUN:
+            raise ParseError(
+                f"the page holds {text} characters of text between two tags, over the "
+                f"limit of {MAX_TEXT_RUN}; a report's cells and paragraphs hold far fewer",
+                source=source,
+                location=_source_line(original, start),
+            )

@@ -14,11 +14,12 @@ markup characters survive.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 import attrs
 
-from gxschema._grid import Grid, GridBuilder, GridCell, GridRow
+from gxschema._grid import Grid, GridBuilder, GridCell, GridRow, check_cells, lines
 from gxschema._report import Location
 
 __all__ = ["looks_like_markdown", "read_markdown"]
@@ -26,6 +27,7 @@ __all__ = ["looks_like_markdown", "read_markdown"]
 _DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PIPE = re.compile(r"(?<!\\)\|")  # a pipe not escaped as \|
 
 
 def looks_like_markdown(text: str) -> bool:
@@ -38,7 +40,7 @@ def looks_like_markdown(text: str) -> bool:
         True when some line is a delimiter row under a pipe row.
     """
     previous = ""
-    for line in text.splitlines()[:5000]:
+    for _, line in itertools.islice(lines(text, "", limits=False), 5000):
         if _DELIMITER.match(line) and "|" in line and _ROW.match(previous):
             return True
         previous = line
@@ -52,22 +54,7 @@ def _split(line: str) -> list[str | None]:
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
-    cells: list[str | None] = []
-    current: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body) and body[i + 1] == "|":
-            current.append("|")
-            i += 2
-            continue
-        if ch == "|":
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-        i += 1
-    cells.append("".join(current))
+    cells = [c.replace("\\|", "|") for c in _PIPE.split(body)]
     return [None if c == "" else c for c in cells]
 
 
@@ -82,21 +69,27 @@ def read_markdown(text: str, *, source: str = "<markdown>") -> Grid:
         The grid.
 
     Raises:
-        ParseError: the input exceeds the grid's size limits.
+        ParseError: the input exceeds the grid's size limits (checked as the lines are
+            split, before a row's cells are built).
     """
     rows = GridBuilder(source, "markdown")
-    lines = text.splitlines()
     table = -1
     in_table = False
-    for number, line in enumerate(lines, start=1):
+    ahead = lines(text, source)
+    current = next(ahead, None)
+    while current is not None:
+        number, line = current
+        current = next(ahead, None)
         if _ROW.match(line) and not _DELIMITER.match(line):
-            nxt = lines[number] if number < len(lines) else ""
+            nxt = current[1] if current is not None else ""
             if not in_table and not _DELIMITER.match(nxt):
                 rows.add(_free(line, number))
                 continue
             if not in_table:
                 table += 1
                 in_table = True
+            pipes = line.count("|") - line.count("\\|")
+            check_cells(pipes - 1, source, Location(line=number, table=table))
             cells: list[GridCell] = []
             for column, piece in enumerate(_split(line)):
                 if piece is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gxschema._grid import Grid, GridBuilder, GridCell, GridRow
+from gxschema._grid import MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow, check_cells, lines
 from gxschema._report import Location
 
 __all__ = ["read_plain"]
@@ -30,11 +30,16 @@ def read_plain(text: str, *, source: str = "<text>") -> Grid:
         The grid: one row per line of several words, one free-text row per line of one.
 
     Raises:
-        ParseError: the input exceeds the grid's size limits.
+        ParseError: the input exceeds the grid's size limits (checked as the lines are
+            split, before a line's words are made cells).
     """
     rows = GridBuilder(source, "plain")
-    for number, line in enumerate(text.splitlines(), start=1):
-        words = [(m.group(0), m.start()) for m in _WORD.finditer(line)]
+    for number, line in lines(text, source):
+        words: list[tuple[str, int]] = []
+        for m in _WORD.finditer(line):
+            if len(words) == MAX_ROW_CELLS:
+                check_cells(MAX_ROW_CELLS + 1, source, Location(line=number))
+            words.append((m.group(0), m.start()))
         if not words:
             continue
         location = Location(line=number)

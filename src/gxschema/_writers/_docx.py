@@ -69,9 +69,14 @@ _BORDERS = "".join(
 _DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def _runs(text: str, bold: bool = False) -> str:
-    """The runs of a paragraph holding ``text``: line breaks as ``w:br``, tabs ``w:tab``."""
+def _runs(text: str, bold: bool = False, *, raised: bool = False) -> str:
+    """The runs of a paragraph holding ``text``: line breaks as ``w:br``, tabs ``w:tab``.
+
+    ``raised``: a superscript (a cell's aside, which the reader keeps apart).
+    """
     props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    if raised:
+        props = '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
     parts: list[str] = []
     for i, line in enumerate(_BREAK.split(_INVALID.sub("", text))):
         if i:
@@ -121,7 +126,7 @@ def _cell(cell: GridCell, width: int, data_row: bool) -> str:
         align = "right"
     else:  # a line label left of the values; captions and headers centred
         align = "left" if cell.role == "line" and data_row else "center"
-    body = "" if covered else _runs(cell.text)
+    body = "" if covered else _runs(cell.text) + "".join(_runs(a, raised=True) for a in cell.asides)
     paragraph = f'<w:p><w:pPr><w:jc w:val="{align}"/></w:pPr>{body}</w:p>'
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraph}</w:tc>"
 

@@ -10,7 +10,11 @@ row above is absent from the rows it covers); caption, header and label cells ar
 official templates print it, not a ``<caption>`` element.
 
 Cell text is escaped (``&``, ``<``, ``>``) and otherwise written as is, white space
-included; a line break (``\n``, ``\r\n`` or ``\r``) is written ``<br>``.  Characters
+included; a line break (``\n``, ``\r\n`` or ``\r``) is written ``<br>``.  HTML
+collapses white space, so a value cell whose text holds any also carries it exactly in
+``data-gx-raw``, which the reader takes when it reads as the cell's visible text.  A
+cell's asides (footnote marks, struck-out and hidden text read with it) follow its text
+as ``<sup>``, which the reader keeps apart again.  Characters
 HTML cannot hold (C0 controls other than tab and line breaks, U+FFFE/U+FFFF) are
 dropped.
 """
@@ -42,6 +46,15 @@ def _text(text: str) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in _BREAK.split(clean))
 
 
+_SPACE = re.compile(r"[ \t\n\r\f]")
+
+
+def _attribute(text: str) -> str:
+    """A cell's raw text as an attribute value, white space kept exactly."""
+    clean = html.escape(_INVALID.sub("", text), quote=True)
+    return clean.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+
+
 def _role(block: GridRow | GridTable) -> str | None:
     """The role of a heading row's cell (None for a table, or a row without one)."""
     if isinstance(block, GridTable) or not block.cells:
@@ -62,7 +75,10 @@ def _table(table: GridTable) -> list[str]:
                 attrs += f' colspan="{cell.colspan}"'
             if cell.rowspan > 1:
                 attrs += f' rowspan="{cell.rowspan}"'
-            cells.append(f"<{tag}{attrs}>{_text(cell.text)}</{tag}>")
+            if cell.role == "value" and _SPACE.search(cell.text):
+                attrs += f' data-gx-raw="{_attribute(cell.text)}"'
+            body = _text(cell.text) + "".join(f"<sup>{_text(a)}</sup>" for a in cell.asides)
+            cells.append(f"<{tag}{attrs}>{body}</{tag}>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</table>")
     return out

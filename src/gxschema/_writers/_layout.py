@@ -48,6 +48,7 @@ import attrs
 
 from gxschema._grid import Grid, GridCell, GridRow, GridTable, LaidCell, Role
 from gxschema._labels import normalize_label
+from gxschema._mark import mark_line
 from gxschema._report import Cell, Location, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import PLAIN, Number, ValueParseError, parse_value, render_value
@@ -163,7 +164,7 @@ class _Tiling:
                         LaidCell("", where, colspan=p.colspan, continued=True, role=p.role)
                     )
                 else:
-                    cells.append(LaidCell(p.text, where, p.colspan, p.rowspan, False, p.role))
+                    cells.append(LaidCell(p.text, where, p.colspan, p.rowspan, role=p.role))
             out.append((tuple(cells), Location(table=table, row=r)))
         return tuple(out)
 
@@ -221,6 +222,7 @@ def _column_block(
 # -- the tables ----------------------------------------------------------------------------
 
 Values: TypeAlias = Callable[[LineSpec, ColumnSpec], str]
+Asides: TypeAlias = Callable[[LineSpec, ColumnSpec], tuple[str, ...]]
 
 
 def _value(table: TableSpec, line: LineSpec, column: ColumnSpec) -> _Placed:
@@ -287,6 +289,7 @@ def lay_out_table(
     values: Values | None = None,
     *,
     index: int = 0,
+    asides: Asides | None = None,
 ) -> GridTable:
     """Lay one table out as grid rows of merged cells, each with its role.
 
@@ -295,6 +298,9 @@ def lay_out_table(
         lines: the lines to lay out, in the spec's order (default: all).
         values: the text of the value cell of a line and column (default: empty).
         index: the table's number in the document (its cells' ``location.table``).
+        asides: the asides of the value cell of a line and column (footnote marks,
+            struck-out and hidden text read with it; default: none), which the HTML
+            and Word writers print as superscripts.
 
     Returns:
         The table's rows: every row covers the table's width, a cell spanning down
@@ -307,11 +313,18 @@ def lay_out_table(
     if not chosen:
         raise ValueError(f"table {table.id!r}: no line to lay out")
     text: Values = values if values is not None else (lambda _line, _column: "")
+    aside: Asides = asides if asides is not None else (lambda _line, _column: ())
     return GridTable(
         tuple(
             GridRow(
                 tuple(
-                    LaidCell(text(c.line, c.column), c.location, role="value", ref=c.ref)
+                    LaidCell(
+                        text(c.line, c.column),
+                        c.location,
+                        asides=aside(c.line, c.column),
+                        role="value",
+                        ref=c.ref,
+                    )
                     if isinstance(c, _ValueSlot)
                     else c
                     for c in cells
@@ -353,6 +366,14 @@ def _values_of(report: Report, table: str) -> Values:
         return cell_text(report.cell(table, line.id, column.id), column)
 
     return values
+
+
+def _asides_of(report: Report, table: str) -> Asides:
+    def asides(line: LineSpec, column: ColumnSpec) -> tuple[str, ...]:
+        cell = report.cell(table, line.id, column.id)
+        return () if cell is None else cell.asides
+
+    return asides
 
 
 def overview(report: Report, spec: TemplateSpec) -> list[tuple[str, str]]:
@@ -422,7 +443,9 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
     when it has one, else the template's), then each section's heading (role
     ``"section"``), the text that states the template's claims in that section
     (:func:`overview`: a heading row of role ``"paragraph"``) and its tables, in the
-    spec's order (see :func:`sections`).
+    spec's order (see :func:`sections`); last, the line naming the template and the
+    written cells the report lacks or had inferred (:mod:`gxschema._mark`), which the
+    reader honours.
 
     Args:
         report: the report.
@@ -449,10 +472,33 @@ def lay_out(report: Report, spec: TemplateSpec) -> Grid:
         if paragraph is not None:
             rows.append(_heading(paragraph, "paragraph", len(rows) + 1))
         for table, lines in tables:
-            laid = lay_out_table(table, lines, _values_of(report, table.id), index=index)
+            laid = lay_out_table(
+                table,
+                lines,
+                _values_of(report, table.id),
+                index=index,
+                asides=_asides_of(report, table.id),
+            )
             rows += laid.rows
             index += 1
+    rows.append(_heading(_mark_of(report, spec), "paragraph", len(rows) + 1))
     return Grid(rows=tuple(rows), source="<layout>", form=LAYOUT_FORM)
+
+
+def _mark_of(report: Report, spec: TemplateSpec) -> str:
+    """The gxschema line (:mod:`gxschema._mark`): the template, absent and inferred cells."""
+    missing: list[tuple[str, str, str]] = []
+    inferred: list[tuple[str, str, str]] = []
+    if report.tables:  # the blank form lists nothing: its cells are all BLANK
+        for table, lines in written(report, spec):
+            for line in lines:
+                for column in table.columns:
+                    cell = report.cell(table.id, line.id, column.id)
+                    if cell is None:
+                        missing.append((table.id, line.id, column.id))
+                    elif cell.inferred:
+                        inferred.append((table.id, line.id, column.id))
+    return mark_line(spec.id, missing, inferred)
 
 
 Section: TypeAlias = tuple[str, list[tuple[TableSpec, list[LineSpec]]]]

@@ -20,6 +20,11 @@ table: header rows the new page repeats are dropped, and a label cell cut by the
 break (``（四）无`` | ``法提供``) is joined into the cell it continues.  Duplicate
 characters drawn on top of each other (synthetic bold) are read once.
 
+Reading is bounded: a size limit for the file, its pages, each page's drawing
+instructions, shapes, characters, tables and rule crossings, and a time budget
+(:mod:`._budget`: :data:`MAX_PDF_SECONDS` by default, ``time_limit`` of
+:func:`gxschema.read`) checked inside every loop whose work grows with the page.
+
 Every failure, including pdfplumber's and pdfminer's own, is a
 :class:`~gxschema.exceptions.ParseError` naming the source and, when known, the page.
 
@@ -27,14 +32,15 @@ This module is the entry point and keeps the limits: it opens the PDF, refuses i
 and pages over a size or time limit, and walks the pages.  The work on a page is done
 by :mod:`._ruling` (which rules show, and the tables they make), :mod:`._cells` (a
 page's tables and text lines as rows of cells) and :mod:`._continued` (tables and
-labels continued across pages).  pdfplumber is imported only when a PDF is read.
+labels continued across pages), within the time budget of :mod:`._budget` (which
+:mod:`._layout` also ticks while pdfminer interprets a page).  pdfplumber is imported
+only when a PDF is read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import time
 import zlib
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +54,11 @@ from gxschema._grid import (
     GridCell,
     GridRow,
 )
-from gxschema._readers._pdf._cells import Item, Row, table_rows, text_lines
+from gxschema._readers._pdf._budget import MAX_PDF_SECONDS, Budget
+from gxschema._readers._pdf._cells import Item, Row, dedupe_chars, table_rows, text_lines
 from gxschema._readers._pdf._continued import OpenTable, continue_table, header
-from gxschema._readers._pdf._ruling import find_tables, inside
+from gxschema._readers._pdf._layout import MAX_PAGE_CHARS, MAX_PAGE_INSTRUCTIONS, lay_out
+from gxschema._readers._pdf._ruling import MAX_PAGE_CROSSINGS, find_tables, inside
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
 
@@ -58,6 +66,9 @@ if TYPE_CHECKING:  # pragma: no cover - for annotations only
     from pdfplumber.page import Page
 
 __all__ = [
+    "MAX_PAGE_CHARS",
+    "MAX_PAGE_CROSSINGS",
+    "MAX_PAGE_INSTRUCTIONS",
     "MAX_PDF_PAGES",
     "MAX_PDF_SECONDS",
     "looks_like_pdf",
@@ -66,14 +77,10 @@ __all__ = [
 
 MAX_PDF_PAGES = 200
 """PDFs with more pages than this are refused before any page is read."""
-MAX_PDF_SECONDS = 60.0
-"""Reading stops with an error once this much wall-clock time has gone."""
 MAX_PAGE_CONTENT = 16 * 1024 * 1024
 """A page whose drawing instructions inflate to more bytes than this is refused."""
 MAX_PAGE_GRAPHICS = 5_000
 """A page with more lines, rectangles and curves than this is refused."""
-MAX_PAGE_CHARS = 50_000
-"""A page with more characters than this is refused."""
 MAX_PAGE_TABLES = 30
 """A page with more tables than this is refused."""
 
@@ -95,12 +102,14 @@ def looks_like_pdf(head: bytes) -> bool:
     return b"%PDF-" in head[:1024]
 
 
-def read_pdf(data: bytes, *, source: str = "<pdf>") -> Grid:
+def read_pdf(data: bytes, *, source: str = "<pdf>", time_limit: float | None = None) -> Grid:
     """Read a PDF into a grid.
 
     Args:
         data: the PDF file's bytes.
         source: the input's name, for locations in errors.
+        time_limit: the time budget in seconds; None for the one :func:`gxschema.read`
+            was given, else :data:`MAX_PDF_SECONDS`.
 
     Returns:
         The grid: table rows and free text lines, page by page, in reading order.
@@ -122,13 +131,13 @@ def read_pdf(data: bytes, *, source: str = "<pdf>") -> Grid:
         raise ParseError(_MISSING_EXTRA, source=source) from None
     if not looks_like_pdf(data[:1024]):
         raise ParseError("not a PDF (no %PDF- header in the first 1024 bytes)", source=source)
-    deadline = time.monotonic() + MAX_PDF_SECONDS
+    budget = Budget(source, time_limit)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:
         raise ParseError(f"not a readable PDF: {_describe(exc)}", source=source) from None
     try:
-        return _Reader(source, deadline).read(pdf)
+        return _Reader(source, budget).read(pdf)
     finally:
         with contextlib.suppress(Exception):
             pdf.close()
@@ -148,9 +157,9 @@ def _describe(exc: BaseException) -> str:
 class _Reader:
     """Reads the pages of one PDF into rows."""
 
-    def __init__(self, source: str, deadline: float) -> None:
+    def __init__(self, source: str, budget: Budget) -> None:
         self.source = source
-        self.deadline = deadline
+        self.budget = budget
         self.rows: list[Row] = []
         self.cells = 0
         self.open: OpenTable | None = None
@@ -158,12 +167,8 @@ class _Reader:
     # -- limits --------------------------------------------------------------------------
 
     def check_time(self, page: int) -> None:
-        if time.monotonic() > self.deadline:
-            raise ParseError(
-                f"reading the PDF took over {MAX_PDF_SECONDS:.0f} seconds; a report takes far less",
-                source=self.source,
-                location=Location(page=page),
-            )
+        self.budget.page = page
+        self.budget.check()
 
     def emit(self, row: Row) -> None:
         if len(row.cells) > MAX_ROW_CELLS or len(self.rows) >= MAX_ROWS:
@@ -192,7 +197,8 @@ class _Reader:
                 page = pdf.pages[number - 1]
                 try:
                     self.check_page(page, number)
-                    items = self.page_items(page.dedupe_chars(), number)
+                    lay_out(page, self.budget)
+                    items = self.page_items(page, number)
                 finally:
                     page.close()  # drop the page's cached objects
                 self.place(items)
@@ -302,7 +308,9 @@ class _Reader:
                 source=self.source,
                 location=Location(page=number),
             )
-        tables = find_tables(page)
+        self.check_time(number)
+        chars = dedupe_chars(chars, self.budget)
+        tables = find_tables(page, self.budget)
         if len(tables) > MAX_PAGE_TABLES:
             raise ParseError(
                 f"the page has {len(tables)} tables (limit {MAX_PAGE_TABLES})",
@@ -313,10 +321,11 @@ class _Reader:
         boxes = [t.bbox for t in tables]
         for index, table in enumerate(tables):
             self.check_time(number)
-            rows, columns = table_rows(table, chars, number, index, self.source)
+            rows, columns = table_rows(table, chars, number, index, self.source, self.budget)
             if rows:
                 items.append(Item(table.bbox[1], rows, columns))
         outside = [c for c in chars if not any(inside(c, box) for box in boxes)]
+        self.check_time(number)
         items.extend(text_lines(outside, number))
         items.sort(key=lambda item: item.top)
         return items

@@ -6,17 +6,24 @@ page may still add to them.  A table's rows follow the grid convention of
 position covered by a cell from a row above appears as one empty ``continued`` cell per
 covering cell.  Text outside the tables becomes one heading row per line; a line that
 is only a page number (``- 3 -``, ``第3页``) is marked so that it can be left out.
+
+Characters drawn on top of each other are read once (:func:`dedupe_chars`), and each
+character is placed in its cell by bisection, so the work is near linear in the
+characters, and the loops tick the reading's time budget (:mod:`._budget`).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from gxschema._grid import MAX_ROW_CELLS
+from gxschema._readers._pdf._budget import Budget
 from gxschema._readers._pdf._ruling import inside
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
@@ -65,8 +72,60 @@ class Item:
     page_number: bool = False  # a line holding only the page number
 
 
+def dedupe_chars(chars: Sequence[dict[str, Any]], budget: Budget) -> list[dict[str, Any]]:
+    """The characters with those drawn on top of each other read once.
+
+    pdfplumber's ``dedupe_chars`` (tolerance 1, same font and size) in time
+    ``n log n``: its last step, which restores the document order with
+    ``list.index``, takes time quadratic in the characters.  The same characters are
+    kept, in the same order.
+    """
+    key = itemgetter("upright", "text", "fontname", "size")
+    order = sorted(range(len(chars)), key=lambda i: key(chars[i]))
+    kept: list[int] = []
+    start = 0
+    while start < len(order):
+        group_key = key(chars[order[start]])
+        end = start
+        while end < len(order) and key(chars[order[end]]) == group_key:
+            end += 1
+        for y_cluster in _clusters(order[start:end], chars, "doctop", budget):
+            for x_cluster in _clusters(y_cluster, chars, "x0", budget):
+                budget.tick()
+                kept.append(min(x_cluster, key=lambda i: (chars[i]["doctop"], chars[i]["x0"], i)))
+        start = end
+    kept.sort()
+    return [chars[i] for i in kept]
+
+
+def _clusters(
+    indexes: list[int], chars: Sequence[dict[str, Any]], attr: str, budget: Budget
+) -> list[list[int]]:
+    """Cluster as pdfplumber's ``cluster_objects`` does, tolerance 1: values 1 apart chain."""
+    ranked = sorted(indexes, key=lambda i: chars[i][attr])
+    values = sorted({chars[i][attr] for i in indexes})
+    cluster_of: dict[Any, int] = {}
+    cluster = 0
+    last = None
+    for value in values:
+        budget.tick()
+        if last is not None and value > last + 1:
+            cluster += 1
+        cluster_of[value] = cluster
+        last = value
+    out: dict[int, list[int]] = {}
+    for i in ranked:
+        out.setdefault(cluster_of[chars[i][attr]], []).append(i)
+    return [out[k] for k in sorted(out)]
+
+
 def table_rows(
-    table: Table, chars: Sequence[dict[str, Any]], number: int, index: int, source: str
+    table: Table,
+    chars: Sequence[dict[str, Any]],
+    number: int,
+    index: int,
+    source: str,
+    budget: Budget,
 ) -> tuple[list[Row], int]:
     """Turn one table into rows in the grid convention; also return its column count.
 
@@ -76,9 +135,11 @@ def table_rows(
         number: the page's number (1-based).
         index: the table's index on its page (0-based).
         source: the input's name, for locations in errors.
+        budget: the reading's time budget.
 
     Raises:
-        ParseError: the table has more columns than a row may have cells.
+        ParseError: the table has more columns than a row may have cells, or the time
+            budget is spent.
     """
     from pdfplumber.utils.text import extract_text
 
@@ -95,13 +156,15 @@ def table_rows(
         )
     x0, top, x1, bottom = table.bbox
     within = [c for c in chars if inside(c, (x0, top, x1, bottom))]
+    owners = _place(cells, within, budget)
     cover: dict[tuple[int, int], Cell] = {}
     starts: dict[tuple[int, int], Cell] = {}
-    for bbox in cells:
+    for k, bbox in enumerate(cells):
+        budget.tick()
         col, row = col_of[bbox[0]], row_of[bbox[1]]
         colspan = max(1, sum(1 for x in xs if bbox[0] <= x < bbox[2] - 0.01))
         rowspan = max(1, sum(1 for y in ys if bbox[1] <= y < bbox[3] - 0.01))
-        text = extract_text([c for c in within if inside(c, bbox)])
+        text = extract_text(owners.get(k, []))
         cell = Cell(
             text.strip(SPACES) if text else "",
             Location(page=number, table=index, row=row, cell=col),
@@ -142,6 +205,38 @@ def table_rows(
     # closing a ruled area): drop them.
     rows = [row for row in rows if any(c.text or c.continued for c in row.cells)]
     return rows, len(xs)
+
+
+def _place(
+    cells: Sequence[tuple[float, float, float, float]],
+    chars: Sequence[dict[str, Any]],
+    budget: Budget,
+) -> dict[int, list[dict[str, Any]]]:
+    """The characters of each cell (by its index), in their order.
+
+    A character belongs to the cell holding its centre (the first one, should cells
+    overlap); the cell is found by bisection on the cells' edges.
+    """
+    xs = sorted({v for c in cells for v in (c[0], c[2])})
+    ys = sorted({v for c in cells for v in (c[1], c[3])})
+    slots: dict[tuple[int, int], list[int]] = {}
+    for k, (cx0, ctop, cx1, cbottom) in enumerate(cells):
+        budget.tick()
+        for i in range(bisect.bisect_left(xs, cx0), bisect.bisect_left(xs, cx1)):
+            for j in range(bisect.bisect_left(ys, ctop), bisect.bisect_left(ys, cbottom)):
+                budget.tick()
+                slots.setdefault((i, j), []).append(k)
+    owners: dict[int, list[dict[str, Any]]] = {}
+    for char in chars:
+        budget.tick()
+        h = (char["x0"] + char["x1"]) / 2
+        v = (char["top"] + char["bottom"]) / 2
+        slot = (bisect.bisect_right(xs, h) - 1, bisect.bisect_right(ys, v) - 1)
+        for k in slots.get(slot, ()):
+            if inside(char, cells[k]):
+                owners.setdefault(k, []).append(char)
+                break
+    return owners
 
 
 def text_lines(chars: list[dict[str, Any]], number: int) -> list[Item]:

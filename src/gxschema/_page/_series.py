@@ -1,0 +1,121 @@
+"""The cross-year breaks of the series in a batch, for the index page's series chart.
+
+This is an adapter: the index asks it two things, what a report carries from one year to
+the next (:func:`carry_of`, kept in the index row so that a batch of 10⁴ reports is not
+held in memory) and, over all rows, where a series breaks (:func:`series_breaks`).  The
+rule is the declared cross-year carry (:data:`gxschema.templates._series.CARRY`, DOMAIN
+§10.5 ``X.carry``): the line carried out in year Y equals the line carried in in year
+Y+1, in every column of the table both reports hold.  Reports are of one series when
+their agencies' names agree after NFKC, with white space and brackets removed.  Should a
+series engine decide the cross-report rules, these two functions are where it plugs in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+from gxschema._report import Report
+from gxschema._values import Number
+from gxschema.templates._series import CARRY
+
+__all__ = ["RULE", "Carry", "SeriesBreaks", "agency_key", "carry_of", "series_breaks"]
+
+RULE = CARRY.id
+"""The id of the rule the series chart shows."""
+
+Carry = tuple[dict[str, str | None], dict[str, str | None]]
+"""What a report carries: the values of the line carried out and of the line carried in,
+by column id (None for a blank or missing cell), as text."""
+
+_DROP = re.compile(r"[\s()（）\[\]【】〔〕《》<>]")
+
+
+def agency_key(name: str) -> str:
+    """The name a series is matched by: NFKC, white space and brackets removed."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", name))
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, Number) and not value.approx:
+        v = value.value
+        return format(v.normalize(), "f") if isinstance(v, Decimal) else str(v)
+    return None
+
+
+def carry_of(report: Report) -> Carry | None:
+    """The lines of the carry rule in a report, or None when it holds neither."""
+    lines = report.tables.get(CARRY.table)
+    if not lines or (CARRY.before not in lines and CARRY.after not in lines):
+        return None
+    before = {c: _text(cell.value) for c, cell in lines.get(CARRY.before, {}).items()}
+    after = {c: _text(cell.value) for c, cell in lines.get(CARRY.after, {}).items()}
+    return before, after
+
+
+@attrs.frozen
+class SeriesBreaks:
+    """One series (an agency's reports of consecutive years) and its year pairs.
+
+    Attributes:
+        agency: the agency as the first report names it.
+        pairs: per pair of consecutive years ``(year, year + 1)``, the columns that
+            break the rule (``[]`` when it holds), or None when it cannot be decided
+            (a cell blank or missing on one side).
+    """
+
+    agency: str
+    pairs: tuple[tuple[int, tuple[str, ...] | None], ...]
+
+    @property
+    def broken(self) -> int:
+        """How many year pairs break the rule."""
+        return sum(1 for _, cols in self.pairs if cols)
+
+
+def _pair(earlier: Carry, later: Carry) -> tuple[str, ...] | None:
+    out_before, in_after = earlier[0], later[1]
+    columns = [c for c in out_before if c in in_after]
+    if not columns:
+        return None
+    if any(out_before[c] is None or in_after[c] is None for c in columns):
+        broken = [c for c in columns if None not in (out_before[c], in_after[c])]
+        broken = [c for c in broken if out_before[c] != in_after[c]]
+        return tuple(broken) or None
+    return tuple(c for c in columns if out_before[c] != in_after[c])
+
+
+def series_breaks(
+    rows: Iterable[tuple[str | None, int | None, Carry | None]],
+) -> list[SeriesBreaks]:
+    """The series of a batch with two or more consecutive years, most breaks first.
+
+    Args:
+        rows: per report, its agency, year and :func:`carry_of` (the first report of an
+            agency and year counts; the others are duplicates).
+
+    Returns:
+        One entry per series that has a pair of consecutive years.
+    """
+    by_agency: dict[str, tuple[str, dict[int, Carry]]] = {}
+    for agency, year, carry in rows:
+        if not agency or year is None or carry is None:
+            continue
+        name, years = by_agency.setdefault(agency_key(agency), (agency, {}))
+        years.setdefault(year, carry)
+    out = []
+    for name, years in by_agency.values():
+        pairs = tuple(
+            (year, _pair(years[year], years[year + 1]))
+            for year in sorted(years)
+            if year + 1 in years
+        )
+        if pairs:
+            out.append(SeriesBreaks(name, pairs))
+    out.sort(key=lambda s: (-s.broken, s.agency))
+    return out
+
