@@ -11,12 +11,13 @@ cells (≥ 0 for counts and money) would make the rule hold, ``fail`` otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Literal
 
 import attrs
 
+from gxschema._cell import Cell
 from gxschema._model import Row, RowStatus, model, sides, status, table_model
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, spec_of
@@ -169,12 +170,16 @@ class _Writeup:
         cells: per cell involved, ``(line id, line label, column id, column label)``.
         where_zh: the place, in Chinese.
         where_en: the place, in English.
+        keys: per cell involved, ``(table id, line id, column id)``.
+        terms: per side (left, right), its terms as ``(line id, column id, weight)``.
     """
 
     constraint: Constraint
     cells: tuple[tuple[str, str, str, str], ...]
     where_zh: str
     where_en: str
+    keys: tuple[tuple[str, str, str], ...] = ()
+    terms: tuple[tuple[tuple[str, str, int], ...], ...] = ()
 
 
 def _writeup(table: TableSpec, constraint: Constraint) -> _Writeup:
@@ -185,11 +190,17 @@ def _writeup(table: TableSpec, constraint: Constraint) -> _Writeup:
         return found
     lines = {ln.id: ln.label for ln in table.lines}
     columns = {col.id: col.label for col in table.columns}
+    involved = constraint.cells()
     found = kept[id(constraint)] = _Writeup(
         constraint,
-        tuple((ln, lines[ln], col, columns[col]) for ln, col in constraint.cells()),
+        tuple((ln, lines[ln], col, columns[col]) for ln, col in involved),
         _where(table, constraint, True),
         _where(table, constraint, False),
+        tuple((table.id, ln, col) for ln, col in involved),
+        tuple(
+            tuple((t.line, t.column, t.weight) for t in side.terms)
+            for side in (constraint.lhs, constraint.rhs)
+        ),
     )
     return found
 
@@ -234,23 +245,28 @@ def row_violation(
         return None
     constraint = row.constraint
     lines = report.tables.get(table.id, {})
+    w = _writeup(table, constraint)
     numbers: list[tuple[int, Number | None]] = []
-    for side in (constraint.lhs, constraint.rhs):
-        for term in side.terms:
-            cell = lines.get(term.line, {}).get(term.column)
-            value = cell.value if cell is not None else None
-            numbers.append((term.weight, value if isinstance(value, Number) else None))
+    known: list[list[str]] = []
+    for terms in w.terms:
+        states = []
+        for line_id, column_id, weight in terms:
+            line = lines.get(line_id)
+            cell = line.get(column_id) if line is not None else None
+            if cell is None:
+                numbers.append((weight, None))
+                states.append("m")
+                continue
+            value = cell.value
+            if isinstance(value, Number):
+                numbers.append((weight, value))
+                states.append("n")
+            else:
+                numbers.append((weight, None))
+                states.append("b")
+        known.append(states)
     lhs, rhs, tolerance = sides(constraint, numbers)
-    return violation_record(
-        report,
-        table,
-        constraint,
-        lhs=lhs,
-        rhs=rhs,
-        tolerance=tolerance,
-        status=decided,
-        shared=shared,
-    )
+    return _record(lines, table, w, lhs, rhs, tolerance, decided, shared, known)
 
 
 def violation_record(
@@ -286,13 +302,43 @@ def violation_record(
         The record.
     """
     cells = report.tables.get(table.id, {})
-    diff = lhs - rhs
     w = _writeup(table, constraint)
+    known = [
+        [_state(cells.get(t.line, {}).get(t.column)) for t in side.terms]
+        for side in (constraint.lhs, constraint.rhs)
+    ]
+    return _record(cells, table, w, lhs, rhs, tolerance, status, shared, known)
+
+
+def _side_texts(value: int | Decimal, states: list[str]) -> tuple[str, str]:
+    """A side's value as the Chinese and the English message show it (see :func:`_side`)."""
+    if "b" not in states and "m" not in states:
+        text = _fmt(value)
+        return text, text
+    return _side(value, states, True), _side(value, states, False)
+
+
+def _record(
+    cells: Mapping[str, Mapping[str, Cell]],
+    table: TableSpec,
+    w: _Writeup,
+    lhs: int | Decimal,
+    rhs: int | Decimal,
+    tolerance: int | Decimal,
+    status: Status,
+    shared: dict[tuple[str, str, str], CellRef] | None,
+    known: list[list[str]],
+) -> Violation:
+    """The record :func:`violation_record` writes.
+
+    From the table's cells and the states (``n``, ``b``, ``m``) of each side's cells.
+    """
+    constraint = w.constraint
+    diff = lhs - rhs
     refs = []
     if shared is None:
         shared = {}
-    for line_id, line_label, column_id, column_label in w.cells:
-        key = (table.id, line_id, column_id)
+    for key, (line_id, line_label, column_id, column_label) in zip(w.keys, w.cells, strict=True):
         ref = shared.get(key)
         if ref is not None:
             refs.append(ref)
@@ -314,27 +360,27 @@ def violation_record(
         refs.append(ref)
         shared[key] = ref
     rule = constraint.rule
-    fields = {
-        "difference": _fmt(diff),
-        "tolerance": _fmt(tolerance),
-        "lhs_expr": constraint.lhs.expr,
-        "rhs_expr": constraint.rhs.expr,
-    }
-    known = [
-        [_state(cells.get(t.line, {}).get(t.column)) for t in side.terms]
-        for side in (constraint.lhs, constraint.rhs)
-    ]
+    difference = _fmt(diff)
+    allowed = _fmt(tolerance)
+    lhs_zh, lhs_en = _side_texts(lhs, known[0])
+    rhs_zh, rhs_en = _side_texts(rhs, known[1])
     zh = rule.zh.format(
         where=w.where_zh,
-        lhs=_side(lhs, known[0], True),
-        rhs=_side(rhs, known[1], True),
-        **fields,
+        lhs=lhs_zh,
+        rhs=rhs_zh,
+        difference=difference,
+        tolerance=allowed,
+        lhs_expr=constraint.lhs.expr,
+        rhs_expr=constraint.rhs.expr,
     )
     en = rule.en.format(
         where=w.where_en,
-        lhs=_side(lhs, known[0], False),
-        rhs=_side(rhs, known[1], False),
-        **fields,
+        lhs=lhs_en,
+        rhs=rhs_en,
+        difference=difference,
+        tolerance=allowed,
+        lhs_expr=constraint.lhs.expr,
+        rhs_expr=constraint.rhs.expr,
     )
     if status == "uncertain":
         zh += _UNCERTAIN_ZH

@@ -273,6 +273,36 @@ def _spans(attributes: dict[str, str | None], rows_left: int) -> tuple[int, int]
     return colspan, rowspan
 
 
+_PLACES: dict[tuple[int, int, int | None], Location] = {}
+"""Grid locations ``(table, row, cell)`` (``cell`` None for a row), shared as the JSON
+reader shares text places: a Location is immutable, and the same few thousand places
+recur in every page of a corpus, so a page's cells need not each build their own."""
+_LINE_PLACES: dict[int, Location] = {}
+"""Heading rows' locations, by line number, shared likewise."""
+_PLACES_MAX = 1 << 16
+
+
+def _place(table: int, row: int, cell: int | None) -> Location:
+    """The location of a grid cell (or a row, ``cell`` None), shared when seen before."""
+    key = (table, row, cell)
+    place = _PLACES.get(key)
+    if place is None:
+        place = Location(None, None, None, table, row, cell)
+        if len(_PLACES) < _PLACES_MAX:
+            _PLACES[key] = place
+    return place
+
+
+def _line_place(line: int) -> Location:
+    """The location of a heading row, shared when seen before."""
+    place = _LINE_PLACES.get(line)
+    if place is None:
+        place = Location(line=line)
+        if len(_LINE_PLACES) < _PLACES_MAX:
+            _LINE_PLACES[line] = place
+    return place
+
+
 def _cover_order(c: _Cover) -> tuple[int, int]:
     return c.start, c.top
 
@@ -314,7 +344,7 @@ class _Reader:
             line = line.strip()
             if line:
                 self.headings += 1
-                where = Location(line=self.headings)
+                where = _line_place(self.headings)
                 cell = GridCell(line, where, asides=asides)
                 self.rows.add(GridRow(cells=(cell,), location=where, heading=True))
         self.text = []
@@ -407,28 +437,28 @@ class _Reader:
         last_row = first + len(trs) - 1
         covers: list[_Cover] = []
         add = self.rows.add
+        places = _PLACES
         for r, tr in enumerate(trs, start=first):
             tds = [td for td in tr.iter() if td.tag in _CELL_TAGS]
             if not tds and not covers:
                 continue  # an empty row adds nothing
-            where = Location(None, None, None, table, r)
             if len(tds) > MAX_ROW_CELLS:
                 raise ParseError(
                     f"a row has {len(tds)} cells; a report's rows have far fewer "
                     f"(limit {MAX_ROW_CELLS})",
                     source=self.rows.source,
-                    location=where,
+                    location=_place(table, r, None),
                 )
-            above = sorted((c for c in covers if c.last >= r), key=_cover_order) if covers else []
-            # (column, row of its top, cell): the continued cells, then this row's own
-            placed: list[tuple[int, int, GridCell]] = [
-                (
-                    c.start,
-                    c.top,
-                    GridCell("", Location(None, None, None, table, r, c.start), continued=True),
-                )
-                for c in above
-            ]
+            if covers:
+                above = sorted((c for c in covers if c.last >= r), key=_cover_order)
+                # (column, row of its top, cell): the continued cells, then this row's own
+                placed: list[tuple[int, int, GridCell]] = [
+                    (c.start, c.top, GridCell("", _place(table, r, c.start), continued=True))
+                    for c in above
+                ]
+            else:
+                above = []
+                placed = []
             fresh: list[_Cover] = []
             x = j = 0
             for td in tds:
@@ -438,13 +468,13 @@ class _Reader:
                 # _cell_text and _spans, inlined for the common cell: one line of text,
                 # no span attribute (a page has a few hundred cells, most of them so).
                 if holds and td.css_first("table") is not None:
-                    text = _text_apart(td, self.apart)
+                    raw = _text_apart(td, self.apart)
                 else:
-                    text = td.text(deep=True, separator=_BREAK, strip=False)
-                text = text.strip(_TRIM)
+                    raw = td.text(deep=True, separator=_BREAK, strip=False)
+                text = raw.strip(_TRIM)
                 asides: tuple[str, ...] = ()
                 if _BREAK in text or "  " in text or not text.isprintable():
-                    text = _cell_text(td) if not holds else _cell_lines(text)
+                    text = _cell_lines(raw) if not holds else _cell_lines(text)
                     if OPEN in text or CLOSE in text:
                         text, asides = split(text)
                 attributes = td.attributes
@@ -456,25 +486,16 @@ class _Reader:
                         fresh.append(_Cover(x, x + colspan, r + rowspan - 1, r))
                 else:
                     colspan = rowspan = 1
-                placed.append(
-                    (
-                        x,
-                        r,
-                        GridCell(
-                            text,
-                            Location(None, None, None, table, r, x),
-                            colspan,
-                            rowspan,
-                            asides=asides,
-                        ),
-                    )
-                )
+                where = places.get((table, r, x))
+                if where is None:
+                    where = _place(table, r, x)
+                placed.append((x, r, GridCell(text, where, colspan, rowspan, asides=asides)))
                 x += colspan
             covers = [c for c in above if c.last > r] + fresh if above else fresh
             if placed:
                 if above:  # else the cells are in column order already
                     placed.sort(key=_placed_order)
-                add(GridRow(tuple(p[2] for p in placed), where))
+                add(GridRow(tuple([p[2] for p in placed]), _place(table, r, None)))
 
 
 # -- entry point -----------------------------------------------------------------------
