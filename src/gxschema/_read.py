@@ -102,10 +102,6 @@ _TEXT_FORMS = ("text", "plain", "markdown")
 line) that the aligner, which needs only the order of the text, still reads."""
 
 
-_ALIGN_MAX_CHARS = 1_000_000
-"""The longest text a refused text form is aligned line by line (a report is ~50,000)."""
-
-
 def _as_text(content: bytes | str, name: str, form: str | None) -> str | None:
     """The input as text when it is one of the built-in text forms, else None."""
     try:
@@ -173,7 +169,7 @@ def read(
     (``Cell.how``), and cells the rules cannot determine are named in
     ``report.ambiguities``, never guessed.
     """
-    from gxschema._align import align, complete, covered, text_grid
+    from gxschema._align import MAX_ALIGN_CHARS, align, complete, covered, text_grid
     from gxschema.templates import compose
 
     if time_limit is not None and not time_limit > 0:
@@ -189,7 +185,7 @@ def read(
         # Only a text of a report's size: one refused for its size stays refused.
         text = _as_text(content, name, form)
         if text is not None and (
-            len(text) > _ALIGN_MAX_CHARS
+            len(text) > MAX_ALIGN_CHARS
             or max(map(len, text.splitlines()), default=0) > MAX_CELL_CHARS
         ):
             raise

@@ -129,6 +129,10 @@ def _read(out: Aligned, prose: str) -> Aligned:
     return out
 
 
+MAX_ALIGN_CHARS = 200_000
+"""The most text the aligner reads (a report's text is ~10,000–50,000 characters)."""
+
+
 def align(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report | None:
     """Read a grid by aligning its text with each candidate's declaration.
 
@@ -140,6 +144,8 @@ def align(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report | None:
         The report (cells marked with how they were read, undetermined cells in
         ``ambiguities``), or None when no table of any candidate was found.
     """
+    if sum(len(c.text) for row in grid.rows for c in row.cells) > MAX_ALIGN_CHARS:
+        return None  # far beyond a report: aligning it would cost seconds for nothing
     tokens = tokenize(grid)
     prose_rows = [
         Paragraph(row.cells[0].text, row.location)

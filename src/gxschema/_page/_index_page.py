@@ -15,6 +15,7 @@ import attrs
 import orjson
 
 from gxschema._check import CheckResult
+from gxschema._json import json_safe
 from gxschema._page._assets import BASE_CSS, INDEX_CSS, INDEX_JS
 from gxschema._page._charts import PATTERNS, breaks_chart, rules_chart, verdicts_chart
 from gxschema._page._series import RULE, Carry, carry_of, series_breaks
@@ -133,7 +134,7 @@ def index_html(rows: Iterable[Row], *, title: str, lang: str, version: str) -> s
         '<span id="gx-page"></span><button type="button" id="gx-next">›</button></div>'
     )
     data = {"cols": {c: i for i, c in enumerate(COLUMNS)}, "rows": table}
-    blob = orjson.dumps(data).decode("utf-8").replace("</", "<\\/")
+    blob = orjson.dumps(json_safe(data)).decode("utf-8").replace("</", "<\\/")
     return "".join(
         [
             "<!DOCTYPE html>\n",

@@ -22,6 +22,7 @@ import orjson
 from gxschema._check import CheckResult, Finding
 from gxschema._claims import ClaimCheck, check_claims
 from gxschema._diagnose import CellChange, Explanation
+from gxschema._json import json_safe
 from gxschema._page._assets import BASE_CSS, PAGE_CSS, PAGE_JS
 from gxschema._page._text import UI, VERDICTS, both, esc, num, ui
 from gxschema._report import Report
@@ -40,7 +41,7 @@ def _key(k: Key) -> str:
 
 
 def _shell(title: str, lang: str, body: list[str], data: object, css: str, js: str) -> str:
-    blob = orjson.dumps(data).decode("utf-8").replace("</", "<\\/")
+    blob = orjson.dumps(json_safe(data)).decode("utf-8").replace("</", "<\\/")
     return "".join(
         [
             "<!DOCTYPE html>\n",

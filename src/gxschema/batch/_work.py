@@ -17,6 +17,7 @@ import attrs
 import orjson
 
 from gxschema._check import Verdict, check
+from gxschema._json import json_safe
 from gxschema._read import load, read_loaded
 from gxschema._report import Report
 from gxschema._serialize import LONG_COLUMNS, long_rows, make_converter
@@ -92,7 +93,7 @@ class Outcome:
 
 
 def _indented(data: Any) -> str:
-    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8")
+    text = orjson.dumps(json_safe(data), option=orjson.OPT_INDENT_2).decode("utf-8")
     return "  " + text.replace("\n", "\n  ")
 
 
