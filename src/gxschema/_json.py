@@ -419,7 +419,7 @@ def decode_report(
         ambiguities = converter.structure(raw.get("ambiguities", []), tuple[Ambiguity, ...])
         prose = converter.structure(raw.get("prose", []), tuple[Paragraph, ...])
     except Exception as exc:
-        raise _fail(_paths(exc, "detection/extras/prose")) from None
+        raise _fail(_paths(exc, "detection/extras/ambiguities/prose")) from None
     try:
         metadata = metadata_from_json(raw.get("metadata"))
     except ValueError as exc:
