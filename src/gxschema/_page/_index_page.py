@@ -12,13 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import attrs
-import orjson
 
 from gxschema._check import CheckResult
-from gxschema._json import json_safe
-from gxschema._page._assets import BASE_CSS, INDEX_CSS, INDEX_JS
+from gxschema._page._assets import INDEX_CSS, INDEX_JS
 from gxschema._page._charts import PATTERNS, breaks_chart, rules_chart, verdicts_chart
 from gxschema._page._series import RULE, Carry, carry_of, series_breaks
+from gxschema._page._shell import shell
 from gxschema._page._text import VERDICTS, both, esc, ui
 
 __all__ = ["COLUMNS", "Row", "index_html", "row_of", "unreadable_row"]
@@ -134,36 +133,27 @@ def index_html(rows: Iterable[Row], *, title: str, lang: str, version: str) -> s
         '<span id="gx-page"></span><button type="button" id="gx-next">›</button></div>'
     )
     data = {"cols": {c: i for i, c in enumerate(COLUMNS)}, "rows": table}
-    blob = orjson.dumps(json_safe(data)).decode("utf-8").replace("</", "<\\/")
-    return "".join(
-        [
-            "<!DOCTYPE html>\n",
-            f'<html lang="{"en" if lang == "en" else "zh-CN"}" data-lang="{esc(lang)}"',
-            ' class="en">' if lang == "en" else ">",
-            '<head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width,initial-scale=1">',
-            f"<title>{esc(title)}</title><style>{BASE_CSS}{INDEX_CSS}</style></head>\n<body>",
-            '<div class="gx-wrap"><div class="gx-bar"><span>',
-            ui("generated"),
-            f" · gxschema {esc(version)}</span>",
-            '<div class="gx-lang" role="group" aria-label="语言 / language">',
-            '<button type="button" data-set-lang="zh" aria-pressed="true">中文</button>',
-            '<button type="button" data-set-lang="en" aria-pressed="false">English</button>',
-            "</div></div>\n",
-            f"<h1>{esc(title)}</h1>",
-            f'<p>{both("报告", "reports")}: <b id="gx-total">{len(table)}</b> — {summary}</p>',
-            PATTERNS,
-            '<section class="gx-charts" aria-label="charts">',
-            rules_chart(per_rule),
-            verdicts_chart(by_year),
-            breaks_chart(series, RULE),
-            "</section>\n",
-            tools,
-            pager,
-            f'<table class="gx-ix"><thead><tr>{th}</tr></thead><tbody id="gx-body"></tbody>'
-            "</table>",
-            "<noscript>JavaScript is needed to list the reports.</noscript></div>\n",
-            f'<script type="application/json" id="gx-rows">{blob}</script>\n',
-            f"<script>{INDEX_JS}</script>\n</body></html>\n",
-        ]
+    body = [
+        f"<h1>{esc(title)}</h1>",
+        f'<p>{both("报告", "reports")}: <b id="gx-total">{len(table)}</b> — {summary}</p>',
+        PATTERNS,
+        '<section class="gx-charts" aria-label="charts">',
+        rules_chart(per_rule),
+        verdicts_chart(by_year),
+        breaks_chart(series, RULE),
+        "</section>\n",
+        tools,
+        pager,
+        f'<table class="gx-ix"><thead><tr>{th}</tr></thead><tbody id="gx-body"></tbody></table>',
+        "<noscript>JavaScript is needed to list the reports.</noscript>",
+    ]
+    return shell(
+        title,
+        lang,
+        body,
+        data,
+        css=INDEX_CSS,
+        js=INDEX_JS,
+        data_id="gx-rows",
+        bar_note=f" · gxschema {esc(version)}",
     )

@@ -17,13 +17,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-import orjson
-
 from gxschema._check import CheckResult, Finding
 from gxschema._claims import ClaimCheck, check_claims
 from gxschema._diagnose import CellChange, Explanation
-from gxschema._json import json_safe
-from gxschema._page._assets import BASE_CSS, PAGE_CSS, PAGE_JS
+from gxschema._page._assets import PAGE_CSS, PAGE_JS
+from gxschema._page._shell import shell
 from gxschema._page._text import UI, VERDICTS, both, esc, num, ui
 from gxschema._report import Report
 from gxschema._resolve import spec_of
@@ -41,28 +39,7 @@ def _key(k: Key) -> str:
 
 
 def _shell(title: str, lang: str, body: list[str], data: object, css: str, js: str) -> str:
-    blob = orjson.dumps(json_safe(data)).decode("utf-8").replace("</", "<\\/")
-    return "".join(
-        [
-            "<!DOCTYPE html>\n",
-            f'<html lang="{"en" if lang == "en" else "zh-CN"}" data-lang="{esc(lang)}"',
-            ' class="en">' if lang == "en" else ">",
-            '<head><meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width,initial-scale=1">',
-            f"<title>{esc(title)}</title><style>{BASE_CSS}{css}</style></head>\n<body>",
-            '<div class="gx-wrap">',
-            '<div class="gx-bar"><span>',
-            ui("generated"),
-            '</span><div class="gx-lang" role="group" aria-label="语言 / language">',
-            '<button type="button" data-set-lang="zh" aria-pressed="true">中文</button>',
-            '<button type="button" data-set-lang="en" aria-pressed="false">English</button>',
-            "</div></div>\n",
-            *body,
-            "</div>\n",
-            f'<script type="application/json" id="gx-data">{blob}</script>\n',
-            f"<script>{js}</script>\n</body></html>\n",
-        ]
-    )
+    return shell(title, lang, body, data, css=css, js=js)
 
 
 def _verdict(verdict: str) -> str:
