@@ -33,37 +33,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from _draw import drawn
 
 import gxschema as gx
 from gxschema import templates
 from gxschema.strategies import broken_reports, renderings, reports
 
-T = TypeVar("T")
 AGENCY, YEAR = "QQAGENCYQQ", "QQYEARQQ"
-
-
-def drawn(strategy: st.SearchStrategy[T], n: int) -> list[T]:
-    out: list[T] = []
-
-    @settings(
-        max_examples=n,
-        database=None,
-        derandomize=True,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(x: T) -> None:
-        out.append(x)
-
-    collect()
-    return out
 
 
 def _titled(r: gx.Report) -> gx.Report:

@@ -25,10 +25,10 @@ from __future__ import annotations
 import statistics
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from _draw import drawn
 from _timing import median_time
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import gxschema as gx
@@ -38,29 +38,8 @@ from gxschema.strategies import broken_reports, reports
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 from tests.oracles import rule_cells, single_cell_repairs, with_values
 
-T = TypeVar("T")
 Key = tuple[str, str, str]
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-
-
-def drawn(strategy: st.SearchStrategy[T], n: int) -> list[T]:
-    """n examples of a strategy, the same ones on every run."""
-    out: list[T] = []
-
-    @settings(
-        max_examples=n,
-        database=None,
-        derandomize=True,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(x: T) -> None:
-        out.append(x)
-
-    collect()
-    return out
 
 
 def errors(report: gx.Report) -> list[gx.Violation]:
