@@ -12,6 +12,7 @@ records where it came from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any, Literal, get_args
@@ -20,7 +21,15 @@ import attrs
 
 from gxschema._cell import Location
 
-__all__ = ["MetaSource", "Metadata", "metadata_from_json", "read_metadata"]
+__all__ = ["MetaSource", "Metadata", "agency_key", "metadata_from_json", "read_metadata"]
+
+_AGENCY_DROP = re.compile(r"[\s()\[\]{}<>【】〔〕（）《》“”\"']+")
+
+
+def agency_key(name: str) -> str:
+    """The key one agency's reports are matched by: NFKC, white space and brackets removed."""
+    return _AGENCY_DROP.sub("", unicodedata.normalize("NFKC", name))
+
 
 MetaSource = Literal["title", "period", "file_name", "user"]
 """Where a metadata value came from: the printed title, the statistics-period sentence,

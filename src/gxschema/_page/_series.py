@@ -12,13 +12,12 @@ series engine decide the cross-report rules, these two functions are where it pl
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
+from gxschema._metadata import agency_key
 from gxschema._report import Report
 from gxschema._values import Number
 from gxschema.templates._series import CARRY
@@ -31,13 +30,6 @@ RULE = CARRY.id
 Carry = tuple[dict[str, str | None], dict[str, str | None]]
 """What a report carries: the values of the line carried out and of the line carried in,
 by column id (None for a blank or missing cell), as text."""
-
-_DROP = re.compile(r"[\s()（）\[\]【】〔〕《》<>]")
-
-
-def agency_key(name: str) -> str:
-    """The name a series is matched by: NFKC, white space and brackets removed."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", name))
 
 
 def _text(value: object) -> str | None:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -21,6 +19,7 @@ from decimal import Decimal
 import attrs
 import orjson
 
+from gxschema._metadata import agency_key
 from gxschema._report import Report
 from gxschema._seriesmap import CrossRule, series_maps
 from gxschema._values import Number
@@ -46,12 +45,10 @@ Num = int | Decimal
 Mapping_ = Mapping[str, tuple[str | None, int | None]]
 """A user's mapping: file name (or base name) → (agency, year); None keeps the report's."""
 
-_DROP = re.compile(r"[\s()\[\]{}<>【】〔〕（）《》“”\"']+")
-
 
 def normalise_agency(name: str) -> str:
     """The key agencies are matched by: NFKC, whitespace and brackets removed."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", name))
+    return agency_key(name)
 
 
 def cross_rules() -> tuple[CrossRule, ...]:
