@@ -14,6 +14,7 @@ parses what it returns.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 from gxschema._readers._asides import CLOSE, OPEN, clean
@@ -227,14 +228,21 @@ _NOT_LOWER_NAME = re.compile(r"</?[a-z0-9:._-]*+[^a-z0-9:._\-\s/>!?<]")
 # -- asides: footnote marks, struck-out and hidden text -------------------------------
 
 _ASIDE_NAMES = frozenset({"sup", "sub", "s", "strike", "del"})
-_MAYBE_ASIDE = re.compile(r"<(?:su[bp]|s|strike|del)[\s/>]|\bhidden\b|display\s*:\s*none", re.I)
-_TAG = re.compile(
-    r"<(/?)([a-z][a-z0-9]*(?::[a-z][a-z0-9._-]*)?)(?=[\s/>])"
-    r"""((?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+)>""",
-    re.I,
-)
+_TAG_REST = r"""(?=[\s/>])((?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+)>"""  # attributes
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*(?::[a-z][a-z0-9._-]*)?)" + _TAG_REST, re.I)
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]*))?""")
 _DISPLAY_NONE = re.compile(r"(?:^|[;\s\"'])display\s*:\s*none", re.I)
+# The start of an aside element's tag, in the page's UTF-8 bytes lower-cased: a byte
+# after the name that is not a name character may be white space (Unicode's, in str
+# patterns, is a non-ASCII byte here), "/" or ">".
+_ASIDE_START_BYTES = re.compile(rb"<(?:su[bp]|strike|del|s)[^a-z0-9]")
+# display:none, white space between (Unicode's being non-ASCII bytes here).
+_DISPLAY_NONE_BYTES = re.compile(rb"display[\s\x80-\xff]*:[\s\x80-\xff]*none")
+# The names of the aside elements' tags, as :data:`_TAG` reads them.
+_ASIDE_TAG_NAME = re.compile(r"<(?i:su[bp]|strike|del|s)(?=[\s/>])")
+# Letters that IGNORECASE matches to ASCII ones of "display" and "sup"… (İ ı ſ):
+# where the page holds one, the quick tests below are not enough.
+_FOLDED = ("\u0130", "\u0131", "\u017f")
 
 
 def _hidden(attributes: str) -> bool:
@@ -248,6 +256,32 @@ def _hidden(attributes: str) -> bool:
     return False
 
 
+def _aside_names(text: str) -> frozenset[str] | None:
+    """The tag names (lower-cased) whose elements may be asides; None for any inline one.
+
+    Quick tests over the page's bytes, lower-cased (ASCII only, so fast): an aside
+    element's start tag, and the words ``hidden`` and ``display`` (without either, no
+    element is hidden).  Only a tag of one of the names returned can be an aside, so only
+    those need the nesting count of :func:`_mark_asides`.
+    """
+    if any(ch in text for ch in _FOLDED):
+        return None
+    low = text.encode("utf-8", "surrogatepass").lower()
+    if b"hidden" in low or (b"display" in low and _DISPLAY_NONE_BYTES.search(low)):
+        return None
+    if _ASIDE_START_BYTES.search(low) is None:
+        return frozenset()
+    found = {m.group(0)[1:].lower() for m in _ASIDE_TAG_NAME.finditer(text)}
+    return frozenset(found & _ASIDE_NAMES)
+
+
+@functools.cache
+def _tags_named(names: frozenset[str]) -> re.Pattern[str]:
+    """:data:`_TAG` for these names only (its matches of them, and no others)."""
+    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"<(/?)((?i:{alternatives})){_TAG_REST}")
+
+
 def _mark_asides(text: str) -> str:
     """Wrap the text of inline asides in :data:`~gxschema._readers._asides.OPEN` … ``CLOSE``.
 
@@ -255,15 +289,20 @@ def _mark_asides(text: str) -> str:
     inline element hidden by ``display:none`` or the ``hidden`` attribute.  Each start
     tag of one becomes the open mark and its end tag (found by counting that element's
     nesting) the close mark, so the text is kept, apart, through the removal of the
-    inline tags and the parse.  One pass, linear in the page.
+    inline tags and the parse.  One pass, linear in the page; each name's tags are
+    counted on their own, so when no element can be hidden only the aside elements'
+    names are looked at (see :func:`_aside_names`).
     """
     text = clean(text)  # a page's own marks are text, not asides
-    if _MAYBE_ASIDE.search(text) is None:
+    names = _aside_names(text)
+    if names is not None and not names:
         return text
     open_: dict[str, list[bool]] = {}
 
     def mark(m: re.Match[str]) -> str:
         name = m.group(2).lower()
+        if names is not None and name not in names:
+            return m.group(0)
         if name not in _INLINE_NAMES and ":" not in name:
             return m.group(0)
         stack = open_.setdefault(name, [])
@@ -278,7 +317,11 @@ def _mark_asides(text: str) -> str:
         stack.append(aside)
         return OPEN if aside else m.group(0)
 
-    return _TAG.sub(mark, text)
+    if names is None:
+        return _TAG.sub(mark, text)
+    # Only the tags of these names: the same matches _TAG finds for them (a match of
+    # _TAG holds no "<" but its first, so no match of another name hides one of these).
+    return _tags_named(names).sub(mark, text)
 
 
 _INLINE_NAMES = frozenset(
