@@ -9,14 +9,25 @@
 * PDF: a corpus report when ``../shared`` is present, else the LibreOffice fixture —
   ours against pdfplumber's own ``extract_tables()`` on every page.
 
-The baselines need pandas, beautifulsoup4 and html5lib (not dependencies of gxschema).
+The HTML sides are timed in interleaved rounds (ours, the template given, pandas and
+Lexbor one after the other, round after round) and compared by their medians, so the
+machine's load weighs on every side alike.  Wall-clock ratios still move with the load;
+the script prints how to count instructions with callgrind instead, which do not.
+
+The baselines need pandas, beautifulsoup4 and html5lib (not dependencies of gxschema):
+``pip install -e '.[bench]'`` installs them, and pydantic for ``bench_json.py``.
 Run: python benchmarks/bench_forms.py
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from _timing import median_time
@@ -55,6 +66,50 @@ def within(name: str, ours: float, base_name: str, base: float, target: float) -
     )
 
 
+ROUNDS = 25
+CALLGRIND = """Wall-clock ratios move with the machine's load; instruction counts do not.  To
+count them (valgrind installed), run each side alone under callgrind and compare the
+"Collected" totals of N and 0 calls:
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null python benchmarks/bench_forms.py \\
+      --alone ours N        (and: --alone lexbor N, --alone ours 0, --alone lexbor 0)
+(ours_N - ours_0) / (lexbor_N - lexbor_0) is the read + validate / Lexbor ratio."""
+
+
+def interleaved(sides: list[tuple[str, Callable[[], object]]], rounds: int) -> dict[str, float]:
+    """Median seconds per call of each side, timed in alternating rounds.
+
+    Each round times every side once, one after the other, so a change in the machine's
+    load hits every side alike; the garbage collector is paused as timeit pauses it.
+    """
+    for _, fn in sides:
+        fn()
+    times: dict[str, list[float]] = {name: [] for name, _ in sides}
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            for name, fn in sides:
+                t0 = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - t0)
+    finally:
+        gc.enable()
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def alone(which: str, n: int) -> None:
+    """Run one side ``n`` times after two warm-up calls (for callgrind, see CALLGRIND)."""
+    data = HTML.read_bytes()
+    if which == "ours":
+        fn: Callable[[], object] = lambda: gx.validate(gx.read(data))  # noqa: E731
+    else:
+        from selectolax.lexbor import LexborHTMLParser
+
+        fn = lambda: LexborHTMLParser(data)  # noqa: E731
+    for _ in range(n + 2):
+        fn()
+
+
 def main() -> None:
     data = HTML.read_bytes()
 
@@ -80,12 +135,13 @@ def main() -> None:
         return gx.validate(report)
 
     print(f"HTML: {HTML.name} ({len(data) // 1024} KB)")
-    t_ours, t_known, t_bare = (
-        median_time(ours_html, 15, 5),
-        median_time(ours_html_known, 15, 5),
-        median_time(bare, 15, 5),
-    )
-    t_read, t_validate = median_time(read_only, 15, 5), median_time(validate_only, 15, 5)
+    sides: list[tuple[str, Callable[[], object]]] = [
+        ("gx.read + validate (detect)", ours_html),
+        ("gx.read + validate (template given)", ours_html_known),
+        ("gx.read (detect)", read_only),
+        ("gx.validate", validate_only),
+        ("bare Lexbor parse", bare),
+    ]
     try:
         import pandas as pd
 
@@ -96,17 +152,20 @@ def main() -> None:
         def pandas_bs4() -> object:
             return pd.read_html(io.StringIO(text), flavor="bs4")
 
-        t_pandas = median_time(pandas_bs4, repeat=5, number=1)
-        speedup("gx.read + validate (detect)", t_ours, "pandas.read_html (bs4)", t_pandas, 30)
-        speedup(
-            "gx.read + validate (template given)", t_known, "pandas.read_html (bs4)", t_pandas, 30
-        )
+        sides.append(("pandas.read_html (bs4)", pandas_bs4))
     except ImportError:
-        print("pandas/bs4/html5lib not installed: pandas baseline skipped")
-    within("gx.read + validate (detect)", t_ours, "bare Lexbor parse", t_bare, 5)
-    within("gx.read + validate (template given)", t_known, "bare Lexbor parse", t_bare, 5)
-    row("  of which gx.read (detect)", t_read, "bare Lexbor parse", t_bare)
-    row("  of which gx.validate", t_validate, "bare Lexbor parse", t_bare)
+        print("pandas/bs4/html5lib not installed (pip install 'gxschema[bench]'): skipped")
+    t = interleaved(sides, ROUNDS)
+    if "pandas.read_html (bs4)" in t:
+        t_pandas = t["pandas.read_html (bs4)"]
+        for name in ("gx.read + validate (detect)", "gx.read + validate (template given)"):
+            speedup(name, t[name], "pandas.read_html (bs4)", t_pandas, 30)
+    t_bare = t["bare Lexbor parse"]
+    for name in ("gx.read + validate (detect)", "gx.read + validate (template given)"):
+        within(name, t[name], "bare Lexbor parse", t_bare, 5)
+    row("  of which gx.read (detect)", t["gx.read (detect)"], "bare Lexbor parse", t_bare)
+    row("  of which gx.validate", t["gx.validate"], "bare Lexbor parse", t_bare)
+    print(CALLGRIND)
 
     pdf = CORPUS_PDF if CORPUS_PDF.exists() else FIXTURE_PDF
     pdf_data = pdf.read_bytes()
@@ -129,4 +188,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--alone"]:
+        alone(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()

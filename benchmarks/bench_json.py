@@ -9,8 +9,8 @@ timeit pauses it (the machines are shared and noisy, so absolute times mean litt
 A second gxschema row forgets the shared text-form locations before every call: the
 cost of a report whose places were never seen before.
 
-pydantic is not a dependency of gxschema; install it to run this:
-``pip install "pydantic>=2"``.
+pydantic is not a dependency of gxschema; the ``bench`` extra installs it:
+``pip install -e '.[bench]'``.
 
 Run: python benchmarks/bench_json.py
 """
