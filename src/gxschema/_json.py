@@ -154,31 +154,40 @@ def _malformed(data: Any) -> ValueError:
 def structure_cell(data: Any, _: object = None) -> Cell:
     """Structure one cell from its JSON object (the leaf hook of every column).
 
-    The common cell of a text form, an integer or blank with its raw text and its line
-    and column, is read on a straight path; every other goes through the full checks.
+    The common cell of a text form, an integer or blank with its raw text, its line
+    and column and perhaps how it was read, is read on a straight path; every other
+    goes through the full checks.
 
     Raises:
         ValueError: the object is not a cell.
     """
-    if data.__class__ is dict and len(data) == 3:
-        try:
-            v = data["value"]
-            raw = data["raw"]
-            src = data["source"]
-            if raw.__class__ is str and src.__class__ is dict and len(src) == 2:
-                line = src["line"]
-                column = src["column"]
-                if line.__class__ is int and column.__class__ is int:
-                    try:
-                        place = _PLACES[line, column]
-                    except KeyError:
-                        place = _place(line, column)
-                    if v is None:
-                        return Cell(BLANK, raw, place, False)
-                    if v.__class__ is int:
-                        return Cell(_SMALL[v], raw, place, False)
-        except KeyError:
-            pass  # a key this path does not expect, or an integer not among the small
+    if data.__class__ is dict:
+        n = len(data)
+        if n == 3 or n == 4:
+            try:
+                v = data["value"]
+                raw = data["raw"]
+                src = data["source"]
+                how = data["how"] if n == 4 else None
+                if (
+                    raw.__class__ is str
+                    and src.__class__ is dict
+                    and len(src) == 2
+                    and (how is None or how in _HOWS)
+                ):
+                    line = src["line"]
+                    column = src["column"]
+                    if line.__class__ is int and column.__class__ is int:
+                        try:
+                            place = _PLACES[line, column]
+                        except KeyError:
+                            place = _place(line, column)
+                        if v is None:
+                            return Cell(BLANK, raw, place, False, how)
+                        if v.__class__ is int:
+                            return Cell(_SMALL[v], raw, place, False, how)
+            except (KeyError, TypeError):
+                pass  # a key this path does not expect, or an integer not among the small
     return _structure_cell(data)
 
 
@@ -239,8 +248,9 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
     """The JSON object of one cell: value (None when blank), raw text, where it came from."""
     value = cell.value
     source = cell.source
-    if source is not None and not cell.inferred and cell.how is None and not cell.asides:
+    if source is not None and not cell.inferred and not cell.asides:
         # The common cell of a text form, written in one go.
+        how = cell.how
         line = source.line
         column = source.column
         if (
@@ -252,7 +262,18 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
             and source.cell is None
         ):
             if value is BLANK:
-                return {"value": None, "raw": cell.raw, "source": {"line": line, "column": column}}
+                if how is None:
+                    return {
+                        "value": None,
+                        "raw": cell.raw,
+                        "source": {"line": line, "column": column},
+                    }
+                return {
+                    "value": None,
+                    "raw": cell.raw,
+                    "source": {"line": line, "column": column},
+                    "how": how,
+                }
             if type(value) is Number:
                 v = value.value
                 if (
@@ -262,7 +283,9 @@ def unstructure_cell(cell: Cell) -> dict[str, Any]:
                     and value.unit is None
                 ):
                     place = {"line": line, "column": column}
-                    return {"value": v, "raw": cell.raw, "source": place}
+                    if how is None:
+                        return {"value": v, "raw": cell.raw, "source": place}
+                    return {"value": v, "raw": cell.raw, "source": place, "how": how}
     out: dict[str, Any]
     if value.__class__ is Number:
         assert isinstance(value, Number)
@@ -356,6 +379,83 @@ def _table(cls: type, data: Any, path: str) -> Any:
     raise _fail([f"{path}: not a table object"])  # pragma: no cover - fast failed alone
 
 
+_NAMES = "__gx_json_names__"
+
+
+def _names(cls: type) -> tuple[frozenset[str], frozenset[str]]:
+    """The line and the column names a table class declares, as its hooks read them."""
+    found = cls.__dict__.get(_NAMES)
+    if found is None:
+        decl = table_decl(cls)
+        shape = decl.fields[0].row
+        assert shape is not None
+        lines = frozenset(a.name for a in attrs.fields(cls))
+        columns = frozenset(a.name for a in attrs.fields(shape))
+        found = (lines, columns)
+        setattr(cls, _NAMES, found)
+    return found
+
+
+def _plain_table(cls: type, data: Any) -> dict[str, dict[str, Cell]] | None:
+    """A table's lines when every line and column is declared and every cell reads.
+
+    What the generated hooks would give, without building the typed instance: None
+    when anything is out of the ordinary, for the hooks to read (and name the paths).
+    """
+    if data.__class__ is not dict:
+        return None
+    line_names, column_names = _names(cls)
+    out: dict[str, dict[str, Cell]] = {}
+    places, small, hows, blank = _PLACES, _SMALL, _HOWS, BLANK
+    try:
+        for ln, cols in data.items():
+            if ln not in line_names or cols.__class__ is not dict:
+                return None
+            if not column_names.issuperset(cols):
+                return None
+            row: dict[str, Cell] = {}
+            for c, d in cols.items():
+                # structure_cell's straight path, inlined (most cells take it): any
+                # surprise sends the cell to structure_cell, which says what is wrong.
+                try:
+                    n = len(d)
+                    if n == 3:
+                        how = None
+                    elif n == 4:
+                        how = d["how"]
+                        if how not in hows:
+                            raise KeyError(how)
+                    else:
+                        raise KeyError(n)
+                    src = d["source"]
+                    raw = d["raw"]
+                    v = d["value"]
+                    line = src["line"]
+                    column = src["column"]
+                    if (
+                        src.__class__ is not dict
+                        or len(src) != 2
+                        or raw.__class__ is not str
+                        or line.__class__ is not int
+                        or column.__class__ is not int
+                        or d.__class__ is not dict
+                    ):
+                        raise KeyError(src)
+                    place = places[line, column]
+                    if v is None:
+                        row[c] = Cell(blank, raw, place, False, how)
+                    elif v.__class__ is int:
+                        row[c] = Cell(small[v], raw, place, False, how)
+                    else:
+                        raise KeyError(v)
+                except (KeyError, TypeError):
+                    row[c] = structure_cell(d)
+            out[ln] = row
+    except (ValueError, TypeError, KeyError, ArithmeticError):
+        return None
+    return out
+
+
 def _tables(spec: TemplateSpec, data: Any) -> dict[str, dict[str, dict[str, Cell]]]:
     if data.__class__ is not dict:
         raise _fail([f"tables: an object of tables, not {data!r}"])
@@ -365,6 +465,10 @@ def _tables(spec: TemplateSpec, data: Any) -> dict[str, dict[str, dict[str, Cell
         cls = classes.get(tid)
         if cls is None:
             raise _fail([f"tables.{tid}: not declared by the template {spec.id}"])
+        plain = _plain_table(cls, lines)
+        if plain is not None:
+            out[tid] = plain
+            continue
         typed = _table(cls, lines, f"tables.{tid}")
         # The typed instance holds the cells; the JSON's own dicts (and order) are kept.
         for ln, cols in lines.items():
@@ -445,11 +549,67 @@ def _default(obj: object) -> object:
     raise TypeError(f"not JSON-serializable: {type(obj).__name__}")
 
 
+def _tables_out(tables: Mapping[str, Mapping[str, Mapping[str, Cell]]]) -> dict[str, Any]:
+    """The tables as JSON objects, cells as :func:`unstructure_cell` writes them.
+
+    Its straight path (a text form's cell holding an integer or blank) inlined, as the
+    most cells take it.
+    """
+    out: dict[str, Any] = {}
+    for tid, lines in tables.items():
+        table: dict[str, Any] = {}
+        for ln, cols in lines.items():
+            row: dict[str, Any] = {}
+            for c, cell in cols.items():
+                if cell.__class__ is not Cell:
+                    row[c] = cell  # not a cell: orjson's default hook says so
+                    continue
+                source = cell.source
+                value = cell.value
+                if (
+                    source is not None
+                    and not cell.inferred
+                    and not cell.asides
+                    and source.page is None
+                    and source.table is None
+                    and source.row is None
+                    and source.cell is None
+                    and source.line is not None
+                    and source.column is not None
+                ):
+                    if value is BLANK:
+                        v = None
+                    elif value.__class__ is Number:
+                        v = value.value
+                        if (
+                            v.__class__ is not int
+                            or not -JSON_SAFE_INT <= v <= JSON_SAFE_INT
+                            or value.tolerance
+                            or value.unit is not None
+                        ):
+                            row[c] = unstructure_cell(cell)
+                            continue
+                    else:
+                        row[c] = unstructure_cell(cell)
+                        continue
+                    how = cell.how
+                    place = {"line": source.line, "column": source.column}
+                    if how is None:
+                        row[c] = {"value": v, "raw": cell.raw, "source": place}
+                    else:
+                        row[c] = {"value": v, "raw": cell.raw, "source": place, "how": how}
+                else:
+                    row[c] = unstructure_cell(cell)
+            table[ln] = row
+        out[tid] = table
+    return out
+
+
 def encode_report(report: Report, converter: cattrs.Converter, option: int) -> bytes:
     """Write a report's JSON: the tables straight through orjson, cells by a hook."""
     out = {
         "template": report.template,
-        "tables": report.tables,
+        "tables": _tables_out(report.tables),
         "source": report.source,
         "detection": converter.unstructure(report.detection),
         "extras": converter.unstructure(report.extras),
