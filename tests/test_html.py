@@ -659,3 +659,26 @@ def test_wrong_argument_type_is_a_parse_error() -> None:
     """Something that is neither bytes nor text is refused as input."""
     with pytest.raises(ParseError, match="bytes or text"):
         read_html(12345)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p>12<sup>1</sup> <SUP >2</Sup ></p>",
+        "<td>1<s>2</s><s\u3000>3</s><strike x='<'>4</strike><del>5</del><ſ>6</ſ></td>",
+        "<span><sup><span>1</span></sup></span><sub/>x</sub><s:x>y</s:x>",
+        "<td>12<span style='display:none'>3</span><b hidden>4</b></td>",
+        "<td>12<font style=\"DISPLAY : none\">3</font><o:p hidden>4</o:p></td>",
+        "<td>1<span style='d\u0130splay:none'>2</span>中文 hidden display</td>",
+        "<td>1</td>",
+    ],
+)
+def test_asides_found_by_the_quick_tests_as_by_counting_every_tag(
+    markup: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting only the tags the quick byte tests name marks what counting all marks."""
+    from gxschema._readers import _html_input
+
+    quick = _html_input._mark_asides(markup)
+    monkeypatch.setattr(_html_input, "_aside_names", lambda text: None)
+    assert quick == _html_input._mark_asides(markup)

@@ -242,7 +242,7 @@ _DISPLAY_NONE_BYTES = re.compile(rb"display[\s\x80-\xff]*:[\s\x80-\xff]*none")
 _ASIDE_TAG_NAME = re.compile(r"<(?i:su[bp]|strike|del|s)(?=[\s/>])")
 # Letters that IGNORECASE matches to ASCII ones of "display" and "sup"… (İ ı ſ):
 # where the page holds one, the quick tests below are not enough.
-_FOLDED = ("\u0130", "\u0131", "\u017f")
+_FOLDED = tuple(ch.encode("utf-8") for ch in ("\u0130", "\u0131", "\u017f"))
 
 
 def _hidden(attributes: str) -> bool:
@@ -264,9 +264,9 @@ def _aside_names(text: str) -> frozenset[str] | None:
     element is hidden).  Only a tag of one of the names returned can be an aside, so only
     those need the nesting count of :func:`_mark_asides`.
     """
-    if any(ch in text for ch in _FOLDED):
+    low = text.encode("utf-8", "surrogatepass").lower()  # lower() changes only ASCII
+    if any(ch in low for ch in _FOLDED):
         return None
-    low = text.encode("utf-8", "surrogatepass").lower()
     if b"hidden" in low or (b"display" in low and _DISPLAY_NONE_BYTES.search(low)):
         return None
     if _ASIDE_START_BYTES.search(low) is None:
