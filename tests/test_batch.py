@@ -177,10 +177,10 @@ def test_interrupted_rerun_processes_only_the_missing(
         if calls[0] >= 2:  # the second chunk dies after its cells part (a hard stop)
             import pyarrow.parquet as pq
 
-            from gxschema.batch._arrow import to_table
+            from gxschema.batch._arrow import concat
 
             pq.write_table(
-                to_table("cells", self._rows["cells"]), self.root / "cells" / "x.parquet"
+                concat("cells", self._batches["cells"]), self.root / "cells" / "x.parquet"
             )
             raise KeyboardInterrupt
         flush(self)

@@ -7,7 +7,7 @@ from typing import Any
 
 from gxschema.batch._rows import CELL_COLUMNS, FINDING_COLUMNS, REPORT_COLUMNS, Row
 
-__all__ = ["TABLES", "pyarrow", "schema", "to_table"]
+__all__ = ["TABLES", "concat", "pyarrow", "schema", "to_table"]
 
 TABLES: tuple[str, ...] = ("reports", "cells", "findings")
 """The tables a batch writes, in the order a chunk is written (reports last)."""
@@ -55,3 +55,10 @@ def to_table(name: str, rows: Sequence[Row]) -> Any:
         [pa.array(list(col), type=f.type) for col, f in zip(columns, sch, strict=True)],
         schema=sch,
     )
+
+
+def concat(name: str, parts: Sequence[Any]) -> Any:
+    """One table of parts of the same table (an empty table for none)."""
+    if not parts:
+        return to_table(name, [])
+    return pyarrow().concat_tables(parts)
