@@ -21,9 +21,10 @@ from gxschema.batch._cross import (
 )
 from gxschema.batch._engine import DASK_CHUNK, LOCAL_CHUNK, Engine, run_chunks
 from gxschema.batch._inputs import Source, expand
+from gxschema.batch._rows import Row
 from gxschema.batch._store import PART, Store
 from gxschema.batch._work import Options, Outcome
-from gxschema.batch._xstore import store_findings
+from gxschema.batch._xstore import iter_store_findings
 
 __all__ = ["Summary", "run"]
 
@@ -37,12 +38,15 @@ class Summary:
         skipped: inputs skipped because their sha256 was already in the output.
         cross: the cross-year findings.
         tables: the Arrow tables, when collected in memory (no ``out``).
+        cross_count: how many cross-year findings there are (with ``out`` and
+            ``keep_cross=False``, ``cross`` is left empty and only this counts them).
     """
 
     counts: dict[str, int]
     skipped: int
     cross: list[CrossFinding]
     tables: dict[str, Any] | None = None
+    cross_count: int = 0
 
     @property
     def verdict(self) -> Verdict:
@@ -103,6 +107,7 @@ def run(
     stdin: bytes | None = None,
     collect: bool = False,
     chunk: int = PART,
+    keep_cross: bool = True,
 ) -> Summary:
     """Run a batch.
 
@@ -117,6 +122,8 @@ def run(
         emit: called with each outcome, in input order, as it comes.
         stdin: standard input's bytes, when ``-`` is among the inputs.
         collect: keep the three tables in memory and return them.
+        keep_cross: with ``out``, keep the cross-year findings in the summary (they
+            are in the findings table either way; False keeps memory flat).
         chunk: inputs per Parquet part (a run interrupted loses at most one part per
             process).
 
@@ -193,16 +200,24 @@ def run(
         if store is not None:
             store.flush()
     if store is not None:
-        pairs = store_findings(store.root)
-        cross = [f for f, _ in pairs]
-        cross_rows = [finding_row(f, sha) for f, sha in pairs]
-        store.write_cross(cross_rows)
+        kept_cross: list[CrossFinding] = []
+
+        def rows() -> Iterator[Row]:
+            for f, sha in iter_store_findings(store.root):
+                if keep_cross:
+                    kept_cross.append(f)
+                yield finding_row(f, sha)
+
+        n_cross = store.write_cross(rows())
+        cross = kept_cross
+        cross_rows: list[Row] = []
     else:
         cross = check_entries(entries)
+        n_cross = len(cross)
         shas = {(e.file, e.year): e.sha256 for e in entries}
         cross_rows = [finding_row(f, shas.get((f.file, f.year))) for f in cross]
     tables = None
     if collect:
         kept["findings"].append(to_table("findings", cross_rows))
         tables = {name: concat(name, parts) for name, parts in kept.items()}
-    return Summary(dict(counts), skipped[0], cross, tables)
+    return Summary(dict(counts), skipped[0], cross, tables, n_cross)

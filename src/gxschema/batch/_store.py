@@ -14,8 +14,11 @@ cross-year findings are recomputed over the whole store at the end of each run
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ CROSS_PART = "cross.parquet"
 PART = 500
 """Inputs per part file, by default."""
 _TMP = ".tmp"
+_CROSS_TMP = ".cross-"
 
 
 def _parts(folder: Path) -> list[Path]:
@@ -102,6 +106,9 @@ class Store:
 
     def _recover(self) -> None:
         """Remove what an interrupted chunk left: temporary parts, parts without reports."""
+        for p in self.root.iterdir():
+            if p.name.startswith(_CROSS_TMP) and p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)  # the cross-year step's, left behind
         done = {p.name for p in _parts(self.root / "reports")}
         for name in TABLES:
             folder = self.root / name
@@ -156,11 +163,26 @@ class Store:
         self._batches = {name: [] for name in TABLES}
         self._pending = 0
 
-    def write_cross(self, rows: list[Row]) -> None:
-        """Replace the cross-year findings with these rows."""
+    def write_cross(self, rows: Iterable[Row]) -> int:
+        """Replace the cross-year findings with these rows, written as they come.
+
+        Returns:
+            How many rows were written.
+        """
         import pyarrow.parquet as pq
 
         target = self.root / "findings" / CROSS_PART
         tmp = target.with_name(target.name + _TMP)
-        pq.write_table(to_table("findings", rows), tmp)
+        n = 0
+        with pq.ParquetWriter(tmp, schema("findings")) as writer:
+            for batch in _batched(rows, 5000):
+                writer.write_table(to_table("findings", batch))
+                n += len(batch)
         os.replace(tmp, target)
+        return n
+
+
+def _batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    it = iter(rows)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
