@@ -12,8 +12,12 @@ Figures, in one run on the same files:
   process (``--jobs 1``);
 * the N files with ``--jobs 2``: reports per second, the ratio to the baseline, and the
   writer's resident memory over the run (sampled; peak, and at 10/50/90 % done), which
-  should stay flat;
-* a rerun on the same output, which must skip every file;
+  should stay flat, and the worker processes' together;
+* the unreadable files, against the list of files broken on purpose (``broken.txt``
+  next to the reports): any other unreadable file is a page gxschema rendered and
+  could not read back, named with its message;
+* a rerun on the same output, which must skip every file (its writer's peak RSS:
+  the cross-year step runs over the whole output again);
 * with ``--dask``: the same N files on a ``LocalCluster`` of 1 and of 2 worker
   processes, their tables compared with the local run's, and 2-worker / 1-worker
   throughput.
@@ -40,6 +44,7 @@ from _draw import drawn
 
 import gxschema as gx
 from gxschema import templates
+from gxschema.batch._store import PART
 from gxschema.strategies import broken_reports, renderings, reports
 
 AGENCY, YEAR = "QQAGENCYQQ", "QQYEARQQ"
@@ -66,8 +71,14 @@ def pool(per_template: int) -> list[tuple[str, bytes | str]]:
     return out
 
 
+BROKEN = "broken.txt"
+"""The list of the files made broken on purpose, next to the reports folder."""
+
+
 def make_files(root: Path, n: int, per_template: int = 40) -> None:
+    """Write n files under root; the names of the deliberately broken ones into BROKEN."""
     rng = random.Random(20261201)
+    broken: list[str] = []
     items = pool(per_template)
     for i in range(n):
         path = root / f"{i // 1000:03d}" / f"r{i:06d}.html"
@@ -77,6 +88,7 @@ def make_files(root: Path, n: int, per_template: int = 40) -> None:
                 [bytes(rng.getrandbits(8) for _ in range(512)), b"<html><body><table><tr><td>1"]
             )
             path.write_bytes(junk)
+            broken.append(str(path))
             continue
         tid, content = items[rng.randrange(len(items))]
         first = templates.get(tid).first_year or 2019
@@ -87,6 +99,7 @@ def make_files(root: Path, n: int, per_template: int = 40) -> None:
             path.write_bytes(data.replace(YEAR.encode(), year.encode()))
         else:
             path.write_text(content.replace(AGENCY, agency).replace(YEAR, year), "utf-8")
+    (root.parent / BROKEN).write_text("".join(f"{b}\n" for b in broken), "utf-8")
 
 
 def _rss(pid: int) -> int:
@@ -99,10 +112,19 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _children_rss(pid: int) -> int:
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    return sum(_rss(int(k)) for k in kids)
+
+
 def timed_check(inputs: list[str], out: Path, jobs: int, total: int) -> dict[str, Any]:
-    """Run `gxschema check --out` as a process; seconds and the writer's RSS over time."""
+    """Run `gxschema check --out` as a process; seconds, the writer's and workers' RSS."""
     cmd = [sys.executable, "-m", "gxschema", "check", *inputs, "--out", str(out), "-j", str(jobs)]
     samples: list[tuple[float, int, int]] = []
+    workers: list[int] = []
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -110,6 +132,7 @@ def timed_check(inputs: list[str], out: Path, jobs: int, total: int) -> dict[str
         while proc.poll() is None:
             done = sum(1 for _ in (out / "reports").glob("*.parquet")) if out.exists() else 0
             samples.append((time.perf_counter() - t0, _rss(proc.pid), done))
+            workers.append(_children_rss(proc.pid))
             time.sleep(0.25)
 
     watcher = threading.Thread(target=sample, daemon=True)
@@ -118,7 +141,7 @@ def timed_check(inputs: list[str], out: Path, jobs: int, total: int) -> dict[str
     seconds = time.perf_counter() - t0
     watcher.join()
     rss = [s[1] for s in samples if s[1]]
-    chunks = max(1, -(-total // 2000))
+    chunks = max(1, -(-total // PART))
     at = {}
     for frac in (0.1, 0.5, 0.9):
         later = [s[1] for s in samples if s[2] >= frac * chunks and s[1]]
@@ -127,6 +150,7 @@ def timed_check(inputs: list[str], out: Path, jobs: int, total: int) -> dict[str
         "seconds": seconds,
         "rate": total / seconds,
         "peak": max(rss, default=0),
+        "workers": max(workers, default=0),
         "at": at,
         "code": proc.returncode,
         "summary": err.decode("utf-8", "replace").strip().splitlines()[-1:],
@@ -169,6 +193,28 @@ def dask_runs(root: Path, work: Path, n: int, local: dict[str, Any]) -> None:
     print(f"dask 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
 
 
+def unreadable(work: Path, root: Path) -> None:
+    """Unreadable files: the deliberately broken ones, and any other (a reader's fault)."""
+    import pyarrow.compute as pc
+
+    from gxschema import batch
+
+    reports = batch.read_tables(work / "local.parquet")["reports"]
+    bad = reports.filter(pc.equal(reports["verdict"], "unreadable"))
+    broken_path = root.parent / BROKEN
+    broken = set(broken_path.read_text("utf-8").split()) if broken_path.exists() else set()
+    names = set(bad["file"].to_pylist())
+    other = sorted(names - broken)
+    print(
+        f"unreadable: {len(names)} files; broken on purpose: {len(broken)} "
+        f"({len(broken & names)} of them unreadable); unreadable though made readable: "
+        f"{len(other)}"
+    )
+    errors = dict(zip(bad["file"].to_pylist(), bad["error"].to_pylist(), strict=True))
+    for name in other[:5]:
+        print(f"  {name}: {errors[name]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
@@ -201,9 +247,16 @@ def main() -> None:
             f"exit {run['code']}; {' '.join(run['summary'])}"
         )
         at = ", ".join(f"{int(k * 100)}% {v * mb:.0f} MB" for k, v in run["at"].items())
-        print(f"writer RSS: peak {run['peak'] * mb:.0f} MB; at {at}")
+        print(
+            f"writer RSS: peak {run['peak'] * mb:.0f} MB; at {at} done; "
+            f"worker processes together: peak {run['workers'] * mb:.0f} MB"
+        )
+        unreadable(work, root)
         again = timed_check([str(root)], work / "local.parquet", 2, args.n)
-        print(f"rerun on the same output: {again['seconds']:.1f} s; {' '.join(again['summary'])}")
+        print(
+            f"rerun on the same output: {again['seconds']:.1f} s, writer RSS peak "
+            f"{again['peak'] * mb:.0f} MB; {' '.join(again['summary'])}"
+        )
         if args.dask:
             from gxschema import batch
 
