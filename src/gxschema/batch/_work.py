@@ -213,15 +213,15 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise TimeLimit
 
 
-def _timer(limit: float | None) -> bool:
-    """Start the time limit for one input, if it can be used here."""
+def _timer(limit: float | None) -> tuple[Any] | None:
+    """Start the time limit for one input, if it can be used here; the handler it replaced."""
     if not limit or not hasattr(signal, "setitimer"):
-        return False
+        return None
     if threading.current_thread() is not threading.main_thread():
-        return False
-    signal.signal(signal.SIGALRM, _on_alarm)
+        return None
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, limit)
-    return True
+    return (previous,)
 
 
 def process(source: Source, options: Options) -> list[Outcome]:
@@ -238,13 +238,17 @@ def process(source: Source, options: Options) -> list[Outcome]:
     """
     timed = _timer(options.time_limit)
     try:
-        return _process(source, options)
-    except TimeLimit:
+        try:
+            return _process(source, options)
+        finally:
+            if timed is not None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except TimeLimit:  # also when it fires just as the input is done: it took that long
         message = f"{source.name}: cannot be read: took longer than {options.time_limit:g} s"
         return [_unreadable(source.name, None, message, options)]
     finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        if timed is not None:
+            signal.signal(signal.SIGALRM, timed[0])  # the host's handler, as it was
 
 
 def _process(source: Source, options: Options) -> list[Outcome]:
