@@ -22,7 +22,12 @@ Figures, in one run on the same files:
   processes, their tables compared with the local run's, and 2-worker / 1-worker
   throughput.
 
+With ``--profile K``, the work of one worker process on the first K files is profiled
+(cProfile: reading, checking, the rows, Arrow, the Parquet part) and the share of time
+spent outside ``gx.read`` and ``gx.check`` is printed; nothing else runs.
+
 Run: python benchmarks/bench_batch.py --n 10000 --baseline 1000 [--dask] [--keep DIR]
+     python benchmarks/bench_batch.py --n 1000 --profile 500 [--keep DIR]
 """
 
 from __future__ import annotations
@@ -215,12 +220,59 @@ def unreadable(work: Path, root: Path) -> None:
         print(f"  {name}: {errors[name]}")
 
 
+def profile(root: Path, work: Path, k: int) -> None:
+    """cProfile one worker's work on k files; the share outside reading and checking."""
+    import cProfile
+    import pstats
+
+    from gxschema.batch._engine import LOCAL_CHUNK
+    from gxschema.batch._inputs import Source
+    from gxschema.batch._store import Store, write_part
+    from gxschema.batch._work import Options, process_chunk
+
+    files = sorted(str(p) for p in root.rglob("*.html"))[:k]
+    options = Options(tables=True)
+    store = Store(work / "profile.parquet")
+    chunk = max(LOCAL_CHUNK, PART)
+
+    def worker() -> None:
+        for i in range(0, len(files), chunk):
+            done = process_chunk([Source(f) for f in files[i : i + chunk]], options)
+            assert done.tables is not None
+            write_part(store.root, store.next_part(), done.tables)
+
+    prof = cProfile.Profile()
+    prof.runcall(worker)
+    stats = pstats.Stats(prof)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    cum: dict[tuple[str, str], float] = {}
+    for (file, _, fn), (_, _, _, ct, _) in stats.stats.items():  # type: ignore[attr-defined]
+        key = (Path(file).name, fn)
+        cum[key] = cum.get(key, 0.0) + ct
+    parts = {
+        "gx.read": cum.get(("_read.py", "read_loaded"), 0.0),
+        "gx.check": cum.get(("_check.py", "check"), 0.0),
+        "  of which validate": cum.get(("_validate.py", "validate"), 0.0),
+        "  of which claims": cum.get(("_claims.py", "check_claims"), 0.0),
+        "cells rows": cum.get(("_rows.py", "cell_rows"), 0.0),
+        "reports row (digest, counts)": cum.get(("_rows.py", "report_row"), 0.0),
+        "Arrow tables": cum.get(("_arrow.py", "to_table"), 0.0),
+        "Parquet part": cum.get(("_store.py", "write_part"), 0.0),
+    }
+    print(f"one worker, {len(files)} files: {total:.1f} s under cProfile")
+    for name, t in parts.items():
+        print(f"  {name:30s} {t:6.2f} s {100 * t / total:5.1f} %")
+    outside = total - parts["gx.read"] - parts["gx.check"]
+    print(f"  {'outside gx.read and gx.check':30s} {outside:6.2f} s {100 * outside / total:5.1f} %")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=1000)
     parser.add_argument("--dask", action="store_true")
     parser.add_argument("--keep", default=None, help="make the files here and keep them")
+    parser.add_argument("--profile", type=int, default=0, metavar="K")
     args = parser.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="gxbatch-"))
     root = work / "reports"
@@ -230,6 +282,9 @@ def main() -> None:
             root.mkdir(parents=True)
             make_files(root, args.n)
             print(f"made {args.n} files in {time.perf_counter() - t0:.0f} s")
+        if args.profile:
+            profile(root, work, args.profile)
+            return
         files = sorted(str(p) for p in root.rglob("*.html"))
         base_dir = work / "baseline"
         base_dir.mkdir(exist_ok=True)
