@@ -269,8 +269,13 @@ def test_tables_in_memory_equal_the_parquet_output(tmp_path: Path) -> None:
     two = batch.tables([str(root)], jobs=2)
     batch.write([str(root)], tmp_path / "out.parquet")
     disk = batch.read_tables(tmp_path / "out.parquet")
+    # Two processes writing their own parts (several of them): the same tables, in order.
+    batch.write([str(root)], tmp_path / "two.parquet", jobs=2, chunk=2)
+    assert len(list((tmp_path / "two.parquet" / "reports").iterdir())) == 4
+    by_two = batch.read_tables(tmp_path / "two.parquet")
     for name in batch.TABLES:
         assert mem[name].equals(two[name])
+        assert disk[name].equals(by_two[name]), name
         assert mem[name].schema == disk[name].schema == batch.schema(name)
         assert mem[name].num_rows == disk[name].num_rows
     # The cross-year findings: computed over reports in memory, and by joins on disk.
