@@ -10,7 +10,9 @@ Figures, in one run on the same files:
 
 * baseline: the first ``--baseline`` files checked by ``gxschema check --out`` in one
   process (``--jobs 1``);
-* the N files with ``--jobs 2``: reports per second, the ratio to the baseline, and the
+* the N files with ``--jobs 2``: reports per second, the ratio to the baseline, the CPU
+  time of all its processes (reports per CPU-second do not depend on what else the
+  machine runs, as wall-clock rates on shared cores do), and the
   writer's resident memory over the run (sampled; peak, and at 10/50/90 % done), which
   should stay flat, and the worker processes' together;
 * the unreadable files, against the list of files broken on purpose (``broken.txt``
@@ -35,6 +37,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -130,6 +133,7 @@ def timed_check(inputs: list[str], out: Path, jobs: int, total: int) -> dict[str
     cmd = [sys.executable, "-m", "gxschema", "check", *inputs, "--out", str(out), "-j", str(jobs)]
     samples: list[tuple[float, int, int]] = []
     workers: list[int] = []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -144,6 +148,8 @@ def timed_check(inputs: list[str], out: Path, jobs: int, total: int) -> dict[str
     watcher.start()
     _, err = proc.communicate()
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     watcher.join()
     rss = [s[1] for s in samples if s[1]]
     chunks = max(1, -(-total // PART))
@@ -154,6 +160,7 @@ def timed_check(inputs: list[str], out: Path, jobs: int, total: int) -> dict[str
     return {
         "seconds": seconds,
         "rate": total / seconds,
+        "cpu": cpu,
         "peak": max(rss, default=0),
         "workers": max(workers, default=0),
         "at": at,
@@ -293,13 +300,21 @@ def main() -> None:
         for out in ("baseline.parquet", "local.parquet"):
             shutil.rmtree(work / out, ignore_errors=True)
         base = timed_check([str(base_dir)], work / "baseline.parquet", 1, args.baseline)
-        print(f"baseline, 1 process, {args.baseline} files: {base['rate']:7.1f} reports/s")
+        print(
+            f"baseline, 1 process, {args.baseline} files: {base['rate']:7.1f} reports/s; "
+            f"{args.baseline / base['cpu']:.1f} reports per CPU-second"
+        )
         run = timed_check([str(root)], work / "local.parquet", 2, args.n)
         mb = 1 / 2**20
         print(
             f"2 processes, {args.n} files: {run['rate']:7.1f} reports/s "
             f"({run['seconds']:.0f} s; {run['rate'] / base['rate']:.2f}x the baseline); "
             f"exit {run['code']}; {' '.join(run['summary'])}"
+        )
+        print(
+            f"  CPU time (all processes): {run['cpu']:.0f} s, {args.n / run['cpu']:.1f} reports "
+            f"per CPU-second: on 2 cores of its own, at most {2 * args.n / run['cpu']:.0f} "
+            "reports/s (wall-clock rates depend on what else the machine runs)"
         )
         at = ", ".join(f"{int(k * 100)}% {v * mb:.0f} MB" for k, v in run["at"].items())
         print(
