@@ -58,6 +58,59 @@ def test_expand_walks_directories_globs_and_keeps_unknown_names(tmp_path: Path) 
     assert globbed == [str(tmp_path / "a.html"), str(tmp_path / "b" / "c.html")]
 
 
+def test_directory_walks_take_report_files_only_named_files_always(tmp_path: Path) -> None:
+    """A walk skips README.md, scripts and unknown suffixes; a file named is still tried."""
+    for p in ("README.md", "LICENSE", "make.py", "notes.xlsx", "r.HTM", "r.json", "r.md"):
+        (tmp_path / p).write_text("x")
+    walked = [Path(s.name).name for s in expand([str(tmp_path)])]
+    assert walked == ["r.HTM", "r.json", "r.md"]
+    named = [Path(s.name).name for s in expand([str(tmp_path / "README.md")])]
+    assert named == ["README.md"]
+
+
+def test_time_limit_records_a_slow_input_as_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An input taking longer than the time limit is unreadable, and the batch goes on."""
+    import time
+
+    from gxschema.batch import _work
+
+    root, _ = _series_dir(tmp_path, brk=False)
+    read = _work.read_loaded
+
+    def slow(data: bytes, name: str, **kw: object) -> object:
+        if name.endswith("2020.html"):
+            time.sleep(5)
+        return read(data, name, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_work, "read_loaded", slow)
+    started = time.monotonic()
+    got = [o for y in (2019, 2020, 2021) for o in process(
+        Source(str(root / f"{y}.html")), Options(time_limit=0.5)
+    )]  # fmt: skip
+    assert time.monotonic() - started < 4
+    assert [o.verdict == "unreadable" for o in got] == [False, True, False]
+    assert "took longer than 0.5 s" in (got[1].error or "")
+
+
+def test_cross_year_step_in_groups_equals_one_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored cross-year step gives the same findings, in order, in many groups."""
+    from gxschema.batch import _xstore
+
+    (tmp_path / "in").mkdir()
+    root, _ = _series_dir(tmp_path / "in")
+    batch.write([str(root)], tmp_path / "x.parquet", chunk=2)
+    one = _xstore.store_findings(tmp_path / "x.parquet")
+    monkeypatch.setattr(_xstore, "GROUP", 1)
+    many = _xstore.store_findings(tmp_path / "x.parquet")
+    assert one
+    assert many == one
+    assert not [p for p in (tmp_path / "x.parquet").iterdir() if p.name.startswith(".")]
+
+
 def test_unreadable_inputs_are_recorded_with_their_message(tmp_path: Path) -> None:
     """A missing file and junk bytes give an unreadable outcome each; nothing raises."""
     junk = tmp_path / "junk.html"
@@ -177,10 +230,10 @@ def test_interrupted_rerun_processes_only_the_missing(
         if calls[0] >= 2:  # the second chunk dies after its cells part (a hard stop)
             import pyarrow.parquet as pq
 
-            from gxschema.batch._arrow import to_table
+            from gxschema.batch._arrow import concat
 
             pq.write_table(
-                to_table("cells", self._rows["cells"]), self.root / "cells" / "x.parquet"
+                concat("cells", self._batches["cells"]), self.root / "cells" / "x.parquet"
             )
             raise KeyboardInterrupt
         flush(self)
@@ -216,8 +269,13 @@ def test_tables_in_memory_equal_the_parquet_output(tmp_path: Path) -> None:
     two = batch.tables([str(root)], jobs=2)
     batch.write([str(root)], tmp_path / "out.parquet")
     disk = batch.read_tables(tmp_path / "out.parquet")
+    # Two processes writing their own parts (several of them): the same tables, in order.
+    batch.write([str(root)], tmp_path / "two.parquet", jobs=2, chunk=2)
+    assert len(list((tmp_path / "two.parquet" / "reports").iterdir())) == 4
+    by_two = batch.read_tables(tmp_path / "two.parquet")
     for name in batch.TABLES:
         assert mem[name].equals(two[name])
+        assert disk[name].equals(by_two[name]), name
         assert mem[name].schema == disk[name].schema == batch.schema(name)
         assert mem[name].num_rows == disk[name].num_rows
     # The cross-year findings: computed over reports in memory, and by joins on disk.

@@ -157,3 +157,17 @@ def test_extract_names_an_unreadable_file_and_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert [Path(d["file"]).name for d in json.loads(result.stdout)] == ["a.html", "b.html"]
     assert "junk.html" in result.stderr
+
+
+def test_time_limit_option_on_local_processes(tmp_path: Path) -> None:
+    """--time-limit with --jobs: files within it are checked as usual; 0 is refused."""
+    root = _dir(tmp_path)
+    args = ["check", str(root), "--jobs", "2", "--time-limit", "60", "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    got = {Path(x["file"]).name: x["verdict"] for x in json.loads(result.output)}
+    assert got["junk.html"] == "unreadable"
+    assert got["a.html"] != "unreadable"
+    assert got["b.html"] != "unreadable"
+    bad = CliRunner().invoke(main, ["check", str(root), "--time-limit", "0"])
+    assert bad.exit_code == 2
+    assert "time-limit" in bad.output

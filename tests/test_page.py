@@ -205,11 +205,15 @@ def test_report_command_writes_pages_and_index(tmp_path: Path, incomplete_file: 
     assert "error:" in result.output  # the unreadable file is named on stderr
 
 
+def _exact(**values: int | None) -> dict[str, tuple[int, int] | None]:
+    return {c: None if v is None else (v, 0) for c, v in values.items()}
+
+
 def test_series_breaks_follow_the_carry_rule() -> None:
     """A series breaks where year Y's carried-out differs from Y+1's carried-in, per column."""
-    a = ({"total": "3", "other": "1"}, {"total": "0", "other": "0"})
-    b = ({"total": "5", "other": "0"}, {"total": "3", "other": "1"})
-    c = ({"total": "0", "other": "0"}, {"total": "4", "other": None})
+    a = (_exact(total=3, other=1), _exact(total=0, other=0))
+    b = (_exact(total=5, other=0), _exact(total=3, other=1))
+    c = (_exact(total=0, other=0), _exact(total=4, other=None))
     rows = [("某局", 2020, a), ("某 局", 2021, b), ("（某局）", 2022, c), ("他局", 2021, b)]
     [series] = series_breaks(rows)
     assert agency_key("某 局（试点）") == agency_key("某局试点")
@@ -220,20 +224,31 @@ def test_series_breaks_follow_the_carry_rule() -> None:
 
 def test_series_breaks_group_agencies_and_years() -> None:
     """Names differing only in spaces and brackets are one series; undecidable pairs say so."""
-    carried = ({"total": "3"}, {"total": "9"})
-    takes = ({"total": "1"}, {"total": "3"})
-    blank = ({"total": "2"}, {"total": None})
+    carried = (_exact(total=3), _exact(total=9))
+    takes = (_exact(total=1), _exact(total=3))
+    blank = (_exact(total=2), _exact(total=None))
     rows = [("甲局", 2020, carried), ("甲 局", 2021, takes), ("(甲局)", 2022, blank)]
     [series] = series_breaks(rows)
     assert series.pairs == ((2020, ()), (2021, None))
     assert series.broken == 0
     broken = [
-        ("乙局", 2020, ({"total": "3"}, {"total": "0"})),
-        ("乙局", 2021, ({"total": "0"}, {"total": "2"})),
+        ("乙局", 2020, (_exact(total=3), _exact(total=0))),
+        ("乙局", 2021, (_exact(total=0), _exact(total=2))),
     ]
     [other] = series_breaks(broken)
     assert other.pairs == ((2020, ("total",)),)
     assert other.broken == 1
+
+
+def test_series_breaks_are_the_batch_rule_with_tolerance() -> None:
+    """An approximate value is compared within its tolerance, as the batch's X.carry does."""
+    about = ({"total": (190000, 5000)}, _exact(total=0))
+    near = (_exact(total=0), _exact(total=192000))
+    far = (_exact(total=0), _exact(total=196000))
+    [series] = series_breaks([("丙局", 2020, about), ("丙局", 2021, near)])
+    assert series.pairs == ((2020, ()),)
+    [series] = series_breaks([("丙局", 2020, about), ("丙局", 2021, far)])
+    assert series.pairs == ((2020, ("total",)),)
 
 
 def test_series_of_the_corpus_carries_from_2023_to_2024(hzq_2023: gx.CheckResult) -> None:
@@ -434,7 +449,7 @@ def test_index_of_ten_thousand_reports_in_the_browser(browser: Any, tmp_path: Pa
             errors=i % 7,
             warnings=i % 3,
             findings=(("C3.balance", i % 2),),
-            carry=({"total": str(i % 3)}, {"total": str(i % 5)}),
+            carry=({"total": (i % 3, 0)}, {"total": (i % 5, 0)}),
         )
         for i in range(10_000)
     ]

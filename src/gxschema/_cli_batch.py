@@ -129,6 +129,14 @@ def _batch_options(f: F) -> F:
             help="The Dask scheduler's address (tcp://host:8786), with --engine dask.",
         ),
         click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            metavar="SECONDS",
+            help="Give up on a file that takes longer than this to read and check, and "
+            "record it as unreadable (on local processes; not on Dask).",
+        ),
+        click.option(
             "--progress/--no-progress",
             default=None,
             help="Show a progress bar on standard error (default: when both outputs "
@@ -164,7 +172,7 @@ def _summary_line(summary: Summary, out: str | None) -> None:
     parts = [f"{sum(summary.counts.values())} report(s): {counts or 'none'}"]
     if summary.skipped:
         parts.append(f"{summary.skipped} already in {out}, skipped")
-    parts.append(f"{len(summary.cross)} cross-year finding(s)")
+    parts.append(f"{summary.cross_count} cross-year finding(s)")
     click.echo("; ".join(parts) + (f" → {out}" if out else ""), err=True)
 
 
@@ -182,6 +190,7 @@ def _go(
     engine: str,
     scheduler: str | None,
     progress: bool | None,
+    time_limit: float | None = None,
     output: str | None = None,
     bom: bool = False,
 ) -> Summary:
@@ -205,6 +214,7 @@ def _go(
         color=color,
         width=width,
         mapping=mapped,
+        time_limit=time_limit,
     )
     json_list = fmt == "json"
     first = [True]
@@ -237,6 +247,7 @@ def _go(
             progress=_show_progress(progress, fmt == "none" or output is not None),
             emit=emit,
             stdin=_stdin(files),
+            keep_cross=fmt == "text" and command != "extract",
         )
     except OSError as exc:
         raise _fail_write(out or sink.name, exc) from None

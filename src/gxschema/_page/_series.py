@@ -3,11 +3,11 @@
 This is an adapter: the index asks it two things, what a report carries from one year to
 the next (:func:`carry_of`, kept in the index row so that a batch of 10⁴ reports is not
 held in memory) and, over all rows, where a series breaks (:func:`series_breaks`).  The
-rule is the declared cross-year carry (:data:`gxschema.templates._series.CARRY`, DOMAIN
-§10.5 ``X.carry``): the line carried out in year Y equals the line carried in in year
-Y+1, in every column of the table both reports hold.  Reports are of one series when
-their agencies' names agree after NFKC, with white space and brackets removed.  Should a
-series engine decide the cross-report rules, these two functions are where it plugs in.
+rule is decided by :mod:`gxschema.batch`'s cross-year rules, the same ``X.carry`` the
+batch's findings table holds (DOMAIN §10.5): the line carried out in year Y equals the
+line carried in in year Y+1, in every column of the table both reports hold, within the
+tolerance of approximate values (19万 is 190000 ± 5000).  Reports are of one series when
+their agencies' names agree after NFKC, with white space and brackets removed.
 """
 
 from __future__ import annotations
@@ -19,23 +19,35 @@ import attrs
 
 from gxschema._metadata import agency_key
 from gxschema._report import Report
+from gxschema._seriesmap import CrossRule
 from gxschema._values import Number
+from gxschema.batch._cross import Entry, cross_rules, pair_findings
+from gxschema.batch._rows import cell_key
 from gxschema.templates._series import CARRY
 
-__all__ = ["RULE", "Carry", "SeriesBreaks", "agency_key", "carry_of", "series_breaks"]
+__all__ = ["RULE", "Carry", "SeriesBreaks", "Value", "agency_key", "carry_of", "series_breaks"]
 
 RULE = CARRY.id
 """The id of the rule the series chart shows."""
 
-Carry = tuple[dict[str, str | None], dict[str, str | None]]
-"""What a report carries: the values of the line carried out and of the line carried in,
-by column id (None for a blank or missing cell), as text."""
+Value = tuple[int | Decimal, int | Decimal] | None
+"""A cell as the rule compares it: (value, tolerance), or None when blank."""
+
+Carry = tuple[dict[str, Value], dict[str, Value]]
+"""What a report carries: the cells of the line carried out and of the line carried in,
+by column id."""
 
 
-def _text(value: object) -> str | None:
-    if isinstance(value, Number) and not value.approx:
-        v = value.value
-        return format(v.normalize(), "f") if isinstance(v, Decimal) else str(v)
+def _rule() -> CrossRule:
+    for rule in cross_rules():
+        if rule.id == RULE:
+            return rule
+    raise LookupError(f"no cross-year rule {RULE} is registered")  # pragma: no cover
+
+
+def _value(cell_value: object) -> Value:
+    if isinstance(cell_value, Number):
+        return cell_value.value, cell_value.tolerance
     return None
 
 
@@ -44,8 +56,8 @@ def carry_of(report: Report) -> Carry | None:
     lines = report.tables.get(CARRY.table)
     if not lines or (CARRY.before not in lines and CARRY.after not in lines):
         return None
-    before = {c: _text(cell.value) for c, cell in lines.get(CARRY.before, {}).items()}
-    after = {c: _text(cell.value) for c, cell in lines.get(CARRY.after, {}).items()}
+    before = {c: _value(cell.value) for c, cell in lines.get(CARRY.before, {}).items()}
+    after = {c: _value(cell.value) for c, cell in lines.get(CARRY.after, {}).items()}
     return before, after
 
 
@@ -69,16 +81,25 @@ class SeriesBreaks:
         return sum(1 for _, cols in self.pairs if cols)
 
 
-def _pair(earlier: Carry, later: Carry) -> tuple[str, ...] | None:
+def _entry(rule: CrossRule, year: int, carry: Carry) -> Entry:
+    table = rule.table or ""
+    values = {cell_key(table, rule.source or "", c): v for c, v in carry[0].items()}
+    values.update({cell_key(table, rule.target or "", c): v for c, v in carry[1].items()})
+    return Entry(f"{year}", "", year, "", values)
+
+
+def _pair(rule: CrossRule, year: int, earlier: Carry, later: Carry) -> tuple[str, ...] | None:
     out_before, in_after = earlier[0], later[1]
     columns = [c for c in out_before if c in in_after]
     if not columns:
         return None
+    found = pair_findings(rule, _entry(rule, year, earlier), _entry(rule, year + 1, later))
+    prefix = f"{rule.target}."
+    broken = {f.at[len(prefix) :] for f in found if f.at and f.at.startswith(prefix)}
+    out = tuple(c for c in columns if c in broken)
     if any(out_before[c] is None or in_after[c] is None for c in columns):
-        broken = [c for c in columns if None not in (out_before[c], in_after[c])]
-        broken = [c for c in broken if out_before[c] != in_after[c]]
-        return tuple(broken) or None
-    return tuple(c for c in columns if out_before[c] != in_after[c])
+        return out or None
+    return out
 
 
 def series_breaks(
@@ -93,6 +114,7 @@ def series_breaks(
     Returns:
         One entry per series that has a pair of consecutive years.
     """
+    rule = _rule()
     by_agency: dict[str, tuple[str, dict[int, Carry]]] = {}
     for agency, year, carry in rows:
         if not agency or year is None or carry is None:
@@ -102,7 +124,7 @@ def series_breaks(
     out = []
     for name, years in by_agency.values():
         pairs = tuple(
-            (year, _pair(years[year], years[year + 1]))
+            (year, _pair(rule, year, years[year], years[year + 1]))
             for year in sorted(years)
             if year + 1 in years
         )

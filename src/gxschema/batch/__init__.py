@@ -30,7 +30,7 @@ from gxschema.batch._engine import Engine, run_engine
 from gxschema.batch._inputs import STDIN, Source, expand
 from gxschema.batch._run import Summary, run
 from gxschema.batch._series import SERIES_COLUMNS, series_of, series_table
-from gxschema.batch._store import read_tables
+from gxschema.batch._store import PART, read_tables
 from gxschema.batch._work import Options
 
 __all__ = [
@@ -93,7 +93,7 @@ def write(
     engine: Engine = "local",
     scheduler: Any = None,
     mapping: str | os.PathLike[str] | None = None,
-    chunk: int = 2000,
+    chunk: int = PART,
 ) -> Summary:
     """Check a batch into a directory of Parquet tables; a rerun adds only what is missing.
 

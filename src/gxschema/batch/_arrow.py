@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from gxschema.batch._rows import CELL_COLUMNS, FINDING_COLUMNS, REPORT_COLUMNS, Row
 
-__all__ = ["TABLES", "pyarrow", "schema", "to_table"]
+__all__ = ["TABLES", "concat", "pyarrow", "schema", "to_table"]
 
 TABLES: tuple[str, ...] = ("reports", "cells", "findings")
 """The tables a batch writes, in the order a chunk is written (reports last)."""
@@ -50,8 +51,15 @@ def to_table(name: str, rows: Sequence[Row]) -> Any:
     """An Arrow table of one table's rows."""
     pa = pyarrow()
     sch = schema(name)
-    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in sch.names]
+    # One column at a time (itemgetter over the rows is cheaper than zip(*rows)).
     return pa.Table.from_arrays(
-        [pa.array(list(col), type=f.type) for col, f in zip(columns, sch, strict=True)],
+        [pa.array(list(map(itemgetter(i), rows)), type=f.type) for i, f in enumerate(sch)],
         schema=sch,
     )
+
+
+def concat(name: str, parts: Sequence[Any]) -> Any:
+    """One table of parts of the same table (an empty table for none)."""
+    if not parts:
+        return to_table(name, [])
+    return pyarrow().concat_tables(parts)

@@ -38,6 +38,7 @@ __all__ = [
     "load_mapping",
     "normalise_agency",
     "order",
+    "pair_findings",
     "wanted",
 ]
 
@@ -236,6 +237,11 @@ def _same(rule: CrossRule, a: Entry, b: Entry) -> Iterator[CrossFinding]:
 
 
 _KINDS = {"carry": _carry, "stock": _stock, "same": _same}
+
+
+def pair_findings(rule: CrossRule, earlier: Entry, later: Entry) -> list[CrossFinding]:
+    """The findings of one rule over one pair of reports (``later`` a year after)."""
+    return list(_KINDS[rule.kind](rule, earlier, later))
 
 
 def check_entries(

@@ -123,7 +123,16 @@ def _where(loc: Location | None) -> str | None:
     """``str(loc)``, without its per-call attribute lookups by name (a hot path)."""
     if loc is None:
         return None
-    parts = (loc.page, loc.line, loc.column, loc.table, loc.row, loc.cell)
+    page, line, column, table, row, cell = (
+        loc.page, loc.line, loc.column, loc.table, loc.row, loc.cell
+    )  # fmt: skip
+    if page is None and line is None and column is None:
+        if table is not None and row is not None and cell is not None:
+            return f"table {table}, row {row}, cell {cell}"  # a grid cell: the common case
+    elif page is None and table is None and row is None and cell is None:  # noqa: SIM102
+        if line is not None and column is not None:
+            return f"line {line}, column {column}"  # a text cell
+    parts = (page, line, column, table, row, cell)
     text = ", ".join(f"{n} {v}" for n, v in zip(_WHERE, parts, strict=True) if v is not None)
     return text or "unknown location"
 
@@ -131,56 +140,60 @@ def _where(loc: Location | None) -> str | None:
 def cell_rows(name: str, sha256: str, report: Report) -> list[Row]:
     """One row per cell present in the report, in document order."""
     spec = spec_of(report)
+    template = report.template
     out: list[Row] = []
+    append = out.append
     for table in spec.tables:
         lines = report.tables.get(table.id)
         if not lines:
             continue
+        tid = table.id
+        columns = [(c.id, c.label, c.unit) for c in table.columns]
         for ln in table.lines:
             cells = lines.get(ln.id)
             if not cells:
                 continue
-            for col in table.columns:
-                cell = cells.get(col.id)
+            lid, label = ln.id, ln.label
+            for cid, clabel, cunit in columns:
+                cell = cells.get(cid)
                 if cell is None:
                     continue
                 v = cell.value
-                number = v if isinstance(v, Number) else None
-                out.append(
+                value: float | None
+                text: str | None
+                tol: float | None
+                if isinstance(v, Number):
+                    n = v.value
+                    value, text, unit, tol = float(n), str(n), v.unit or cunit, float(v.tolerance)
+                else:
+                    value = text = tol = None
+                    unit = cunit
+                how: str | None = cell.how
+                if how is None:
+                    how = _how(cell)
+                append(
                     (
-                        name,
-                        sha256,
-                        report.template,
-                        table.id,
-                        ln.id,
-                        ln.label,
-                        col.id,
-                        col.label,
-                        None if number is None else float(number.value),
-                        None if number is None else exact(number.value),
-                        (number.unit if number is not None else None) or col.unit,
-                        None if number is None else float(number.tolerance),
-                        cell.raw,
-                        number is None,
-                        cell.inferred,
-                        _how(cell),
-                        _where(cell.source),
+                        name, sha256, template, tid, lid, label, cid, clabel, value, text, unit,
+                        tol, cell.raw, value is None, cell.inferred, how, _where(cell.source),
                     )
-                )
+                )  # fmt: skip
     return out
 
 
 def digest(report: Report) -> str:
     """A digest of every cell's id and value: equal digests, equal cells (``X.same``)."""
-    h = hashlib.blake2b(digest_size=16)
+    parts: list[str] = []
+    append = parts.append
     for table_id in sorted(report.tables):
         lines = report.tables[table_id]
         for line_id in sorted(lines):
+            prefix = f"{table_id}.{line_id}."
             for column_id, cell in sorted(lines[line_id].items()):
                 v = cell.value
-                text = exact(v.value) if isinstance(v, Number) else "-"
-                h.update(f"{table_id}.{line_id}.{column_id}={text};".encode())
-    return h.hexdigest()
+                text = str(v.value) if isinstance(v, Number) else "-"
+                append(f"{prefix}{column_id}={text};")
+    # One update of the whole text: the same digest as an update per cell.
+    return hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def _counts(result: CheckResult) -> tuple[int, int, int, int]:

@@ -12,19 +12,19 @@ from typing import Any
 import attrs
 
 from gxschema._check import Verdict, worst
-from gxschema.batch._arrow import to_table
+from gxschema.batch._arrow import concat, to_table
 from gxschema.batch._cross import (
     CrossFinding,
     Entry,
     check_entries,
     finding_row,
 )
-from gxschema.batch._engine import Engine, run_engine
+from gxschema.batch._engine import DASK_CHUNK, LOCAL_CHUNK, Engine, run_chunks
 from gxschema.batch._inputs import Source, expand
 from gxschema.batch._rows import Row
-from gxschema.batch._store import Store
+from gxschema.batch._store import PART, Store
 from gxschema.batch._work import Options, Outcome
-from gxschema.batch._xstore import store_findings
+from gxschema.batch._xstore import iter_store_findings
 
 __all__ = ["Summary", "run"]
 
@@ -38,12 +38,15 @@ class Summary:
         skipped: inputs skipped because their sha256 was already in the output.
         cross: the cross-year findings.
         tables: the Arrow tables, when collected in memory (no ``out``).
+        cross_count: how many cross-year findings there are (with ``out`` and
+            ``keep_cross=False``, ``cross`` is left empty and only this counts them).
     """
 
     counts: dict[str, int]
     skipped: int
     cross: list[CrossFinding]
     tables: dict[str, Any] | None = None
+    cross_count: int = 0
 
     @property
     def verdict(self) -> Verdict:
@@ -103,7 +106,8 @@ def run(
     emit: Callable[[Outcome], None] | None = None,
     stdin: bytes | None = None,
     collect: bool = False,
-    chunk: int = 2000,
+    chunk: int = PART,
+    keep_cross: bool = True,
 ) -> Summary:
     """Run a batch.
 
@@ -118,7 +122,10 @@ def run(
         emit: called with each outcome, in input order, as it comes.
         stdin: standard input's bytes, when ``-`` is among the inputs.
         collect: keep the three tables in memory and return them.
-        chunk: reports per Parquet part (a run interrupted loses at most one chunk).
+        keep_cross: with ``out``, keep the cross-year findings in the summary (they
+            are in the findings table either way; False keeps memory flat).
+        chunk: inputs per Parquet part (a run interrupted loses at most one part per
+            process).
 
     Returns:
         The summary.
@@ -141,7 +148,7 @@ def run(
         total = len(sources)
     counts: Counter[str] = Counter()
     entries: list[Entry] = []
-    kept: dict[str, list[Row]] = {"reports": [], "cells": [], "findings": []}
+    kept: dict[str, list[Any]] = {"reports": [], "cells": [], "findings": []}
     bar = _progress(total) if progress else None
     task = None
     if bar is not None:
@@ -150,25 +157,40 @@ def run(
     started = time.perf_counter()
     try:
         done = 0
-        for outcomes in run_engine(sources, options, engine=engine, jobs=jobs, scheduler=scheduler):
-            for o in outcomes:
-                counts[o.verdict] += 1
-                if emit is not None:
-                    emit(o)
+        # Local processes write the parts of the output themselves, a task per part;
+        # elsewhere tasks are smaller than a part and their rows come back packed.
+        direct = store is not None and engine == "local" and jobs > 1 and not collect
+        size = min(chunk, DASK_CHUNK if engine == "dask" else LOCAL_CHUNK)
+        parts = run_chunks(
+            sources,
+            options,
+            engine=engine,
+            jobs=jobs,
+            scheduler=scheduler,
+            chunk=chunk if direct else size,
+            parts=(os.fspath(store.root), store.next_part) if direct and store else None,
+        )
+        for part in parts:
+            for outcomes in part.outcomes:
+                for o in outcomes:
+                    counts[o.verdict] += 1
+                    if emit is not None:
+                        emit(o)
+                    if o.entry is not None:
+                        entries.append(o.entry)
+            if part.tables is not None:
                 if store is not None:
-                    store.add(o.reports, o.cells, o.findings)
+                    store.add_tables(part.tables, len(part.outcomes))
                 if collect:
-                    kept["reports"].extend(o.reports)
-                    kept["cells"].extend(o.cells)
-                    kept["findings"].extend(o.findings)
-                if o.entry is not None:
-                    entries.append(o.entry)
-            done += 1  # noqa: SIM113 (inputs, not outcomes: a JSON list gives several)
+                    for name, t in part.tables.items():
+                        kept[name].append(t)
+            # inputs, not outcomes: a JSON list gives several
+            done += len(part.outcomes)
             if bar is not None and task is not None:
                 elapsed = time.perf_counter() - started
                 bar.update(
                     task,
-                    advance=1,
+                    completed=done,
                     rate=done / elapsed if elapsed else 0.0,
                     verdicts=" ".join(f"{k} {v}" for k, v in sorted(counts.items())),
                 )
@@ -178,16 +200,24 @@ def run(
         if store is not None:
             store.flush()
     if store is not None:
-        pairs = store_findings(store.root)
-        cross = [f for f, _ in pairs]
-        cross_rows = [finding_row(f, sha) for f, sha in pairs]
-        store.write_cross(cross_rows)
+        kept_cross: list[CrossFinding] = []
+
+        def rows() -> Iterator[Row]:
+            for f, sha in iter_store_findings(store.root):
+                if keep_cross:
+                    kept_cross.append(f)
+                yield finding_row(f, sha)
+
+        n_cross = store.write_cross(rows())
+        cross = kept_cross
+        cross_rows: list[Row] = []
     else:
         cross = check_entries(entries)
+        n_cross = len(cross)
         shas = {(e.file, e.year): e.sha256 for e in entries}
         cross_rows = [finding_row(f, shas.get((f.file, f.year))) for f in cross]
     tables = None
     if collect:
-        kept["findings"].extend(cross_rows)
-        tables = {name: to_table(name, rows) for name, rows in kept.items()}
-    return Summary(dict(counts), skipped[0], cross, tables)
+        kept["findings"].append(to_table("findings", cross_rows))
+        tables = {name: concat(name, parts) for name, parts in kept.items()}
+    return Summary(dict(counts), skipped[0], cross, tables, n_cross)

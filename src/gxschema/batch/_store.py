@@ -2,7 +2,8 @@
 
 ``OUT`` (``results.parquet`` or any directory name) is a directory holding one folder
 per table (``reports/``, ``cells/``, ``findings/``), each a Parquet dataset of part
-files.  Rows are buffered and written a chunk at a time: each part is written under a
+files.  Rows are written a part at a time (by the writing process, or by each local
+worker process for its own chunk of inputs): each part is written under a
 temporary name and renamed when complete, the ``reports`` part last, so a run that is
 interrupted leaves only whole chunks, and a chunk counts as done when its ``reports``
 part exists.  Opening the store again removes what an interrupted chunk left and
@@ -13,25 +14,46 @@ cross-year findings are recomputed over the whole store at the end of each run
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gxschema.batch._arrow import TABLES, pyarrow, schema, to_table
+from gxschema.batch._arrow import TABLES, concat, pyarrow, schema, to_table
 from gxschema.batch._rows import Row
 
-__all__ = ["CROSS_PART", "Store", "read_tables"]
+__all__ = ["CROSS_PART", "PART", "Store", "read_tables", "write_part"]
 
 CROSS_PART = "cross.parquet"
+PART = 500
+"""Inputs per part file, by default."""
 _TMP = ".tmp"
-_PACK = 200
+_CROSS_TMP = ".cross-"
 
 
 def _parts(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.name.endswith(".parquet"))
+
+
+def write_part(root: str | os.PathLike[str], part: str, tables: dict[str, Any]) -> None:
+    """Write one part of each table into a store: cells and findings first, reports last.
+
+    Each file is written under a temporary name and renamed when complete, so a part
+    counts as written when its ``reports`` file exists.  Local worker processes call
+    this themselves, so the rows they made never cross to the writing process.
+    """
+    import pyarrow.parquet as pq
+
+    for name in ("cells", "findings", "reports"):
+        target = Path(root) / name / part
+        tmp = target.with_name(target.name + _TMP)
+        pq.write_table(tables[name], tmp)
+        os.replace(tmp, target)
 
 
 def read_tables(out: str | os.PathLike[str]) -> dict[str, Any]:
@@ -66,7 +88,7 @@ class Store:
         OSError: the directory cannot be created or written.
     """
 
-    def __init__(self, out: str | os.PathLike[str], *, chunk: int = 2000) -> None:
+    def __init__(self, out: str | os.PathLike[str], *, chunk: int = PART) -> None:
         pyarrow()
         self.root = Path(out)
         if not self.root.parent.is_dir():
@@ -77,15 +99,16 @@ class Store:
         self.chunk = chunk
         self.run = uuid.uuid4().hex[:12]
         self.seq = 0
-        self._rows: dict[str, list[Row]] = {name: [] for name in TABLES}
         self._batches: dict[str, list[Any]] = {name: [] for name in TABLES}
         self._pending = 0
-        self._unpacked = 0
         self._recover()
         self.done = self._known()
 
     def _recover(self) -> None:
         """Remove what an interrupted chunk left: temporary parts, parts without reports."""
+        for p in self.root.iterdir():
+            if p.name.startswith(_CROSS_TMP) and p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)  # the cross-year step's, left behind
         done = {p.name for p in _parts(self.root / "reports")}
         for name in TABLES:
             folder = self.root / name
@@ -105,49 +128,61 @@ class Store:
 
     def add(self, reports: list[Row], cells: list[Row], findings: list[Row]) -> None:
         """Buffer one input's rows; write a chunk when enough reports are buffered."""
-        self._rows["reports"].extend(reports)
-        self._rows["cells"].extend(cells)
-        self._rows["findings"].extend(findings)
-        self._pending += 1
-        self._unpacked += 1
+        rows = {"reports": reports, "cells": cells, "findings": findings}
+        self.add_tables({name: to_table(name, r) for name, r in rows.items()}, 1)
+
+    def add_tables(self, tables: dict[str, Any], inputs: int) -> None:
+        """Buffer the rows of some inputs, as Arrow tables; write a chunk when enough are.
+
+        Rows arrive packed as Arrow (by the process that made them), which takes a
+        fraction of the memory of the same rows as Python objects.
+
+        Args:
+            tables: ``{"reports": ..., "cells": ..., "findings": ...}``.
+            inputs: how many inputs gave them.
+        """
+        for name in TABLES:
+            if tables[name].num_rows:
+                self._batches[name].append(tables[name])
+        self._pending += inputs
         if self._pending >= self.chunk:
             self.flush()
-        elif self._unpacked >= _PACK:
-            self._pack()
 
-    def _pack(self) -> None:
-        # Rows as Python tuples take several times the memory of the same rows in
-        # Arrow: pack them every few hundred reports, so the writer's memory stays flat.
-        for name in TABLES:
-            if self._rows[name]:
-                self._batches[name].append(to_table(name, self._rows[name]))
-                self._rows[name] = []
-        self._unpacked = 0
-
-    def flush(self) -> None:
-        """Write the buffered rows as one chunk (cells and findings first, reports last)."""
-        import pyarrow.parquet as pq
-
-        if not self._pending:
-            return
-        self._pack()
-        pa = pyarrow()
+    def next_part(self) -> str:
+        """The file name of the next part (parts sort in the order they were given)."""
         part = f"part-{self.run}-{self.seq:06d}.parquet"
         self.seq += 1
-        for name in ("cells", "findings", "reports"):
-            target = self.root / name / part
-            tmp = target.with_name(target.name + _TMP)
-            batches = self._batches[name] or [to_table(name, [])]
-            pq.write_table(pa.concat_tables(batches), tmp)
-            os.replace(tmp, target)
-            self._batches[name] = []
+        return part
+
+    def flush(self) -> None:
+        """Write the buffered rows as one part (cells and findings first, reports last)."""
+        if not self._pending:
+            return
+        tables = {name: concat(name, self._batches[name]) for name in TABLES}
+        write_part(self.root, self.next_part(), tables)
+        self._batches = {name: [] for name in TABLES}
         self._pending = 0
 
-    def write_cross(self, rows: list[Row]) -> None:
-        """Replace the cross-year findings with these rows."""
+    def write_cross(self, rows: Iterable[Row]) -> int:
+        """Replace the cross-year findings with these rows, written as they come.
+
+        Returns:
+            How many rows were written.
+        """
         import pyarrow.parquet as pq
 
         target = self.root / "findings" / CROSS_PART
         tmp = target.with_name(target.name + _TMP)
-        pq.write_table(to_table("findings", rows), tmp)
+        n = 0
+        with pq.ParquetWriter(tmp, schema("findings")) as writer:
+            for batch in _batched(rows, 5000):
+                writer.write_table(to_table("findings", batch))
+                n += len(batch)
         os.replace(tmp, target)
+        return n
+
+
+def _batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    it = iter(rows)
+    while batch := list(itertools.islice(it, size)):
+        yield batch

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import signal
+import threading
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -26,7 +28,7 @@ from gxschema.batch._inputs import Source
 from gxschema.batch._rows import Row, cell_rows, finding_rows, report_row, unreadable_row
 from gxschema.exceptions import ParseError
 
-__all__ = ["Command", "Options", "Outcome", "process", "process_many"]
+__all__ = ["Chunk", "Command", "Options", "Outcome", "TimeLimit", "process", "process_chunk"]
 
 Command = Literal["check", "diagnose", "extract", "series"]
 Format = Literal["text", "json", "csv", "none"]
@@ -49,6 +51,8 @@ class Options:
         color: text output for a colour terminal.
         width: the width of text output.
         mapping: file → (agency, year), overriding the metadata.
+        time_limit: seconds one input may take to read and check; an input that takes
+            longer is recorded as unreadable (see :class:`TimeLimit`). None: no limit.
     """
 
     command: Command = "check"
@@ -61,6 +65,7 @@ class Options:
     color: bool = False
     width: int = 100
     mapping: Mapping_ | None = attrs.field(default=None, repr=False)
+    time_limit: float | None = None
 
 
 @attrs.frozen
@@ -193,8 +198,34 @@ def _one(name: str, sha256: str, report: Report, options: Options) -> Outcome:
     return Outcome(name, sha256, result.verdict, output, None, reports, cells, findings, entry)
 
 
+class TimeLimit(Exception):
+    """An input took longer than ``Options.time_limit`` (raised inside :func:`process`).
+
+    The limit is a ``SIGALRM`` timer, so it holds where signals can be used: on POSIX,
+    in a process's main thread (the local engine's processes, or one process).  The
+    signal is handled between Python steps: a single long call into C (one regular
+    expression, one parse by lxml) finishes first.  Elsewhere (a Dask worker's
+    threads, Windows) inputs run without a limit.
+    """
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise TimeLimit
+
+
+def _timer(limit: float | None) -> tuple[Any] | None:
+    """Start the time limit for one input, if it can be used here; the handler it replaced."""
+    if not limit or not hasattr(signal, "setitimer"):
+        return None
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    return (previous,)
+
+
 def process(source: Source, options: Options) -> list[Outcome]:
-    """Read, check and render one input; never raises for a bad input.
+    """Read, check and render one input, within the time limit; never raises for a bad input.
 
     Args:
         source: the input.
@@ -202,8 +233,25 @@ def process(source: Source, options: Options) -> list[Outcome]:
 
     Returns:
         One outcome per report in it (a JSON list of reports gives several); an input
-        that cannot be read gives one ``unreadable`` outcome with the reason.
+        that cannot be read, or takes longer than ``options.time_limit``, gives one
+        ``unreadable`` outcome with the reason.
     """
+    timed = _timer(options.time_limit)
+    try:
+        try:
+            return _process(source, options)
+        finally:
+            if timed is not None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except TimeLimit:  # also when it fires just as the input is done: it took that long
+        message = f"{source.name}: cannot be read: took longer than {options.time_limit:g} s"
+        return [_unreadable(source.name, None, message, options)]
+    finally:
+        if timed is not None:
+            signal.signal(signal.SIGALRM, timed[0])  # the host's handler, as it was
+
+
+def _process(source: Source, options: Options) -> list[Outcome]:
     sha256: str | None = None
     try:
         if source.data is not None:
@@ -215,6 +263,8 @@ def process(source: Source, options: Options) -> list[Outcome]:
         read = read_loaded(data, source.name, template=options.template)
     except ParseError as exc:
         return [_unreadable(source.name, sha256, str(exc), options)]
+    except TimeLimit:
+        raise
     except Exception as exc:  # one broken input never stops a batch
         message = f"{source.name}: cannot be read: {type(exc).__name__}: {exc}"
         return [_unreadable(source.name, sha256, message, options)]
@@ -222,12 +272,45 @@ def process(source: Source, options: Options) -> list[Outcome]:
     for name, report in read:
         try:
             out.append(_one(name, sha256, report, options))
+        except TimeLimit:
+            raise
         except Exception as exc:
             message = f"{name}: cannot be checked: {type(exc).__name__}: {exc}"
             out.append(_unreadable(name, sha256, message, options))
     return out
 
 
-def process_many(sources: Sequence[Source], options: Options) -> list[list[Outcome]]:
-    """:func:`process` over a chunk of inputs (one task of a distributed engine)."""
-    return [process(s, options) for s in sources]
+@attrs.frozen
+class Chunk:
+    """What a run of consecutive inputs gave: one task of an engine.
+
+    Attributes:
+        outcomes: each input's outcomes, in order; with ``Options.tables`` their rows
+            are moved into ``tables`` (the outcomes' own row lists are empty).
+        tables: the chunk's rows as Arrow tables (``reports``, ``cells``,
+            ``findings``), built where the work ran, so what crosses between processes
+            is a few Arrow buffers instead of many small Python objects.
+    """
+
+    outcomes: list[list[Outcome]]
+    tables: dict[str, Any] | None = None
+
+
+def process_chunk(sources: Sequence[Source], options: Options) -> Chunk:
+    """:func:`process` over consecutive inputs, their rows packed as Arrow tables."""
+    results = [process(s, options) for s in sources]
+    if not options.tables:
+        return Chunk(results)
+    from gxschema.batch._arrow import TABLES, to_table
+
+    rows: dict[str, list[Row]] = {name: [] for name in TABLES}
+    light: list[list[Outcome]] = []
+    for outcomes in results:
+        kept = []
+        for o in outcomes:
+            rows["reports"].extend(o.reports)
+            rows["cells"].extend(o.cells)
+            rows["findings"].extend(o.findings)
+            kept.append(attrs.evolve(o, reports=[], cells=[], findings=[]))
+        light.append(kept)
+    return Chunk(light, {name: to_table(name, r) for name, r in rows.items()})
