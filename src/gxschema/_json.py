@@ -16,6 +16,10 @@ what brings the round trip level with a pydantic v2 model of the same cells
 (``benchmarks/bench_json.py`` measures it with and without the shared locations).
 
 The same classes give the typed view of a report (:func:`typed_view`).
+
+Why this module is long: the straight paths of reading and writing a table's cells
+are inlined into the loops over its lines (a function call per cell costs as much as
+the cell), and they stay beside the checked paths they must agree with.
 """
 
 from __future__ import annotations
