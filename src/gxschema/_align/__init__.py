@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from gxschema._align._place import Placed, Slot, place, regions, slots
+from gxschema._align._place import Placed, Slot, place, place_displaced, regions, slots
 from gxschema._align._split import solve
 from gxschema._align._tokens import Token, tokenize
 from gxschema._cell import Cell
@@ -71,6 +71,7 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, memo: Memo) -> Align
     total = 0.0
     found = 0
     per_table: list[tuple[str, list[Placed], list[Slot]]] = []
+    displaced: list[str] = []
     for table in spec.tables:
         todo = slots(table)
         if table.id not in spans:
@@ -82,14 +83,59 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, memo: Memo) -> Align
         lost = [s for s, p in zip(todo, placed, strict=True) if p is None]
         if table.layout != "flat" and not any(p.anchor for p in kept):
             # Not one of its lines found by label: values placed by order alone could
-            # belong to any table, so the table is not taken as found.
+            # belong to any table, so the table is not taken as found (its rows may
+            # have been printed further on, see below).
             total += 2.0 * len(todo) - cost
+            displaced.append(table.id)
             continue
         found += sum(1 for p in kept if p.anchor)
         per_table.append((table.id, kept, lost))
+    for table_id in displaced:
+        got = _displaced(tokens, spec, spans, table_id, per_table)
+        if got is not None:
+            kept, lost = got
+            found += len(kept)
+            total -= sum(1.0 + p.score for p in kept)
+            per_table.append((table_id, kept, lost))
+    order = {t.id: n for n, t in enumerate(spec.tables)}
+    per_table.sort(key=lambda e: order[e[0]])
     out = Aligned(spec, total, found)
     out.placed = per_table
     return out
+
+
+def _displaced(
+    tokens: Sequence[Token],
+    spec: TemplateSpec,
+    spans: dict[str, tuple[int, int]],
+    table_id: str,
+    per_table: list[tuple[str, list[Placed], list[Slot]]],
+) -> tuple[list[Placed], list[Slot]] | None:
+    """A table found by its caption alone, its rows looked for further on in its section.
+
+    The rows are looked for among the tokens no other table used, up to the end of the
+    section's last table (:func:`~gxschema._align._place.place_displaced`).
+    """
+    table = spec.table(table_id)
+    section = spec.section_of(table)
+    start, end = spans[table_id]
+    ends = [
+        spans[t.id][1]
+        for t in spec.tables
+        if t.id in spans and section is not None and spec.section_of(t) == section
+    ]
+    stop = max([end, *ends])
+    used = {
+        id(t) for _, kept, _ in per_table for p in kept for t in (*p.anchor, *p.values, *p.loose)
+    }
+    rest = [t for t in tokens[end:stop] if id(t) not in used]
+    todo = slots(table)
+    placed = place_displaced(tokens[start:end], rest, todo)
+    if placed is None:
+        return None
+    kept = [p for p in placed if p is not None]
+    lost = [s for s, p in zip(todo, placed, strict=True) if p is None]
+    return kept, lost
 
 
 def _read(out: Aligned, prose: str) -> Aligned:

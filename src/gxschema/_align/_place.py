@@ -26,7 +26,7 @@ from gxschema._align._tokens import Token
 from gxschema._labels import normalize_label, similarity_at_least
 from gxschema._spec import LineSpec, SectionSpec, TableSpec, TemplateSpec
 
-__all__ = ["Placed", "Slot", "place", "regions", "slots"]
+__all__ = ["Placed", "Slot", "place", "place_displaced", "regions", "slots"]
 
 _SKIP_NUM = 1.5  # a printed number used by no line
 _MISSING = 2.0  # a declared line not found
@@ -60,12 +60,18 @@ class Slot:
 
 @attrs.frozen
 class Placed:
-    """Where a slot was found: its anchor tokens (if any) and its value tokens."""
+    """Where a slot was found: its anchor tokens (if any) and its value tokens.
+
+    ``loose`` holds the values its printed row lost (cells a converter pulled out of
+    the table and printed as loose lines before it), to be put back among ``values``
+    in every order-keeping way (:func:`place_displaced`).
+    """
 
     slot: Slot
     anchor: tuple[Token, ...]
     score: float
     values: tuple[Token, ...]
+    loose: tuple[Token, ...] = ()
 
 
 def slots(table: TableSpec) -> list[Slot]:
@@ -267,3 +273,75 @@ def _norm_pair(a: Token, b: Token) -> str:
     if a.kind != "label":
         return ""
     return normalize_label(a.text + b.text)
+
+
+def place_displaced(
+    own: Sequence[Token], rest: Sequence[Token], todo: Sequence[Slot]
+) -> list[Placed | None] | None:
+    """Place a table whose rows were printed away from its caption.
+
+    A converter may print a table's caption, then the cells it pulled out of the table
+    (cells of two lines) as loose lines, and the table's rows themselves further on,
+    after other tables.  Each slot is looked for, in declared order, at an anchor in
+    ``rest`` (the section's tokens no other table used) followed by its values.  A row
+    printed with fewer values than columns takes the loose numbers found in ``own``
+    (the caption's region), in reading order, as many as it lacks; where among its
+    values they go is left to :mod:`gxschema._align._split` (every order-keeping way).
+    Only delimited cells (tokens that are one value for certain) are put together so.
+
+    Args:
+        own: the tokens of the table's own region (after its caption).
+        rest: the tokens after it, up to the end of its section, not used elsewhere.
+        todo: the table's slots.
+
+    Returns:
+        Per slot, where it was placed (None: not found); None when no slot was found
+        by label, or the loose numbers do not make the short rows whole.
+    """
+    if not todo or todo[0].table.layout == "flat":
+        return None
+    loose = [t for t in own if t.kind != "label"]
+    n = len(rest)
+    found: list[tuple[int, int, int, float, list[Token]]] = []
+    at = 0
+    for i, slot in enumerate(todo):
+        best: tuple[float, int, int] | None = None
+        for k in range(at, n):
+            if rest[k].kind != "label":
+                continue
+            for size in (1, 2):
+                if k + size >= n or rest[k + size].kind == "label":
+                    continue
+                if size == 2 and rest[k + 1].kind != "label":
+                    continue
+                frag = _norm(rest[k]) if size == 1 else _norm_pair(rest[k], rest[k + 1])
+                score = max(likeness(frag, key) for key in slot.keys)
+                if score >= _ANCHOR_MIN and (best is None or score > best[0] + 1e-9):
+                    best = (score, k, size)
+        if best is None:
+            continue
+        score, k, size = best
+        values: list[Token] = []
+        j = k + size
+        while j < n and rest[j].kind != "label" and len(values) < slot.width:
+            values.append(rest[j])
+            j += 1
+        if any(t.digits for t in values):
+            return None  # digits that may hold several values: not put together so
+        found.append((i, k, size, score, values))
+        at = j
+    if not found:
+        return None
+    short = sum(todo[i].width - len(v) for i, _, _, _, v in found)
+    if short and short != len(loose):
+        return None
+    if any(t.digits for t in loose):
+        return None
+    out: list[Placed | None] = [None] * len(todo)
+    taken = 0
+    for i, k, size, score, values in found:
+        lack = todo[i].width - len(values)
+        extra = tuple(loose[taken : taken + lack])
+        taken += lack
+        out[i] = Placed(todo[i], tuple(rest[k : k + size]), score, tuple(values), extra)
+    return out

@@ -15,6 +15,7 @@ choice when exactly one reading agrees with them; the detection reason says so.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -219,7 +220,9 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
     choices: list[tuple[Placed, list[list[Piece]], list[list[Value]]]] = []
     for p in placed:
         keys = p.slot.cells
-        if len(p.values) == len(keys):
+        if p.loose:
+            pieces = list(_inserted(p.values, p.loose, len(keys)))
+        elif len(p.values) == len(keys):
             pieces = [[(t.text, t) for t in p.values]]
         else:
             pieces = []
@@ -255,10 +258,9 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
             open_.append((tuple(keys), (), f"values {shown!r} cannot be read as its cells"))
             continue
         if len(readable) == 1:
-            how: How = _how(p, readable[0])
             for k, (raw, tok), v in zip(keys, readable[0], values[0], strict=True):
                 fixed[k] = v
-                out[k] = (raw, tok, how if not tok.joined else "joined", v)
+                out[k] = (raw, tok, _how(p, readable[0], tok) if not tok.joined else "joined", v)
             continue
         choices.append((p, readable, values))
     solutions = _search(rules, fixed, choices)
@@ -269,7 +271,20 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
     return Reading(out, open_, notes)
 
 
-def _how(p: Placed, cut: list[Piece]) -> How:
+def _inserted(values: Sequence[Token], loose: Sequence[Token], width: int) -> Iterator[list[Piece]]:
+    """Every order-keeping way to put a row's lost values back among its printed ones."""
+    if len(values) + len(loose) != width:
+        return
+    for at in itertools.combinations(range(width), len(loose)):
+        got = iter(loose)
+        kept = iter(values)
+        row = [next(got) if i in at else next(kept) for i in range(width)]
+        yield [(t.text, t) for t in row]
+
+
+def _how(p: Placed, cut: list[Piece], tok: Token | None = None) -> How:
+    if p.loose:
+        return "order" if any(tok is t for t in p.loose) else "label"
     if len(cut) != len(p.values):
         return "split"
     return "label" if p.anchor else "order"
@@ -353,6 +368,10 @@ def _settle(
             why = "no reading of the table satisfies every rule"
         else:
             why = "more than one reading satisfies every rule"
+        if p.loose and len(alive) > 1:
+            apart = " ".join(t.text for t in p.loose)
+            shown = f"{shown} (and {apart}, printed apart from the row)"
+            why = f"which of the row's cells {apart!r} fills is left open by the rules"
         if len(alive) > 1:
             stated = (
                 _prose_numbers(evidence, p.slot.lines[0].label) if len(p.slot.lines) == 1 else set()
@@ -374,7 +393,7 @@ def _settle(
             if len(raws) == 1:
                 a = alive[0]
                 raw, tok = readable[a][k_i]
-                out[k] = (raw, tok, "split", values[a][k_i])
+                out[k] = (raw, tok, _how(p, [], tok) if p.loose else "split", values[a][k_i])
             else:
                 undecided.append(k)
         if undecided:
