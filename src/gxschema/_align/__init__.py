@@ -24,7 +24,7 @@ from gxschema._cell import Cell
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._metadata import read_metadata
 from gxschema._report import Ambiguity, Detection, Location, Paragraph, Report
-from gxschema._spec import TemplateSpec
+from gxschema._spec import TableSpec, TemplateSpec
 
 __all__ = ["Aligned", "align", "complete", "covered", "text_grid"]
 
@@ -49,21 +49,36 @@ def _place(
     tokens: Sequence[Token], todo: list[Slot], span: tuple[int, int], memo: Memo
 ) -> tuple[float, list[Placed | None]]:
     """Place a table's slots, once per distinct declaration and region."""
-    table = todo[0].table
-    sig = (
-        span,
-        table.layout,
-        tuple(c.id for c in table.columns),
-        tuple((tuple(ln.id for ln in s.lines), s.keys, s.width) for s in todo),
-    )
+    sig = (span, _declared(todo))
     got = memo.get(sig)
     if got is None:
         got = place(tokens[span[0] : span[1]], todo)
         memo[sig] = got
     cost, placed = got
     return cost, [
-        None if p is None else attrs.evolve(p, slot=s) for s, p in zip(todo, placed, strict=True)
+        p if p is None or p.slot is s else Placed(s, p.anchor, p.score, p.values, p.loose)
+        for s, p in zip(todo, placed, strict=True)
     ]
+
+
+_DECLARED: dict[int, tuple[TableSpec, tuple[object, ...]]] = {}
+
+
+def _declared(todo: list[Slot]) -> tuple[object, ...]:
+    """What placing a table's slots depends on (the same for the same declaration)."""
+    table = todo[0].table
+    got = _DECLARED.get(id(table))
+    if got is None or got[0] is not table:
+        if len(_DECLARED) > 256:
+            _DECLARED.clear()
+        sig = (
+            table.layout,
+            tuple(c.id for c in table.columns),
+            tuple((tuple(ln.id for ln in s.lines), s.keys, s.width) for s in todo),
+        )
+        got = (table, sig)
+        _DECLARED[id(table)] = got
+    return got[1]
 
 
 def _align_one(tokens: Sequence[Token], spec: TemplateSpec, memo: Memo) -> Aligned:

@@ -15,6 +15,7 @@ then cut by :mod:`gxschema._align._split`).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -94,11 +95,8 @@ def _is_heading(key: str, section: SectionSpec) -> bool:
     return any(_key(k) in key for k in section.keywords)
 
 
-def _table_anchor(token: Token, table: TableSpec, section: SectionSpec | None, first: bool) -> bool:
-    if token.kind != "label":
-        return False
-    key = _key(token.text)
-    if table.label and _key(table.label) in key:
+def _table_anchor(key: str, label: str, section: SectionSpec | None, first: bool) -> bool:
+    if label and label in key:
         return True
     return first and section is not None and _is_heading(key, section)
 
@@ -110,6 +108,7 @@ def regions(tokens: Sequence[Token], spec: TemplateSpec) -> dict[str, tuple[int,
     heading) after the start of the table before it, and ends where the next table
     found starts, or at the next numbered section heading that holds no table.
     """
+    keys = [_key(t.text) if t.kind == "label" else None for t in tokens]
     starts: list[tuple[str, int]] = []
     after = 0
     seen_sections: set[str] = set()
@@ -118,19 +117,19 @@ def regions(tokens: Sequence[Token], spec: TemplateSpec) -> dict[str, tuple[int,
         first = section is not None and section.number not in seen_sections
         if section is not None:
             seen_sections.add(section.number)
+        label = _key(table.label) if table.label else ""
         for k in range(after, len(tokens)):
-            if _table_anchor(tokens[k], table, section, first):
+            key = keys[k]
+            if key is not None and _table_anchor(key, label, section, first):
                 starts.append((table.id, k))
                 after = k + 1
                 break
     table_sections = {spec.section_of(t).number for t in spec.tables if spec.section_of(t)}  # type: ignore[union-attr]
+    others = [s for s in spec.sections if s.number not in table_sections]
     stops = [
         k
-        for k, t in enumerate(tokens)
-        if t.kind == "label"
-        and any(
-            _is_heading(_key(t.text), s) for s in spec.sections if s.number not in table_sections
-        )
+        for k, key in enumerate(keys)
+        if key is not None and others and any(_is_heading(key, s) for s in others)
     ]
     out: dict[str, tuple[int, int]] = {}
     for n, (table_id, start) in enumerate(starts):
@@ -194,22 +193,36 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
         _norm_pair(tokens[k], tokens[k + 1]) if k + 1 < n and not is_val[k + 1] else ""
         for k in range(n)
     ]
-    label_at = [k for k in range(n) if not is_val[k]]
+    # Where an anchor may be: a label (or two in a row) with a value right after.
+    cands = [
+        (k, size, frag)
+        for k in range(n)
+        if not is_val[k]
+        for size, frag in ((1, norms[k]), (2, pairs[k]))
+        if frag and k + size < n and is_val[k + size]
+    ]
+    by_keys: dict[tuple[str, ...], list[tuple[int, int, float]]] = {}
 
     def anchors(slot: Slot) -> list[tuple[int, int, float]]:
         """(anchor position, size, likeness) of a slot's anchors, values right after."""
-        out = []
-        for k in label_at:
-            for size, frag in ((1, norms[k]), (2, pairs[k])):
-                if not frag or k + size >= n or not is_val[k + size]:
-                    continue
-                score = max(likeness(frag, key) for key in slot.keys)
+        got = by_keys.get(slot.keys)
+        if got is None:
+            got = []
+            keys = slot.keys
+            for k, size, frag in cands:
+                score = max([likeness(frag, key) for key in keys])
                 if score >= _ANCHOR_MIN:
-                    out.append((k, size, score))
-        return out
+                    got.append((k, size, score))
+            by_keys[keys] = got
+        return got
+
+    run_memo: dict[tuple[int, int], list[tuple[int, float]]] = {}
 
     def runs(v0: int, width: int) -> list[tuple[int, float]]:
         """(values taken, extra cost) for values starting at v0 that can fill a slot."""
+        got = run_memo.get((v0, width))
+        if got is not None:
+            return got
         out = []
         room = 0
         for r in range(1, width + 1):
@@ -219,6 +232,7 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
             room += cap[v]
             if room >= width:
                 out.append((r, _SPLIT * (width - r)))
+        run_memo[(v0, width)] = out
         return out
 
     Back = tuple[int, int, int, int, float]  # (previous end, anchor at, size, values, cost)
@@ -235,21 +249,21 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
                 nxt[end] = (c, back)
 
         found = anchors(slot) if slot.keys else []
+        at = [k for k, _, _ in found]
         by_order = _BY_ORDER if slot.keys else _FLAT
+        width = slot.width
         for j0, (here, _) in layer.items():
             offer(j0, here + _MISSING, (j0, -1, -2, 0, 0.0))
-            for k, size, score in found:
-                if k < j0:
-                    continue
+            for k, size, score in found[bisect.bisect_left(at, j0) :]:
                 skipped = here + _SKIP_NUM * (vals_before[k] - vals_before[j0])
-                for r, extra in runs(k + size, slot.width):
+                for r, extra in runs(k + size, width):
                     offer(
                         k + size + r, skipped + 1.0 - score + extra, (j0, k, size, r, 1.0 - score)
                     )
             v0 = next_val[j0]
             if v0 < n:
                 skipped = here + _SKIP_NUM * (vals_before[v0] - vals_before[j0])
-                for r, extra in runs(v0, slot.width):
+                for r, extra in runs(v0, width):
                     offer(v0 + r, skipped + by_order + extra, (j0, v0, 0, r, by_order))
         layer = nxt
         layers.append(layer)
