@@ -240,31 +240,33 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
     layers: list[dict[int, tuple[float, Back | None]]] = [layer]
     for slot in todo:
         nxt: dict[int, tuple[float, Back | None]] = {}
-
-        def offer(
-            end: int, c: float, back: Back, nxt: dict[int, tuple[float, Back | None]] = nxt
-        ) -> None:
-            old = nxt.get(end)
-            if old is None or c < old[0] - 1e-9:
-                nxt[end] = (c, back)
-
+        get = nxt.get
         found = anchors(slot) if slot.keys else []
         at = [k for k, _, _ in found]
         by_order = _BY_ORDER if slot.keys else _FLAT
         width = slot.width
+        # Each offer keeps the first of equal costs (offers are made in a fixed order).
         for j0, (here, _) in layer.items():
-            offer(j0, here + _MISSING, (j0, -1, -2, 0, 0.0))
+            c = here + _MISSING
+            old = get(j0)
+            if old is None or c < old[0] - 1e-9:
+                nxt[j0] = (c, (j0, -1, -2, 0, 0.0))
+            base = vals_before[j0]
             for k, size, score in found[bisect.bisect_left(at, j0) :]:
-                skipped = here + _SKIP_NUM * (vals_before[k] - vals_before[j0])
+                skipped = here + _SKIP_NUM * (vals_before[k] - base) + 1.0 - score
                 for r, extra in runs(k + size, width):
-                    offer(
-                        k + size + r, skipped + 1.0 - score + extra, (j0, k, size, r, 1.0 - score)
-                    )
+                    end, c = k + size + r, skipped + extra
+                    old = get(end)
+                    if old is None or c < old[0] - 1e-9:
+                        nxt[end] = (c, (j0, k, size, r, 1.0 - score))
             v0 = next_val[j0]
             if v0 < n:
-                skipped = here + _SKIP_NUM * (vals_before[v0] - vals_before[j0])
+                skipped = here + _SKIP_NUM * (vals_before[v0] - base) + by_order
                 for r, extra in runs(v0, width):
-                    offer(v0 + r, skipped + by_order + extra, (j0, v0, 0, r, by_order))
+                    end, c = v0 + r, skipped + extra
+                    old = get(end)
+                    if old is None or c < old[0] - 1e-9:
+                        nxt[end] = (c, (j0, v0, 0, r, by_order))
         layer = nxt
         layers.append(layer)
     end, (best, _) = min(layer.items(), key=lambda e: (e[1][0], e[0]))

@@ -24,6 +24,7 @@ into one number, marked ``joined``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -167,5 +168,21 @@ def tokenize(grid: Grid) -> list[Token]:
                 if whole is not None:
                     out.append(Token("num", whole, cell.location, joined=True, cell=serial))
                     continue
-            out.extend(_pieces(text, cell.location, serial))
+            if len(text) > _SHORT:
+                out.extend(_pieces(text, cell.location, serial))
+                continue
+            location = cell.location
+            out.extend(
+                Token(kind, piece, location, digits, lead, tail, cell=serial)
+                for kind, piece, digits, lead, tail in _shapes(text)
+            )
     return out
+
+
+_SHORT = 200  # texts this short (a cell, a label) are cut once and remembered
+
+
+@functools.lru_cache(maxsize=16384)
+def _shapes(text: str) -> tuple[tuple[Kind, str, str, str, str], ...]:
+    """The tokens of one text, without their location (the same text cuts the same)."""
+    return tuple((t.kind, t.text, t.digits, t.lead, t.tail) for t in _pieces(text, None, 0))
