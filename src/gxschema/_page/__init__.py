@@ -82,8 +82,7 @@ def page(
     Raises:
         ValueError: ``lang`` is neither ``"zh"`` nor ``"en"``.
     """
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    _check_lang(lang)
     if isinstance(subject, ParseError):
         name = subject.source or "<input>"
         digest = sha256 if sha256 is not None else _digest(name)
@@ -129,8 +128,7 @@ def index_page(
     Raises:
         ValueError: ``lang`` is neither ``"zh"`` nor ``"en"``.
     """
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    _check_lang(lang)
     link = href or page_name
 
     def rows() -> Iterable[Row]:
@@ -143,3 +141,9 @@ def index_page(
                 yield row_of(item, file=source, href=link(source))
 
     return index_html(rows(), title=title, lang=lang, version=_version())
+
+
+def _check_lang(lang: str) -> None:
+    """Refuse a page language other than Chinese or English."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
