@@ -208,3 +208,75 @@ def test_renderings_refuse_an_unknown_messy_form() -> None:
     report = gx.Report(template="national-2021")
     with pytest.raises(Exception, match="crawled"):
         renderings(report, "scanned")
+
+
+# -- rows printed away from their caption ------------------------------------------------
+
+
+def test_a_number_filling_a_markdown_cell_is_one_value() -> None:
+    """A pipe table's cell (or a loose line of converted Markdown) holds one value."""
+    rows = (
+        GridRow(
+            (GridCell("规章", gx.Location(line=1)), GridCell("235", gx.Location(line=1))),
+            gx.Location(line=1),
+        ),
+        GridRow((GridCell("22", gx.Location(line=2)),), gx.Location(line=2), heading=True),
+    )
+    celled = tokenize(Grid(rows, "<md>", "markdown"))
+    assert [(t.text, t.digits) for t in celled if t.kind == "num"] == [("235", ""), ("22", "")]
+    plain = tokenize(Grid(rows, "<text>", "plain"))
+    assert [t.digits for t in plain if t.kind == "num"] == ["235", "22"]
+
+
+def _displaced_markdown(spec: gx.spec.TemplateSpec) -> str:
+    """Section 二 as a converter scrambles it.
+
+    The caption, the cells it pulled out of the table as loose lines, the next table,
+    then the rows, each one value short.
+    """
+    first, second = spec.table("s2.art20_1"), spec.table("s2.art20_5")
+    section = spec.section_of(first)
+    assert section is not None
+    rules, normative = first.lines
+    return "\n".join(
+        [
+            section.title,
+            first.label,
+            "12",
+            "（其中修订 3 件）",
+            "9",
+            second.label,
+            f"| {second.lines[0].label} | 4 |",
+            "|---|---|",
+            f"| {rules.label} | 12 | 30 |",
+            "|---|---|---|",
+            f"| {normative.label} | 16 | 40 |",
+            "|---|---|---|",
+            "",
+        ]
+    )
+
+
+def test_rows_printed_after_other_tables_are_found_and_their_loose_cells_named() -> None:
+    """Rows printed past the other tables are found by label; loose cells are named.
+
+    The loose values go back in reading order; the cells whose value depends on the
+    column no rule fixes are named with every reading, never guessed.
+    """
+    spec = gx.templates.get("national-2021")
+    report = gx.read(_displaced_markdown(spec).encode(), form="markdown", template=spec.id)
+    table = "s2.art20_1"
+    issued = report.cell(table, "rules", "issued")
+    assert issued is not None
+    assert (issued.value, issued.inferred) == (gx.Number(12), True)
+    assert report.cell("s2.art20_5", "licensing", "decisions").value == gx.Number(4)  # type: ignore[union-attr]
+    open_ = {a.cells: set(a.readings) for a in report.ambiguities if a.table == table}
+    assert open_ == {
+        (("rules", "repealed"), ("rules", "in_force")): {("12", "30"), ("30", "12")},
+        (("normative", "issued"), ("normative", "repealed"), ("normative", "in_force")): {
+            ("9", "16", "40"),
+            ("16", "9", "40"),
+            ("16", "40", "9"),
+        },
+    }
+    assert gx.check(report).verdict == "incomplete"
