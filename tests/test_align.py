@@ -280,3 +280,24 @@ def test_rows_printed_after_other_tables_are_found_and_their_loose_cells_named()
         },
     }
     assert gx.check(report).verdict == "incomplete"
+
+
+def test_digits_of_a_line_without_rules_are_never_cut() -> None:
+    """``| 规章 | 5 | 30 |`` under three columns is a lost cell, not ``5|3|0``.
+
+    Section 二 has no rule to check a split against: that ``5 30`` can be cut into three
+    numbers only one way proves nothing, so no cell of the row gets a cut value, and the
+    readings the loose value allows are named.
+    """
+    spec = gx.templates.get("national-2021")
+    text = _displaced_markdown(spec).replace("| 12 | 30 |", "| 5 | 30 |").replace("\n12\n", "\n5\n")
+    report = gx.read(text.encode(), form="markdown", template=spec.id)
+    table = "s2.art20_1"
+    read = {
+        column: cell.value
+        for column in ("issued", "repealed", "in_force")
+        if (cell := report.cell(table, "rules", column)) is not None
+    }
+    assert read == {"issued": gx.Number(5)}
+    open_ = {a.cells: set(a.readings) for a in report.ambiguities if a.table == table}
+    assert open_[(("rules", "repealed"), ("rules", "in_force"))] == {("5", "30"), ("30", "5")}
