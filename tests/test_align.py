@@ -260,19 +260,27 @@ def _displaced_markdown(spec: gx.spec.TemplateSpec) -> str:
 def test_rows_printed_after_other_tables_are_found_and_their_loose_cells_named() -> None:
     """Rows printed past the other tables are found by label; loose cells are named.
 
-    The loose values go back in reading order; the cells whose value depends on the
-    column no rule fixes are named with every reading, never guessed.
+    The loose values go back in reading order.  The first carries a note naming a
+    column's declared ``notes`` (``（其中修订 3 件）``: 本年制发件数), so it goes there;
+    the second has none, and the cells whose value depends on the column no rule fixes
+    are named with every reading, never guessed.
     """
     spec = gx.templates.get("national-2021")
     report = gx.read(_displaced_markdown(spec).encode(), form="markdown", template=spec.id)
     table = "s2.art20_1"
-    issued = report.cell(table, "rules", "issued")
-    assert issued is not None
-    assert (issued.value, issued.inferred) == (gx.Number(12), True)
+    rules = {
+        column: (cell.value, cell.how)
+        for column in ("issued", "repealed", "in_force")
+        if (cell := report.cell(table, "rules", column)) is not None
+    }
+    assert rules == {
+        "issued": (gx.Number(12), "order"),
+        "repealed": (gx.Number(12), "label"),
+        "in_force": (gx.Number(30), "label"),
+    }
     assert report.cell("s2.art20_5", "licensing", "decisions").value == gx.Number(4)  # type: ignore[union-attr]
     open_ = {a.cells: set(a.readings) for a in report.ambiguities if a.table == table}
     assert open_ == {
-        (("rules", "repealed"), ("rules", "in_force")): {("12", "30"), ("30", "12")},
         (("normative", "issued"), ("normative", "repealed"), ("normative", "in_force")): {
             ("9", "16", "40"),
             ("16", "9", "40"),
@@ -287,10 +295,16 @@ def test_digits_of_a_line_without_rules_are_never_cut() -> None:
 
     Section 二 has no rule to check a split against: that ``5 30`` can be cut into three
     numbers only one way proves nothing, so no cell of the row gets a cut value, and the
-    readings the loose value allows are named.
+    readings the loose value allows (it has no note here) are named.
     """
     spec = gx.templates.get("national-2021")
-    text = _displaced_markdown(spec).replace("| 12 | 30 |", "| 5 | 30 |").replace("\n12\n", "\n5\n")
+    text = (
+        _displaced_markdown(spec)
+        .replace("| 12 | 30 |", "| 5 | 30 |")
+        .replace("\n12\n（其中修订 3 件）\n", "\n5\n")
+    )
+    assert "| 5 | 30 |" in text
+    assert "修订" not in text
     report = gx.read(text.encode(), form="markdown", template=spec.id)
     table = "s2.art20_1"
     read = {

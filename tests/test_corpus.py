@@ -21,21 +21,10 @@ NAMES = ["hzq-2023", "hzq-2024", "huaian-2024"]
 TEXTS = {"pingtan-2022": "txt", "shanghai-office-2025": "md"}
 """The corpus files in messy text forms (crawled page text, converter Markdown), read by
 the aligner; the PDFs are read cell for cell in ``tests/test_pdf.py``."""
-KNOWN_OPEN = {
-    # The converter pulled 第二十条第（一）项's two-line cells out of the table and
-    # printed them as loose lines after the caption, the rows themselves after the
-    # other tables of section 二, one value short (see the file's ``doubts``).  The rows
-    # are found and the loose values put back in reading order, but which column each
-    # fills is a matter of layout no rule decides: the cells whose value depends on it
-    # are named as ambiguous, the file's reading among the alternatives.
-    "shanghai-office-2025": {
-        ("s2.art20_1", "rules", "repealed"),
-        ("s2.art20_1", "rules", "in_force"),
-        ("s2.art20_1", "normative", "issued"),
-        ("s2.art20_1", "normative", "repealed"),
-        ("s2.art20_1", "normative", "in_force"),
-    },
-}
+KNOWN_OPEN: dict[str, set[tuple[str, str, str]]] = {}
+"""Cells of a corpus file the reader names as open (ambiguous) instead of reading, by
+file: none today.  (shanghai-office-2025's 第二十条第（一）项 cells, printed apart from
+their rows, are placed by the notes printed with them.)"""
 
 
 def _template_for(data: dict[str, Any]) -> gx.spec.TemplateSpec:

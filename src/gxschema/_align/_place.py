@@ -65,7 +65,8 @@ class Placed:
 
     ``loose`` holds the values its printed row lost (cells a converter pulled out of
     the table and printed as loose lines before it), to be put back among ``values``
-    in every order-keeping way (:func:`place_displaced`).
+    in every order-keeping way (:func:`place_displaced`); ``pins`` gives, for each, the
+    column its printed note names (a column's declared ``notes``), or None.
     """
 
     slot: Slot
@@ -73,6 +74,7 @@ class Placed:
     score: float
     values: tuple[Token, ...]
     loose: tuple[Token, ...] = ()
+    pins: tuple[str | None, ...] = ()
 
 
 def slots(table: TableSpec) -> list[Slot]:
@@ -304,6 +306,8 @@ def place_displaced(
     (the caption's region), in reading order, as many as it lacks; where among its
     values they go is left to :mod:`gxschema._align._split` (every order-keeping way).
     Only delimited cells (tokens that are one value for certain) are put together so.
+    A loose number followed by a note (``（含自然失效 29 件）``) naming the declared
+    ``notes`` of exactly one column is pinned to that column.
 
     Args:
         own: the tokens of the table's own region (after its caption).
@@ -355,9 +359,31 @@ def place_displaced(
         return None
     out: list[Placed | None] = [None] * len(todo)
     taken = 0
+    pins = _pins(own, loose, todo[0].table)
     for i, k, size, score, values in found:
         lack = todo[i].width - len(values)
         extra = tuple(loose[taken : taken + lack])
+        pinned = tuple(pins[taken : taken + lack])
         taken += lack
-        out[i] = Placed(todo[i], tuple(rest[k : k + size]), score, tuple(values), extra)
+        out[i] = Placed(todo[i], tuple(rest[k : k + size]), score, tuple(values), extra, pinned)
+    return out
+
+
+def _pins(own: Sequence[Token], loose: Sequence[Token], table: TableSpec) -> list[str | None]:
+    """For each loose number, the one column the note printed after it names, or None."""
+    after: dict[int, str] = {}
+    for n, tok in enumerate(own):
+        if tok.kind == "label" or not any(tok is t for t in loose):
+            continue
+        words = []
+        for nxt in own[n + 1 :]:
+            if nxt.kind != "label" or not nxt.text.startswith("("):
+                break  # a note is printed in brackets (folded to ASCII ones)
+            words.append(nxt.text)
+        after[id(tok)] = "".join(words)
+    out: list[str | None] = []
+    for tok in loose:
+        note = after.get(id(tok), "")
+        named = [c.id for c in table.columns if any(w in note for w in c.notes)] if note else []
+        out.append(named[0] if len(named) == 1 else None)
     return out

@@ -266,7 +266,14 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
     for p in placed:
         keys = p.slot.cells
         if p.loose:
-            pieces = list(_inserted(p.values, p.loose, len(keys)))
+            columns_of = [c for _, c in keys]
+            pieces = list(_inserted(p.values, p.loose, columns_of, p.pins))
+            for tok, pin in zip(p.loose, p.pins, strict=False):
+                if pin is not None:
+                    notes.append(
+                        f"{tok.text!r}, printed apart from its row, placed in "
+                        f"{columns[pin].label!r} by the note printed with it"
+                    )
         elif len(p.values) == len(keys):
             pieces = [[(t.text, t) for t in p.values]]
         else:
@@ -316,11 +323,24 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
     return Reading(out, open_, notes)
 
 
-def _inserted(values: Sequence[Token], loose: Sequence[Token], width: int) -> Iterator[list[Piece]]:
-    """Every order-keeping way to put a row's lost values back among its printed ones."""
+def _inserted(
+    values: Sequence[Token],
+    loose: Sequence[Token],
+    columns: Sequence[str],
+    pins: Sequence[str | None] = (),
+) -> Iterator[list[Piece]]:
+    """Every order-keeping way to put a row's lost values back among its printed ones.
+
+    A lost value pinned to a column (by the note printed with it) goes there only.
+    """
+    width = len(columns)
     if len(values) + len(loose) != width:
         return
     for at in itertools.combinations(range(width), len(loose)):
+        if any(
+            pin is not None and columns[i] != pin for i, pin in zip(at, pins, strict=False)
+        ):
+            continue
         got = iter(loose)
         kept = iter(values)
         row = [next(got) if i in at else next(kept) for i in range(width)]
