@@ -208,3 +208,110 @@ def test_renderings_refuse_an_unknown_messy_form() -> None:
     report = gx.Report(template="national-2021")
     with pytest.raises(Exception, match="crawled"):
         renderings(report, "scanned")
+
+
+# -- rows printed away from their caption ------------------------------------------------
+
+
+def test_a_number_filling_a_markdown_cell_is_one_value() -> None:
+    """A pipe table's cell (or a loose line of converted Markdown) holds one value."""
+    rows = (
+        GridRow(
+            (GridCell("规章", gx.Location(line=1)), GridCell("235", gx.Location(line=1))),
+            gx.Location(line=1),
+        ),
+        GridRow((GridCell("22", gx.Location(line=2)),), gx.Location(line=2), heading=True),
+    )
+    celled = tokenize(Grid(rows, "<md>", "markdown"))
+    assert [(t.text, t.digits) for t in celled if t.kind == "num"] == [("235", ""), ("22", "")]
+    plain = tokenize(Grid(rows, "<text>", "plain"))
+    assert [t.digits for t in plain if t.kind == "num"] == ["235", "22"]
+
+
+def _displaced_markdown(spec: gx.spec.TemplateSpec) -> str:
+    """Section 二 as a converter scrambles it.
+
+    The caption, the cells it pulled out of the table as loose lines, the next table,
+    then the rows, each one value short.
+    """
+    first, second = spec.table("s2.art20_1"), spec.table("s2.art20_5")
+    section = spec.section_of(first)
+    assert section is not None
+    rules, normative = first.lines
+    return "\n".join(
+        [
+            section.title,
+            first.label,
+            "12",
+            "（其中修订 3 件）",
+            "9",
+            second.label,
+            f"| {second.lines[0].label} | 4 |",
+            "|---|---|",
+            f"| {rules.label} | 12 | 30 |",
+            "|---|---|---|",
+            f"| {normative.label} | 16 | 40 |",
+            "|---|---|---|",
+            "",
+        ]
+    )
+
+
+def test_rows_printed_after_other_tables_are_found_and_their_loose_cells_named() -> None:
+    """Rows printed past the other tables are found by label; loose cells are named.
+
+    The loose values go back in reading order.  The first carries a note naming a
+    column's declared ``notes`` (``（其中修订 3 件）``: 本年制发件数), so it goes there;
+    the second has none, and the cells whose value depends on the column no rule fixes
+    are named with every reading, never guessed.
+    """
+    spec = gx.templates.get("national-2021")
+    report = gx.read(_displaced_markdown(spec).encode(), form="markdown", template=spec.id)
+    table = "s2.art20_1"
+    rules = {
+        column: (cell.value, cell.how)
+        for column in ("issued", "repealed", "in_force")
+        if (cell := report.cell(table, "rules", column)) is not None
+    }
+    assert rules == {
+        "issued": (gx.Number(12), "order"),
+        "repealed": (gx.Number(12), "label"),
+        "in_force": (gx.Number(30), "label"),
+    }
+    assert report.cell("s2.art20_5", "licensing", "decisions").value == gx.Number(4)  # type: ignore[union-attr]
+    open_ = {a.cells: set(a.readings) for a in report.ambiguities if a.table == table}
+    assert open_ == {
+        (("normative", "issued"), ("normative", "repealed"), ("normative", "in_force")): {
+            ("9", "16", "40"),
+            ("16", "9", "40"),
+            ("16", "40", "9"),
+        },
+    }
+    assert gx.check(report).verdict == "incomplete"
+
+
+def test_digits_of_a_line_without_rules_are_never_cut() -> None:
+    """``| 规章 | 5 | 30 |`` under three columns is a lost cell, not ``5|3|0``.
+
+    Section 二 has no rule to check a split against: that ``5 30`` can be cut into three
+    numbers only one way proves nothing, so no cell of the row gets a cut value, and the
+    readings the loose value allows (it has no note here) are named.
+    """
+    spec = gx.templates.get("national-2021")
+    text = (
+        _displaced_markdown(spec)
+        .replace("| 12 | 30 |", "| 5 | 30 |")
+        .replace("\n12\n（其中修订 3 件）\n", "\n5\n")
+    )
+    assert "| 5 | 30 |" in text
+    assert "修订" not in text
+    report = gx.read(text.encode(), form="markdown", template=spec.id)
+    table = "s2.art20_1"
+    read = {
+        column: cell.value
+        for column in ("issued", "repealed", "in_force")
+        if (cell := report.cell(table, "rules", column)) is not None
+    }
+    assert read == {"issued": gx.Number(5)}
+    open_ = {a.cells: set(a.readings) for a in report.ambiguities if a.table == table}
+    assert open_[(("rules", "repealed"), ("rules", "in_force"))] == {("5", "30"), ("30", "5")}

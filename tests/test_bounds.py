@@ -298,8 +298,12 @@ def test_a_hostile_page_is_refused_by_a_named_limit(build: object, limit: str) -
 
 @needs_pdfplumber
 def test_a_dense_page_under_the_limits_costs_near_linear_time() -> None:
-    """A page of 5,000 characters (each drawn five times) takes under 8x a page of 1,000."""
+    """A page of 5,000 characters (each drawn five times) takes under 8x a page of 1,000.
+
+    Both sides are the best of three runs, so a moment of load on a shared machine
+    does not decide the test.
+    """
     small, large = hostile.pdf_dense(1000), hostile.pdf_dense(5000, stacked=5)
     gx.read(hostile.example_text())
     base = min(seconds(gx.read, small) for _ in range(3))
-    assert seconds(gx.read, large) < 8 * base + 0.5
+    assert min(seconds(gx.read, large) for _ in range(3)) < 8 * base + 0.5

@@ -174,6 +174,18 @@ def test_an_unreadable_file_gets_a_page_and_a_row(tmp_path: Path) -> None:
     assert "notes.txt.html" in index
 
 
+def test_a_folder_walk_leaves_out_folder_documents(tmp_path: Path) -> None:
+    """In a directory, README.md and LICENSE.txt are not reports; a named one is tried."""
+    from gxschema._page import files_of
+
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "sub/b.html", "README.md", "LICENSE.txt", "sub/notes.py"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = {p.relative_to(tmp_path).as_posix() for p in files_of([tmp_path])}
+    assert found == {"a.txt", "sub/b.html"}
+    assert list(files_of([tmp_path / "README.md"])) == [tmp_path / "README.md"]
+
+
 def test_page_refuses_an_unknown_language(seed: gx.CheckResult) -> None:
     """Lang is zh or en."""
     with pytest.raises(ValueError, match="lang"):

@@ -121,6 +121,8 @@ class FieldDecl:
         after: insert after this field (variants).
         before: insert before this field (variants).
         doc: a note for the generated reference.
+        notes: for a column, words that, in a note printed beside a value, say the
+            value is this column's.
     """
 
     name: str
@@ -133,6 +135,7 @@ class FieldDecl:
     after: str | None = None
     before: str | None = None
     doc: str = ""
+    notes: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -255,6 +258,7 @@ def column(
     after: str | None = None,
     before: str | None = None,
     doc: str = "",
+    notes: Iterable[str] = (),
 ) -> Any:
     """Declare a column of a :func:`columns` class.
 
@@ -268,6 +272,11 @@ def column(
         after: in a variant, insert after this column.
         before: in a variant, insert before this column.
         doc: a note for the generated reference.
+        notes: words that, in a note printed beside a value (``（含自然失效 29 件）``
+            beside a count of repealed documents), say the value is this column's.  A
+            converter that prints a cell of two lines apart from its row leaves only
+            this to tell which column the value came from; a note naming the words of
+            exactly one column places it there.
 
     Returns:
         An ``attrs`` field (default None: a cell the input did not contain) carrying
@@ -287,6 +296,7 @@ def column(
         after=after,
         before=before,
         doc=doc,
+        notes=_texts(notes, "notes"),
     )
     return attrs.field(default=None, metadata={METADATA_KEY: decl})
 

@@ -341,7 +341,8 @@ class _Mapper:
 
         Only the split that satisfies every error-severity rule of the line (in section
         三, 总计 = the sum of the others) is taken, and its cells are marked inferred;
-        when several splits fit, or none does, the row is kept whole as an extra.
+        when several splits fit, or none does, or the line has no rule of its own (in
+        section 二), the row is kept whole as an extra.
         """
         start = len(cells)
         while start > 0 and _DIGITS.fullmatch(cells[start - 1].text.strip(STRIP) or "x"):
@@ -360,7 +361,10 @@ class _Mapper:
         columns = [
             tm.index[(line.id, p.column)] if p.column is not None else None for p in st.layout
         ]
-        solutions = _splits(digits, width, columns, tm, tm.line_rows(line.id))
+        rows = tm.line_rows(line.id)
+        # Without a rule of its own, a line's digits have no split to check: that the
+        # digits can be cut only one way proves nothing (a cell may have been lost).
+        solutions = _splits(digits, width, columns, tm, rows) if rows else []
         shown = " ".join(c.text.strip() for c in values)
         if len(solutions) == 1:
             [pieces] = solutions
@@ -375,7 +379,12 @@ class _Mapper:
                 f"{'|'.join(pieces)}, the only split its rules allow"
             )
             return self.accept(st, line, label, split_cells, fuzzy, inferred=True)
-        why = "several splits fit its rules" if solutions else "no split fits its rules"
+        if not rows:
+            why = "no rule of the line decides how they split"
+        elif solutions:
+            why = "several splits fit its rules"
+        else:
+            why = "no split fits its rules"
         st.notes.append(
             f"{label.text.strip()!r}: values {shown!r} ran together and {why}; kept as an extra"
         )

@@ -48,6 +48,7 @@ class ColumnSpec:
         kind: what its cells hold (:class:`~gxschema.Kind`).
         unit: for money, the unit values are expressed in.
         doc: a note for the reference.
+        notes: words that, in a note printed beside a value, say it is this column's.
     """
 
     id: str
@@ -57,6 +58,7 @@ class ColumnSpec:
     kind: Kind
     unit: str | None
     doc: str = ""
+    notes: tuple[str, ...] = ()
 
     @cached_property
     def keys(self) -> frozenset[str]:

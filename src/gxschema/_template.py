@@ -286,6 +286,7 @@ def _column(f: FieldDecl) -> ColumnSpec:
         kind=f.kind,
         unit=f.unit,
         doc=f.doc,
+        notes=f.notes,
     )
 
 

@@ -17,14 +17,14 @@ from collections.abc import Sequence
 
 import attrs
 
-from gxschema._align._place import Placed, Slot, place, regions, slots
+from gxschema._align._place import Placed, Slot, place, place_displaced, regions, slots
 from gxschema._align._split import solve
 from gxschema._align._tokens import Token, tokenize
 from gxschema._cell import Cell
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._metadata import read_metadata
 from gxschema._report import Ambiguity, Detection, Location, Paragraph, Report
-from gxschema._spec import TemplateSpec
+from gxschema._spec import TableSpec, TemplateSpec
 
 __all__ = ["Aligned", "align", "complete", "covered", "text_grid"]
 
@@ -49,21 +49,36 @@ def _place(
     tokens: Sequence[Token], todo: list[Slot], span: tuple[int, int], memo: Memo
 ) -> tuple[float, list[Placed | None]]:
     """Place a table's slots, once per distinct declaration and region."""
-    table = todo[0].table
-    sig = (
-        span,
-        table.layout,
-        tuple(c.id for c in table.columns),
-        tuple((tuple(ln.id for ln in s.lines), s.keys, s.width) for s in todo),
-    )
+    sig = (span, _declared(todo))
     got = memo.get(sig)
     if got is None:
         got = place(tokens[span[0] : span[1]], todo)
         memo[sig] = got
     cost, placed = got
     return cost, [
-        None if p is None else attrs.evolve(p, slot=s) for s, p in zip(todo, placed, strict=True)
+        p if p is None or p.slot is s else Placed(s, p.anchor, p.score, p.values, p.loose)
+        for s, p in zip(todo, placed, strict=True)
     ]
+
+
+_DECLARED: dict[int, tuple[TableSpec, tuple[object, ...]]] = {}
+
+
+def _declared(todo: list[Slot]) -> tuple[object, ...]:
+    """What placing a table's slots depends on (the same for the same declaration)."""
+    table = todo[0].table
+    got = _DECLARED.get(id(table))
+    if got is None or got[0] is not table:
+        if len(_DECLARED) > 256:
+            _DECLARED.clear()
+        sig = (
+            table.layout,
+            tuple(c.id for c in table.columns),
+            tuple((tuple(ln.id for ln in s.lines), s.keys, s.width) for s in todo),
+        )
+        got = (table, sig)
+        _DECLARED[id(table)] = got
+    return got[1]
 
 
 def _align_one(tokens: Sequence[Token], spec: TemplateSpec, memo: Memo) -> Aligned:
@@ -71,6 +86,7 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, memo: Memo) -> Align
     total = 0.0
     found = 0
     per_table: list[tuple[str, list[Placed], list[Slot]]] = []
+    displaced: list[str] = []
     for table in spec.tables:
         todo = slots(table)
         if table.id not in spans:
@@ -82,14 +98,59 @@ def _align_one(tokens: Sequence[Token], spec: TemplateSpec, memo: Memo) -> Align
         lost = [s for s, p in zip(todo, placed, strict=True) if p is None]
         if table.layout != "flat" and not any(p.anchor for p in kept):
             # Not one of its lines found by label: values placed by order alone could
-            # belong to any table, so the table is not taken as found.
+            # belong to any table, so the table is not taken as found (its rows may
+            # have been printed further on, see below).
             total += 2.0 * len(todo) - cost
+            displaced.append(table.id)
             continue
         found += sum(1 for p in kept if p.anchor)
         per_table.append((table.id, kept, lost))
+    for table_id in displaced:
+        got = _displaced(tokens, spec, spans, table_id, per_table)
+        if got is not None:
+            kept, lost = got
+            found += len(kept)
+            total -= sum(1.0 + p.score for p in kept)
+            per_table.append((table_id, kept, lost))
+    order = {t.id: n for n, t in enumerate(spec.tables)}
+    per_table.sort(key=lambda e: order[e[0]])
     out = Aligned(spec, total, found)
     out.placed = per_table
     return out
+
+
+def _displaced(
+    tokens: Sequence[Token],
+    spec: TemplateSpec,
+    spans: dict[str, tuple[int, int]],
+    table_id: str,
+    per_table: list[tuple[str, list[Placed], list[Slot]]],
+) -> tuple[list[Placed], list[Slot]] | None:
+    """A table found by its caption alone, its rows looked for further on in its section.
+
+    The rows are looked for among the tokens no other table used, up to the end of the
+    section's last table (:func:`~gxschema._align._place.place_displaced`).
+    """
+    table = spec.table(table_id)
+    section = spec.section_of(table)
+    start, end = spans[table_id]
+    ends = [
+        spans[t.id][1]
+        for t in spec.tables
+        if t.id in spans and section is not None and spec.section_of(t) == section
+    ]
+    stop = max([end, *ends])
+    used = {
+        id(t) for _, kept, _ in per_table for p in kept for t in (*p.anchor, *p.values, *p.loose)
+    }
+    rest = [t for t in tokens[end:stop] if id(t) not in used]
+    todo = slots(table)
+    placed = place_displaced(tokens[start:end], rest, todo)
+    if placed is None:
+        return None
+    kept = [p for p in placed if p is not None]
+    lost = [s for s, p in zip(todo, placed, strict=True) if p is None]
+    return kept, lost
 
 
 def _read(out: Aligned, prose: str) -> Aligned:

@@ -15,6 +15,7 @@ then cut by :mod:`gxschema._align._split`).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -26,7 +27,7 @@ from gxschema._align._tokens import Token
 from gxschema._labels import normalize_label, similarity_at_least
 from gxschema._spec import LineSpec, SectionSpec, TableSpec, TemplateSpec
 
-__all__ = ["Placed", "Slot", "place", "regions", "slots"]
+__all__ = ["Placed", "Slot", "place", "place_displaced", "regions", "slots"]
 
 _SKIP_NUM = 1.5  # a printed number used by no line
 _MISSING = 2.0  # a declared line not found
@@ -60,12 +61,20 @@ class Slot:
 
 @attrs.frozen
 class Placed:
-    """Where a slot was found: its anchor tokens (if any) and its value tokens."""
+    """Where a slot was found: its anchor tokens (if any) and its value tokens.
+
+    ``loose`` holds the values its printed row lost (cells a converter pulled out of
+    the table and printed as loose lines before it), to be put back among ``values``
+    in every order-keeping way (:func:`place_displaced`); ``pins`` gives, for each, the
+    column its printed note names (a column's declared ``notes``), or None.
+    """
 
     slot: Slot
     anchor: tuple[Token, ...]
     score: float
     values: tuple[Token, ...]
+    loose: tuple[Token, ...] = ()
+    pins: tuple[str | None, ...] = ()
 
 
 def slots(table: TableSpec) -> list[Slot]:
@@ -88,11 +97,8 @@ def _is_heading(key: str, section: SectionSpec) -> bool:
     return any(_key(k) in key for k in section.keywords)
 
 
-def _table_anchor(token: Token, table: TableSpec, section: SectionSpec | None, first: bool) -> bool:
-    if token.kind != "label":
-        return False
-    key = _key(token.text)
-    if table.label and _key(table.label) in key:
+def _table_anchor(key: str, label: str, section: SectionSpec | None, first: bool) -> bool:
+    if label and label in key:
         return True
     return first and section is not None and _is_heading(key, section)
 
@@ -104,6 +110,7 @@ def regions(tokens: Sequence[Token], spec: TemplateSpec) -> dict[str, tuple[int,
     heading) after the start of the table before it, and ends where the next table
     found starts, or at the next numbered section heading that holds no table.
     """
+    keys = [_key(t.text) if t.kind == "label" else None for t in tokens]
     starts: list[tuple[str, int]] = []
     after = 0
     seen_sections: set[str] = set()
@@ -112,19 +119,19 @@ def regions(tokens: Sequence[Token], spec: TemplateSpec) -> dict[str, tuple[int,
         first = section is not None and section.number not in seen_sections
         if section is not None:
             seen_sections.add(section.number)
+        label = _key(table.label) if table.label else ""
         for k in range(after, len(tokens)):
-            if _table_anchor(tokens[k], table, section, first):
+            key = keys[k]
+            if key is not None and _table_anchor(key, label, section, first):
                 starts.append((table.id, k))
                 after = k + 1
                 break
     table_sections = {spec.section_of(t).number for t in spec.tables if spec.section_of(t)}  # type: ignore[union-attr]
+    others = [s for s in spec.sections if s.number not in table_sections]
     stops = [
         k
-        for k, t in enumerate(tokens)
-        if t.kind == "label"
-        and any(
-            _is_heading(_key(t.text), s) for s in spec.sections if s.number not in table_sections
-        )
+        for k, key in enumerate(keys)
+        if key is not None and others and any(_is_heading(key, s) for s in others)
     ]
     out: dict[str, tuple[int, int]] = {}
     for n, (table_id, start) in enumerate(starts):
@@ -188,22 +195,36 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
         _norm_pair(tokens[k], tokens[k + 1]) if k + 1 < n and not is_val[k + 1] else ""
         for k in range(n)
     ]
-    label_at = [k for k in range(n) if not is_val[k]]
+    # Where an anchor may be: a label (or two in a row) with a value right after.
+    cands = [
+        (k, size, frag)
+        for k in range(n)
+        if not is_val[k]
+        for size, frag in ((1, norms[k]), (2, pairs[k]))
+        if frag and k + size < n and is_val[k + size]
+    ]
+    by_keys: dict[tuple[str, ...], list[tuple[int, int, float]]] = {}
 
     def anchors(slot: Slot) -> list[tuple[int, int, float]]:
         """(anchor position, size, likeness) of a slot's anchors, values right after."""
-        out = []
-        for k in label_at:
-            for size, frag in ((1, norms[k]), (2, pairs[k])):
-                if not frag or k + size >= n or not is_val[k + size]:
-                    continue
-                score = max(likeness(frag, key) for key in slot.keys)
+        got = by_keys.get(slot.keys)
+        if got is None:
+            got = []
+            keys = slot.keys
+            for k, size, frag in cands:
+                score = max([likeness(frag, key) for key in keys])
                 if score >= _ANCHOR_MIN:
-                    out.append((k, size, score))
-        return out
+                    got.append((k, size, score))
+            by_keys[keys] = got
+        return got
+
+    run_memo: dict[tuple[int, int], list[tuple[int, float]]] = {}
 
     def runs(v0: int, width: int) -> list[tuple[int, float]]:
         """(values taken, extra cost) for values starting at v0 that can fill a slot."""
+        got = run_memo.get((v0, width))
+        if got is not None:
+            return got
         out = []
         room = 0
         for r in range(1, width + 1):
@@ -213,6 +234,7 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
             room += cap[v]
             if room >= width:
                 out.append((r, _SPLIT * (width - r)))
+        run_memo[(v0, width)] = out
         return out
 
     Back = tuple[int, int, int, int, float]  # (previous end, anchor at, size, values, cost)
@@ -220,31 +242,33 @@ def place(tokens: Sequence[Token], todo: Sequence[Slot]) -> tuple[float, list[Pl
     layers: list[dict[int, tuple[float, Back | None]]] = [layer]
     for slot in todo:
         nxt: dict[int, tuple[float, Back | None]] = {}
-
-        def offer(
-            end: int, c: float, back: Back, nxt: dict[int, tuple[float, Back | None]] = nxt
-        ) -> None:
-            old = nxt.get(end)
-            if old is None or c < old[0] - 1e-9:
-                nxt[end] = (c, back)
-
+        get = nxt.get
         found = anchors(slot) if slot.keys else []
+        at = [k for k, _, _ in found]
         by_order = _BY_ORDER if slot.keys else _FLAT
+        width = slot.width
+        # Each offer keeps the first of equal costs (offers are made in a fixed order).
         for j0, (here, _) in layer.items():
-            offer(j0, here + _MISSING, (j0, -1, -2, 0, 0.0))
-            for k, size, score in found:
-                if k < j0:
-                    continue
-                skipped = here + _SKIP_NUM * (vals_before[k] - vals_before[j0])
-                for r, extra in runs(k + size, slot.width):
-                    offer(
-                        k + size + r, skipped + 1.0 - score + extra, (j0, k, size, r, 1.0 - score)
-                    )
+            c = here + _MISSING
+            old = get(j0)
+            if old is None or c < old[0] - 1e-9:
+                nxt[j0] = (c, (j0, -1, -2, 0, 0.0))
+            base = vals_before[j0]
+            for k, size, score in found[bisect.bisect_left(at, j0) :]:
+                skipped = here + _SKIP_NUM * (vals_before[k] - base) + 1.0 - score
+                for r, extra in runs(k + size, width):
+                    end, c = k + size + r, skipped + extra
+                    old = get(end)
+                    if old is None or c < old[0] - 1e-9:
+                        nxt[end] = (c, (j0, k, size, r, 1.0 - score))
             v0 = next_val[j0]
             if v0 < n:
-                skipped = here + _SKIP_NUM * (vals_before[v0] - vals_before[j0])
-                for r, extra in runs(v0, slot.width):
-                    offer(v0 + r, skipped + by_order + extra, (j0, v0, 0, r, by_order))
+                skipped = here + _SKIP_NUM * (vals_before[v0] - base) + by_order
+                for r, extra in runs(v0, width):
+                    end, c = v0 + r, skipped + extra
+                    old = get(end)
+                    if old is None or c < old[0] - 1e-9:
+                        nxt[end] = (c, (j0, v0, 0, r, by_order))
         layer = nxt
         layers.append(layer)
     end, (best, _) = min(layer.items(), key=lambda e: (e[1][0], e[0]))
@@ -267,3 +291,99 @@ def _norm_pair(a: Token, b: Token) -> str:
     if a.kind != "label":
         return ""
     return normalize_label(a.text + b.text)
+
+
+def place_displaced(
+    own: Sequence[Token], rest: Sequence[Token], todo: Sequence[Slot]
+) -> list[Placed | None] | None:
+    """Place a table whose rows were printed away from its caption.
+
+    A converter may print a table's caption, then the cells it pulled out of the table
+    (cells of two lines) as loose lines, and the table's rows themselves further on,
+    after other tables.  Each slot is looked for, in declared order, at an anchor in
+    ``rest`` (the section's tokens no other table used) followed by its values.  A row
+    printed with fewer values than columns takes the loose numbers found in ``own``
+    (the caption's region), in reading order, as many as it lacks; where among its
+    values they go is left to :mod:`gxschema._align._split` (every order-keeping way).
+    Only delimited cells (tokens that are one value for certain) are put together so.
+    A loose number followed by a note (``（含自然失效 29 件）``) naming the declared
+    ``notes`` of exactly one column is pinned to that column.
+
+    Args:
+        own: the tokens of the table's own region (after its caption).
+        rest: the tokens after it, up to the end of its section, not used elsewhere.
+        todo: the table's slots.
+
+    Returns:
+        Per slot, where it was placed (None: not found); None when no slot was found
+        by label, or the loose numbers do not make the short rows whole.
+    """
+    if not todo or todo[0].table.layout == "flat":
+        return None
+    loose = [t for t in own if t.kind != "label"]
+    n = len(rest)
+    found: list[tuple[int, int, int, float, list[Token]]] = []
+    at = 0
+    for i, slot in enumerate(todo):
+        best: tuple[float, int, int] | None = None
+        for k in range(at, n):
+            if rest[k].kind != "label":
+                continue
+            for size in (1, 2):
+                if k + size >= n or rest[k + size].kind == "label":
+                    continue
+                if size == 2 and rest[k + 1].kind != "label":
+                    continue
+                frag = _norm(rest[k]) if size == 1 else _norm_pair(rest[k], rest[k + 1])
+                score = max(likeness(frag, key) for key in slot.keys)
+                if score >= _ANCHOR_MIN and (best is None or score > best[0] + 1e-9):
+                    best = (score, k, size)
+        if best is None:
+            continue
+        score, k, size = best
+        values: list[Token] = []
+        j = k + size
+        while j < n and rest[j].kind != "label" and len(values) < slot.width:
+            values.append(rest[j])
+            j += 1
+        if any(t.digits for t in values):
+            return None  # digits that may hold several values: not put together so
+        found.append((i, k, size, score, values))
+        at = j
+    if not found:
+        return None
+    short = sum(todo[i].width - len(v) for i, _, _, _, v in found)
+    if short and short != len(loose):
+        return None
+    if any(t.digits for t in loose):
+        return None
+    out: list[Placed | None] = [None] * len(todo)
+    taken = 0
+    pins = _pins(own, loose, todo[0].table)
+    for i, k, size, score, values in found:
+        lack = todo[i].width - len(values)
+        extra = tuple(loose[taken : taken + lack])
+        pinned = tuple(pins[taken : taken + lack])
+        taken += lack
+        out[i] = Placed(todo[i], tuple(rest[k : k + size]), score, tuple(values), extra, pinned)
+    return out
+
+
+def _pins(own: Sequence[Token], loose: Sequence[Token], table: TableSpec) -> list[str | None]:
+    """For each loose number, the one column the note printed after it names, or None."""
+    after: dict[int, str] = {}
+    for n, tok in enumerate(own):
+        if tok.kind == "label" or not any(tok is t for t in loose):
+            continue
+        words = []
+        for nxt in own[n + 1 :]:
+            if nxt.kind != "label" or not nxt.text.startswith("("):
+                break  # a note is printed in brackets (folded to ASCII ones)
+            words.append(nxt.text)
+        after[id(tok)] = "".join(words)
+    out: list[str | None] = []
+    for tok in loose:
+        note = after.get(id(tok), "")
+        named = [c.id for c in table.columns if any(w in note for w in c.notes)] if note else []
+        out.append(named[0] if len(named) == 1 else None)
+    return out

@@ -15,6 +15,7 @@ choice when exactly one reading agrees with them; the detection reason says so.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -122,6 +123,7 @@ class _Rules:
             self.relate |= c.rule.scope != "cell"
             weights, const = c.linear()
             self.rules.append((weights, const, c.op))
+        self.by_line: dict[tuple[Key, ...], list[tuple[tuple[tuple[int, int], ...], int, str]]] = {}
         self.by_cell: dict[Key, list[int]] = {}
         for n, (w, _, _) in enumerate(self.rules):
             for k in w:
@@ -137,6 +139,20 @@ class _Rules:
             total += w * _num(v)
         return total == 0 if op == "==" else (total <= 0 if op == "<=" else total >= 0)
 
+    def local(self, keys: Sequence[Key]) -> list[tuple[tuple[tuple[int, int], ...], int, str]]:
+        """The rules within one line, as (position in the line, weight) terms."""
+        sig = tuple(keys)
+        got = self.by_line.get(sig)
+        if got is None:
+            at = {k: i for i, k in enumerate(keys)}
+            got = [
+                (tuple((at[c], w) for c, w in weights.items()), const, op)
+                for weights, const, op in self.rules
+                if all(c in at for c in weights)
+            ]
+            self.by_line[sig] = got
+        return got
+
     def pruner(
         self, keys: Sequence[Key], columns: Sequence[ColumnSpec]
     ) -> Callable[[list[Piece], int], bool]:
@@ -146,29 +162,45 @@ class _Rules:
         spell (the rules' cells are counts and amounts, never negative); a partial cut
         is dropped when a rule can no longer hold.
         """
-        inside = set(keys)
-        local = [n for n, (w, _, _) in enumerate(self.rules) if set(w) <= inside]
+        local = self.local(keys)
         width = len(keys)
+        kinds = [(c.kind, c.unit) for c in reversed(columns)]  # by piece, from the right
+        numbers: dict[tuple[str, int], int | Decimal | None] = {}
+
+        def number(raw: str, k: int) -> int | Decimal | None:
+            got = numbers.get((raw, k), False)
+            if got is False:
+                kind, unit = kinds[k]
+                value = parsed(raw, kind, unit)
+                got = value.value if isinstance(value, Number) else None
+                numbers[(raw, k)] = got
+            return got
+
+        known: list[int | Decimal | None] = [None] * width
 
         def ok(acc: list[Piece], left: int) -> bool:
-            known: dict[Key, int | Decimal] = {}
-            for k, (raw, tok) in enumerate(acc):
-                at = width - 1 - k
-                if tok.kind == "blank":
-                    known[keys[at]] = 0
-                    continue
-                column = columns[at]
-                value = parsed(raw, column.kind, column.unit)
-                if not isinstance(value, Number):
+            # Called after each piece is cut, so only the last piece is new: the cells
+            # to its left are not cut (any more).
+            k = len(acc) - 1
+            raw, tok = acc[k]
+            if tok.kind == "blank":
+                value: int | Decimal | None = 0
+            else:
+                value = number(raw, k)
+                if value is None:
                     return False
-                known[keys[at]] = value.value
+            at = width - 1 - k
+            known[at] = value
+            for i in range(at):
+                known[i] = None
+            if not local:
+                return True
             most = 10**left
-            for n in local:
-                weights, const, op = self.rules[n]
+            for terms, const, op in local:
                 lo: int | Decimal = const
                 hi: int | Decimal = const
-                for cell, w in weights.items():
-                    v = known.get(cell)
+                for i, w in terms:
+                    v = known[i]
                     if v is None:
                         if w > 0:
                             hi += w * most
@@ -199,6 +231,20 @@ class _Rules:
         return True
 
 
+_RULES: dict[int, tuple[TableSpec, _Rules]] = {}
+
+
+def _rules_of(table: TableSpec) -> _Rules:
+    """The table's rules in linear form, made once per declared table."""
+    got = _RULES.get(id(table))
+    if got is None or got[0] is not table:
+        if len(_RULES) > 256:
+            _RULES.clear()
+        got = (table, _Rules(table))
+        _RULES[id(table)] = got
+    return got[1]
+
+
 def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Reading:
     """Read the values of a table's placed slots.
 
@@ -210,7 +256,7 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
     Returns:
         The reading.
     """
-    rules = _Rules(table)
+    rules = _rules_of(table)
     columns = {c.id: c for c in table.columns}
     fixed: dict[Key, Value] = {}
     out: dict[Key, tuple[str, Token, How, Value]] = {}
@@ -219,7 +265,16 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
     choices: list[tuple[Placed, list[list[Piece]], list[list[Value]]]] = []
     for p in placed:
         keys = p.slot.cells
-        if len(p.values) == len(keys):
+        if p.loose:
+            columns_of = [c for _, c in keys]
+            pieces = list(_inserted(p.values, p.loose, columns_of, p.pins))
+            for tok, pin in zip(p.loose, p.pins, strict=False):
+                if pin is not None:
+                    notes.append(
+                        f"{tok.text!r}, printed apart from its row, placed in "
+                        f"{columns[pin].label!r} by the note printed with it"
+                    )
+        elif len(p.values) == len(keys):
             pieces = [[(t.text, t) for t in p.values]]
         else:
             pieces = []
@@ -255,10 +310,9 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
             open_.append((tuple(keys), (), f"values {shown!r} cannot be read as its cells"))
             continue
         if len(readable) == 1:
-            how: How = _how(p, readable[0])
             for k, (raw, tok), v in zip(keys, readable[0], values[0], strict=True):
                 fixed[k] = v
-                out[k] = (raw, tok, how if not tok.joined else "joined", v)
+                out[k] = (raw, tok, _how(p, readable[0], tok) if not tok.joined else "joined", v)
             continue
         choices.append((p, readable, values))
     solutions = _search(rules, fixed, choices)
@@ -269,7 +323,33 @@ def solve(table: TableSpec, placed: Sequence[Placed], evidence: str = "") -> Rea
     return Reading(out, open_, notes)
 
 
-def _how(p: Placed, cut: list[Piece]) -> How:
+def _inserted(
+    values: Sequence[Token],
+    loose: Sequence[Token],
+    columns: Sequence[str],
+    pins: Sequence[str | None] = (),
+) -> Iterator[list[Piece]]:
+    """Every order-keeping way to put a row's lost values back among its printed ones.
+
+    A lost value pinned to a column (by the note printed with it) goes there only.
+    """
+    width = len(columns)
+    if len(values) + len(loose) != width:
+        return
+    for at in itertools.combinations(range(width), len(loose)):
+        if any(
+            pin is not None and columns[i] != pin for i, pin in zip(at, pins, strict=False)
+        ):
+            continue
+        got = iter(loose)
+        kept = iter(values)
+        row = [next(got) if i in at else next(kept) for i in range(width)]
+        yield [(t.text, t) for t in row]
+
+
+def _how(p: Placed, cut: list[Piece], tok: Token | None = None) -> How:
+    if p.loose:
+        return "order" if any(tok is t for t in p.loose) else "label"
     if len(cut) != len(p.values):
         return "split"
     return "label" if p.anchor else "order"
@@ -353,6 +433,10 @@ def _settle(
             why = "no reading of the table satisfies every rule"
         else:
             why = "more than one reading satisfies every rule"
+        if p.loose and len(alive) > 1:
+            apart = " ".join(t.text for t in p.loose)
+            shown = f"{shown} (and {apart}, printed apart from the row)"
+            why = f"which of the row's cells {apart!r} fills is left open by the rules"
         if len(alive) > 1:
             stated = (
                 _prose_numbers(evidence, p.slot.lines[0].label) if len(p.slot.lines) == 1 else set()
@@ -374,7 +458,7 @@ def _settle(
             if len(raws) == 1:
                 a = alive[0]
                 raw, tok = readable[a][k_i]
-                out[k] = (raw, tok, "split", values[a][k_i])
+                out[k] = (raw, tok, _how(p, [], tok) if p.loose else "split", values[a][k_i])
             else:
                 undecided.append(k)
         if undecided:

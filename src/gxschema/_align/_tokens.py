@@ -14,12 +14,17 @@ grid cell's text (every line of plain text) is cut into
   ``年``/``月``/``日``/``%`` is prose, not a value, and is dropped;
 * **blank** marks: a lone dash or slash (``-``, ``—``, ``/``).
 
-Page footers (``— 5 —``) are dropped.  Digits broken over lines inside one table cell
-(``305\\n0``, a narrow column) are joined back into one number, marked ``joined``.
+A number that is the whole text of a cell of a real table (a Markdown pipe table, an
+HTML or Word table) is one value for certain: its cell's borders say so, so its digits
+are never cut; so is a number alone on a line of converted Markdown (a cell the
+converter pulled out of its table).  Page footers (``— 5 —``) are dropped.  Digits
+broken over lines inside one table cell (``305\\n0``, a narrow column) are joined back
+into one number, marked ``joined``.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -76,6 +81,9 @@ _ENUM_AFTER = re.compile(r"[.．、][^\d]")
 _PROSE_AFTER = ("年", "月", "日", "%", "时", "号")
 _PURE = re.compile(r"\d+")
 _PARTS = re.compile(r"([+\-−]?)(\d+)((?:\.\d+)?(?:万元|元|万|件)?)")
+_WHOLE = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?(?:万元|元|万|件)?")
+_CELLED = frozenset({"markdown", "html", "docx"})
+"""Forms whose table cells are delimited: a number filling a cell is one value."""
 
 
 def _pieces(text: str, location: Location | None, cell: int) -> Iterator[Token]:
@@ -140,6 +148,8 @@ def tokenize(grid: Grid) -> list[Token]:
     """
     out: list[Token] = []
     serial = 0
+    celled = grid.form in _CELLED
+    loose_cells = grid.form == "markdown"
     for row in grid.rows:
         if _FOOTER.match(" ".join(c.text.strip() for c in row.cells).strip()):
             continue  # a page footer, even when a reader cut it into cells
@@ -150,10 +160,29 @@ def tokenize(grid: Grid) -> list[Token]:
             text = unicodedata.normalize("NFKC", cell.text)
             if _FOOTER.match(text.strip()):
                 continue
+            if ((celled and not row.heading) or loose_cells) and _WHOLE.fullmatch(text.strip()):
+                out.append(Token("num", text.strip(), cell.location, cell=serial))
+                continue
             if not row.heading:
                 whole = joined_digits(text)
                 if whole is not None:
                     out.append(Token("num", whole, cell.location, joined=True, cell=serial))
                     continue
-            out.extend(_pieces(text, cell.location, serial))
+            if len(text) > _SHORT:
+                out.extend(_pieces(text, cell.location, serial))
+                continue
+            location = cell.location
+            out.extend(
+                Token(kind, piece, location, digits, lead, tail, cell=serial)
+                for kind, piece, digits, lead, tail in _shapes(text)
+            )
     return out
+
+
+_SHORT = 200  # texts this short (a cell, a label) are cut once and remembered
+
+
+@functools.lru_cache(maxsize=16384)
+def _shapes(text: str) -> tuple[tuple[Kind, str, str, str, str], ...]:
+    """The tokens of one text, without their location (the same text cuts the same)."""
+    return tuple((t.kind, t.text, t.digits, t.lead, t.tail) for t in _pieces(text, None, 0))

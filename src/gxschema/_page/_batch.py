@@ -21,6 +21,7 @@ from gxschema._page._index_page import Row, index_html, row_of, unreadable_row
 from gxschema._page._report_page import report_page, unreadable_page
 from gxschema._read import read
 from gxschema._resolve import TemplateLike
+from gxschema.batch._inputs import report_like
 from gxschema.exceptions import GxSchemaError
 
 __all__ = ["INDEX", "BatchResult", "files_of", "page_name", "write_pages"]
@@ -44,15 +45,16 @@ def _suffixes() -> frozenset[str]:
 def files_of(paths: Iterable[str | Path]) -> Iterator[Path]:
     """The files named, a directory giving its files of a readable form, recursively.
 
-    A named file is taken whatever its name; in a directory, hidden files and files whose
-    suffix names no form gxschema reads (``.txt`` counts as text) are left out.
+    A named file is taken whatever its name; in a directory, hidden files, files whose
+    suffix names no form gxschema reads (``.txt`` counts as text) and folder documents
+    (``README.md``, ``LICENSE.txt``), as in a batch's directory walk, are left out.
     """
     suffixes = _suffixes()
     for path in map(Path, paths):
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 hidden = any(p.startswith(".") for p in found.relative_to(path).parts)
-                if found.is_file() and not hidden and found.suffix.lower() in suffixes:
+                if found.is_file() and not hidden and report_like(found.name, suffixes):
                     yield found
         else:
             yield path

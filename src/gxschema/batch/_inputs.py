@@ -104,9 +104,13 @@ def expand(
     Yields:
         One :class:`Source` per file, each at most once.
     """
+    names = list(inputs)
+    # A single directory's walk never gives a file twice: remembering every file name
+    # only matters when inputs may overlap (and would grow with a corpus of 10⁶ files).
+    once = len(names) == 1 and os.path.isdir(names[0])
     seen: set[str] = set()
     skipped = frozenset(os.path.realpath(s) for s in skip)
-    for name in inputs:
+    for name in names:
         if name == STDIN:
             data = stdin if stdin is not None else sys.stdin.buffer.read()
             yield Source(STDIN, data)
@@ -121,8 +125,9 @@ def expand(
         else:
             found = [name]
         for path in found:
-            key = os.path.normpath(path)
-            if key in seen:
-                continue
-            seen.add(key)
+            if not once:
+                key = os.path.normpath(path)
+                if key in seen:
+                    continue
+                seen.add(key)
             yield Source(str(Path(path)) if path != name else path)

@@ -159,8 +159,8 @@ class Art20_9_2019:
 class Documents2021:
     """第二十条第（一）项, 2021: documents issued, repealed, in force."""
 
-    issued: dsl.Count = dsl.column("本年制发件数")
-    repealed: dsl.Count = dsl.column("本年废止件数")
+    issued: dsl.Count = dsl.column("本年制发件数", notes=("修订", "制定"))
+    repealed: dsl.Count = dsl.column("本年废止件数", notes=("废止", "失效"))
     in_force: dsl.Count = dsl.column("现行有效件数")
 
 
