@@ -265,3 +265,19 @@ def test_large_and_located_cells_round_trip() -> None:
     assert [c.source for c in again.tables["s3"]["new"].values()] == [
         c.source for c in cells.values()
     ]
+
+
+def test_fast_cell_and_location_constructors_build_what_attrs_builds() -> None:
+    from gxschema._cell import read_cell, text_location
+
+    place = text_location(12, 3)
+    assert place == gx.Location(12, 3)
+    assert repr(place) == repr(gx.Location(12, 3))
+    assert hash(place) == hash(gx.Location(12, 3))
+    for value in (gx.BLANK, gx.Number(7)):
+        fast = read_cell(value, "7", place, "cell")
+        slow = gx.Cell(value, "7", gx.Location(12, 3), False, "cell")
+        assert fast == slow
+        assert repr(fast) == repr(slow)
+        assert hash(fast) == hash(slow)
+        assert (fast.inferred, fast.how, fast.asides) == (False, "cell", ())

@@ -36,7 +36,7 @@ import orjson
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
 
-from gxschema._cell import How
+from gxschema._cell import _CELL_SET, How, text_location
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
 from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Paragraph, Report
@@ -124,7 +124,7 @@ _PLACES_MAX = 1 << 16
 
 
 def _place(line: int, column: int) -> Location:
-    place = Location(line, column)
+    place = text_location(line, column)
     if len(_PLACES) < _PLACES_MAX:
         _PLACES[line, column] = place
     return place
@@ -411,6 +411,10 @@ def _plain_table(cls: type, data: Any) -> dict[str, dict[str, Cell]] | None:
     line_names, column_names = _names(cls)
     out: dict[str, dict[str, Cell]] = {}
     places, small, hows, blank = _PLACES, _SMALL, _HOWS, BLANK
+    # The slots' setters: a cell built as attrs' __init__ builds it, from parts checked
+    # here (see gxschema._cell.read_cell), inlined as the cells are many.
+    new = object.__new__
+    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _CELL_SET
     try:
         for ln, cols in data.items():
             if ln not in line_names or cols.__class__ is not dict:
@@ -445,13 +449,20 @@ def _plain_table(cls: type, data: Any) -> dict[str, dict[str, Cell]] | None:
                         or d.__class__ is not dict
                     ):
                         raise KeyError(src)
-                    place = places[line, column]
+                    place = places.get((line, column)) or _place(line, column)
                     if v is None:
-                        row[c] = Cell(blank, raw, place, False, how)
+                        v = blank
                     elif v.__class__ is int:
-                        row[c] = Cell(small[v], raw, place, False, how)
+                        v = small[v]
                     else:
                         raise KeyError(v)
+                    row[c] = cell = new(Cell)
+                    s_value(cell, v)
+                    s_raw(cell, raw)
+                    s_source(cell, place)
+                    s_inferred(cell, False)
+                    s_how(cell, how)
+                    s_asides(cell, ())
                 except (KeyError, TypeError):
                     row[c] = structure_cell(d)
             out[ln] = row
