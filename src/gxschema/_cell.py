@@ -93,8 +93,8 @@ def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
 
 
 _new = object.__new__
-_CELL_SET = _slot_setters(Cell, ("value", "raw", "source", "inferred", "how", "asides"))
-_LOCATION_SET = _slot_setters(Location, ("line", "column", "page", "table", "row", "cell"))
+_CELL_SETTERS = _slot_setters(Cell, ("value", "raw", "source", "inferred", "how", "asides"))
+_LOCATION_SETTERS = _slot_setters(Location, ("line", "column", "page", "table", "row", "cell"))
 
 
 def read_cell(value: Value, raw: str, source: Location | None, how: How | None) -> Cell:
@@ -104,7 +104,7 @@ def read_cell(value: Value, raw: str, source: Location | None, how: How | None) 
     as ``Cell`` declares no validators), built faster: the JSON reader builds one per
     cell.
     """
-    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _CELL_SET
+    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _CELL_SETTERS
     cell = _new(Cell)
     s_value(cell, value)
     s_raw(cell, raw)
@@ -117,7 +117,7 @@ def read_cell(value: Value, raw: str, source: Location | None, how: How | None) 
 
 def text_location(line: int, column: int) -> Location:
     """``Location(line, column)`` for integers a reader has already checked (faster)."""
-    s_line, s_column, s_page, s_table, s_row, s_cell = _LOCATION_SET
+    s_line, s_column, s_page, s_table, s_row, s_cell = _LOCATION_SETTERS
     place = _new(Location)
     s_line(place, line)
     s_column(place, column)

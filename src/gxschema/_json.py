@@ -36,7 +36,7 @@ import orjson
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
 
-from gxschema._cell import _CELL_SET, How, text_location
+from gxschema._cell import _CELL_SETTERS, _LOCATION_SETTERS, How, read_cell
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
 from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Paragraph, Report
@@ -121,10 +121,18 @@ _PLACES: dict[tuple[int, int], Location] = {}
 """Text-form locations (line, column), shared as the small Numbers are: a Location is
 immutable, and the same few thousand places recur in every report of a corpus."""
 _PLACES_MAX = 1 << 16
+new_location = object.__new__
 
 
 def _place(line: int, column: int) -> Location:
-    place = text_location(line, column)
+    place = new_location(Location)  # text_location(line, column), inlined
+    s_line, s_column, s_page, s_table, s_row, s_cell = _LOCATION_SETTERS
+    s_line(place, line)
+    s_column(place, column)
+    s_page(place, None)
+    s_table(place, None)
+    s_row(place, None)
+    s_cell(place, None)
     if len(_PLACES) < _PLACES_MAX:
         _PLACES[line, column] = place
     return place
@@ -187,9 +195,9 @@ def structure_cell(data: Any, _: object = None) -> Cell:
                         except KeyError:
                             place = _place(line, column)
                         if v is None:
-                            return Cell(BLANK, raw, place, False, how)
+                            return read_cell(BLANK, raw, place, how)
                         if v.__class__ is int:
-                            return Cell(_SMALL[v], raw, place, False, how)
+                            return read_cell(_SMALL[v], raw, place, how)
             except (KeyError, TypeError):
                 pass  # a key this path does not expect, or an integer not among the small
     return _structure_cell(data)
@@ -414,7 +422,7 @@ def _plain_table(cls: type, data: Any) -> dict[str, dict[str, Cell]] | None:
     # The slots' setters: a cell built as attrs' __init__ builds it, from parts checked
     # here (see gxschema._cell.read_cell), inlined as the cells are many.
     new = object.__new__
-    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _CELL_SET
+    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _CELL_SETTERS
     try:
         for ln, cols in data.items():
             if ln not in line_names or cols.__class__ is not dict:
