@@ -109,3 +109,25 @@ def test_browser_printed_pdfs_read_right_or_name_their_doubts(
         exact += not unread
     # Printed words keep their cells apart: nothing should be left open.
     assert exact == len(drawn_reports)
+
+
+def test_the_command_line_keeps_pdfminer_quiet(printer: Any, tmp_path: Any) -> None:
+    """A browser's PDF makes pdfminer warn about its fonts; ``check`` prints only its own.
+
+    Run as a process of its own: pytest's log capture would hide what a user sees.
+    """
+    import sys
+
+    [report] = drawn(reports("national-2021"), 1)
+    path = tmp_path / "printed.pdf"
+    path.write_bytes(printer(_html(report, ruled=False)))
+    done = subprocess.run(
+        [sys.executable, "-m", "gxschema", "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode in (0, 1, 3), done.stderr
+    assert "national-2021" in done.stdout
+    assert "FontBBox" not in done.stderr
