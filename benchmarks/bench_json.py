@@ -4,8 +4,11 @@ The pydantic model holds the same cells as the report (value, raw text, and wher
 cell was read), line by line and column by column, with undeclared keys forbidden at
 every level, as :func:`gxschema.from_json` forbids them.  Both sides serialize the
 example report to JSON text and read it back; the figure is the ratio of the medians
-measured in interleaved rounds of the same run, with the garbage collector paused as
-timeit pauses it (the machines are shared and noisy, so absolute times mean little).
+measured in interleaved rounds of the same run (the order of the rows alternating from
+round to round), with the garbage collector paused for every row alike, as timeit
+pauses it (the machines are shared and noisy, so absolute times mean little; for
+repeatable figures count instructions with ``valgrind --tool=callgrind``, a run making
+N calls minus a run making none).
 A second gxschema row forgets the shared text-form locations before every call: the
 cost of a report whose places were never seen before.
 
@@ -120,8 +123,9 @@ def main() -> None:
     gc.collect()
     gc.disable()  # as timeit does: a collection triggered by one row is not charged to it
     try:
-        for _ in range(ROUNDS):
-            for name, fn in rows:
+        for i in range(ROUNDS):
+            # The order alternates too, so that no row always runs after the same one.
+            for name, fn in rows if i % 2 == 0 else rows[::-1]:
                 times[name].append(median_time(fn, repeat=1, number=20, warm_up=False))
     finally:
         gc.enable()
