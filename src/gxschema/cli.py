@@ -11,6 +11,7 @@ worst verdict decides: unreadable, then failed, then incomplete.
 
 from __future__ import annotations
 
+import logging
 import runpy
 import sys
 from collections.abc import Sequence
@@ -67,6 +68,9 @@ def _read_all(
 )
 def main(load: tuple[str, ...]) -> None:
     """Read and check 政府信息公开工作年度报告 (disclosure annual reports)."""
+    # pdfminer warns on stderr about fonts it half understands (a browser's PDF gives
+    # dozens of "Could not get FontBBox" lines); what it cannot read, the reader says.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     for path in load:
         before = set(templates.available())
         try:
