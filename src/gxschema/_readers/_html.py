@@ -345,7 +345,7 @@ class _Reader:
             if line:
                 self.headings += 1
                 where = _line_place(self.headings)
-                cell = GridCell(line, where, asides=asides)
+                cell = GridCell(line, where, 1, 1, False, asides)
                 self.rows.add(GridRow(cells=(cell,), location=where, heading=True))
         self.text = []
 
@@ -453,7 +453,7 @@ class _Reader:
                 above = sorted((c for c in covers if c.last >= r), key=_cover_order)
                 # (column, row of its top, cell): the continued cells, then this row's own
                 placed: list[tuple[int, int, GridCell]] = [
-                    (c.start, c.top, GridCell("", _place(table, r, c.start), continued=True))
+                    (c.start, c.top, GridCell("", _place(table, r, c.start), 1, 1, True))
                     for c in above
                 ]
             else:
@@ -489,7 +489,7 @@ class _Reader:
                 where = places.get((table, r, x))
                 if where is None:
                     where = _place(table, r, x)
-                placed.append((x, r, GridCell(text, where, colspan, rowspan, asides=asides)))
+                placed.append((x, r, GridCell(text, where, colspan, rowspan, False, asides)))
                 x += colspan
             covers = [c for c in above if c.last > r] + fresh if above else fresh
             if placed:

@@ -232,17 +232,17 @@ _TAG_REST = r"""(?=[\s/>])((?:[^<>"']++|"[^"<>]*+"|'[^'<>]*+')*+)>"""  # attribu
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9]*(?::[a-z][a-z0-9._-]*)?)" + _TAG_REST, re.I)
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]*))?""")
 _DISPLAY_NONE = re.compile(r"(?:^|[;\s\"'])display\s*:\s*none", re.I)
-# The start of an aside element's tag, in the page's UTF-8 bytes lower-cased: a byte
-# after the name that is not a name character may be white space (Unicode's, in str
-# patterns, is a non-ASCII byte here), "/" or ">".
+# The start of an aside element's tag, in the page's ASCII bytes lower-cased (each
+# character past ASCII a "?"): a byte after the name that is not a name character may
+# be white space (Unicode's, in str patterns, is a "?" here), "/" or ">".
 _ASIDE_START_BYTES = re.compile(rb"<(?:su[bp]|strike|del|s)[^a-z0-9]")
-# display:none, white space between (Unicode's being non-ASCII bytes here).
-_DISPLAY_NONE_BYTES = re.compile(rb"display[\s\x80-\xff]*:[\s\x80-\xff]*none")
+# display:none, white space between (Unicode's being "?" here).
+_DISPLAY_NONE_BYTES = re.compile(rb"display[\s?]*:[\s?]*none")
 # The names of the aside elements' tags, as :data:`_TAG` reads them.
 _ASIDE_TAG_NAME = re.compile(r"<(?i:su[bp]|strike|del|s)(?=[\s/>])")
 # Letters that IGNORECASE matches to ASCII ones of "display" and "sup"… (İ ı ſ):
 # where the page holds one, the quick tests below are not enough.
-_FOLDED = tuple(ch.encode("utf-8") for ch in ("\u0130", "\u0131", "\u017f"))
+_FOLDED = ("\u0130", "\u0131", "\u017f")
 
 
 def _hidden(attributes: str) -> bool:
@@ -259,14 +259,16 @@ def _hidden(attributes: str) -> bool:
 def _aside_names(text: str) -> frozenset[str] | None:
     """The tag names (lower-cased) whose elements may be asides; None for any inline one.
 
-    Quick tests over the page's bytes, lower-cased (ASCII only, so fast): an aside
-    element's start tag, and the words ``hidden`` and ``display`` (without either, no
-    element is hidden).  Only a tag of one of the names returned can be an aside, so only
-    those need the nesting count of :func:`_mark_asides`.
+    Quick tests over the page's ASCII bytes, lower-cased, every other character one
+    ``?`` (so fast): an aside element's start tag, and the words ``hidden`` and
+    ``display`` (without either, no element is hidden).  A test may pass where the
+    page has no aside (a printed ``?`` taken for white space), never the other way
+    round.  Only a tag of one of the names returned can be an aside, so only those need
+    the nesting count of :func:`_mark_asides`.
     """
-    low = text.encode("utf-8", "surrogatepass").lower()  # lower() changes only ASCII
-    if any(ch in low for ch in _FOLDED):
+    if any(ch in text for ch in _FOLDED):
         return None
+    low = text.encode("ascii", "replace").lower()  # one byte a character, as "?" if not ASCII
     if b"hidden" in low or (b"display" in low and _DISPLAY_NONE_BYTES.search(low)):
         return None
     if _ASIDE_START_BYTES.search(low) is None:
