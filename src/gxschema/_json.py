@@ -36,7 +36,7 @@ import orjson
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
 
-from gxschema._cell import _CELL_SETTERS, _LOCATION_SETTERS, How, read_cell
+from gxschema._cell import _CELL_SETTERS, How, read_cell, text_location
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
 from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Paragraph, Report
@@ -121,18 +121,10 @@ _PLACES: dict[tuple[int, int], Location] = {}
 """Text-form locations (line, column), shared as the small Numbers are: a Location is
 immutable, and the same few thousand places recur in every report of a corpus."""
 _PLACES_MAX = 1 << 16
-new_location = object.__new__
 
 
 def _place(line: int, column: int) -> Location:
-    place = new_location(Location)  # text_location(line, column), inlined
-    s_line, s_column, s_page, s_table, s_row, s_cell = _LOCATION_SETTERS
-    s_line(place, line)
-    s_column(place, column)
-    s_page(place, None)
-    s_table(place, None)
-    s_row(place, None)
-    s_cell(place, None)
+    place = text_location(line, column)
     if len(_PLACES) < _PLACES_MAX:
         _PLACES[line, column] = place
     return place
