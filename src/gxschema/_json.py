@@ -16,10 +16,6 @@ what brings the round trip level with a pydantic v2 model of the same cells
 (``benchmarks/bench_json.py`` measures it with and without the shared locations).
 
 The same classes give the typed view of a report (:func:`typed_view`).
-
-Why this module is long: the straight paths of reading and writing a table's cells
-are inlined into the loops over its lines (a function call per cell costs as much as
-the cell), and they stay beside the checked paths they must agree with.
 """
 
 from __future__ import annotations
@@ -36,7 +32,7 @@ import orjson
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
 
-from gxschema._cell import _CELL_SETTERS, How, read_cell, text_location
+from gxschema._cell import How, read_cell, text_location
 from gxschema._dsl import row_decl, table_decl
 from gxschema._metadata import metadata_from_json, metadata_to_json
 from gxschema._report import Ambiguity, Cell, Detection, Extra, Location, Paragraph, Report
@@ -410,62 +406,13 @@ def _plain_table(cls: type, data: Any) -> dict[str, dict[str, Cell]] | None:
         return None
     line_names, column_names = _names(cls)
     out: dict[str, dict[str, Cell]] = {}
-    places, small, hows, blank = _PLACES, _SMALL, _HOWS, BLANK
-    # The slots' setters: a cell built as attrs' __init__ builds it, from parts checked
-    # here (see gxschema._cell.read_cell), inlined as the cells are many.
-    new = object.__new__
-    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _CELL_SETTERS
     try:
         for ln, cols in data.items():
             if ln not in line_names or cols.__class__ is not dict:
                 return None
             if not column_names.issuperset(cols):
                 return None
-            row: dict[str, Cell] = {}
-            for c, d in cols.items():
-                # structure_cell's straight path, inlined (most cells take it): any
-                # surprise sends the cell to structure_cell, which says what is wrong.
-                try:
-                    n = len(d)
-                    if n == 3:
-                        how = None
-                    elif n == 4:
-                        how = d["how"]
-                        if how not in hows:
-                            raise KeyError(how)
-                    else:
-                        raise KeyError(n)
-                    src = d["source"]
-                    raw = d["raw"]
-                    v = d["value"]
-                    line = src["line"]
-                    column = src["column"]
-                    if (
-                        src.__class__ is not dict
-                        or len(src) != 2
-                        or raw.__class__ is not str
-                        or line.__class__ is not int
-                        or column.__class__ is not int
-                        or d.__class__ is not dict
-                    ):
-                        raise KeyError(src)
-                    place = places.get((line, column)) or _place(line, column)
-                    if v is None:
-                        v = blank
-                    elif v.__class__ is int:
-                        v = small[v]
-                    else:
-                        raise KeyError(v)
-                    row[c] = cell = new(Cell)
-                    s_value(cell, v)
-                    s_raw(cell, raw)
-                    s_source(cell, place)
-                    s_inferred(cell, False)
-                    s_how(cell, how)
-                    s_asides(cell, ())
-                except (KeyError, TypeError):
-                    row[c] = structure_cell(d)
-            out[ln] = row
+            out[ln] = {c: structure_cell(d) for c, d in cols.items()}
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return None
     return out
@@ -565,59 +512,17 @@ def _default(obj: object) -> object:
 
 
 def _tables_out(tables: Mapping[str, Mapping[str, Mapping[str, Cell]]]) -> dict[str, Any]:
-    """The tables as JSON objects, cells as :func:`unstructure_cell` writes them.
-
-    Its straight path (a text form's cell holding an integer or blank) inlined, as the
-    most cells take it.
-    """
-    out: dict[str, Any] = {}
-    for tid, lines in tables.items():
-        table: dict[str, Any] = {}
-        for ln, cols in lines.items():
-            row: dict[str, Any] = {}
-            for c, cell in cols.items():
-                if cell.__class__ is not Cell:
-                    row[c] = cell  # not a cell: orjson's default hook says so
-                    continue
-                source = cell.source
-                value = cell.value
-                if (
-                    source is not None
-                    and not cell.inferred
-                    and not cell.asides
-                    and source.page is None
-                    and source.table is None
-                    and source.row is None
-                    and source.cell is None
-                    and source.line is not None
-                    and source.column is not None
-                ):
-                    if value is BLANK:
-                        v = None
-                    elif value.__class__ is Number:
-                        v = value.value
-                        if (
-                            v.__class__ is not int
-                            or not -JSON_SAFE_INT <= v <= JSON_SAFE_INT
-                            or value.tolerance
-                            or value.unit is not None
-                        ):
-                            row[c] = unstructure_cell(cell)
-                            continue
-                    else:
-                        row[c] = unstructure_cell(cell)
-                        continue
-                    how = cell.how
-                    place = {"line": source.line, "column": source.column}
-                    if how is None:
-                        row[c] = {"value": v, "raw": cell.raw, "source": place}
-                    else:
-                        row[c] = {"value": v, "raw": cell.raw, "source": place, "how": how}
-                else:
-                    row[c] = unstructure_cell(cell)
-            table[ln] = row
-        out[tid] = table
-    return out
+    """The tables as JSON objects, each cell as :func:`unstructure_cell` writes it."""
+    return {
+        tid: {
+            ln: {
+                c: unstructure_cell(cell) if cell.__class__ is Cell else cell
+                for c, cell in cols.items()
+            }
+            for ln, cols in lines.items()
+        }
+        for tid, lines in tables.items()
+    }
 
 
 def encode_report(report: Report, converter: cattrs.Converter, option: int) -> bytes:
