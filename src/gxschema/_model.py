@@ -17,7 +17,13 @@ what the engines need to compute with them, derived once and cached on the spec:
   neighbouring cells, printed lines and columns);
 * :func:`status`, which decides a row on the :class:`Intervals` of a report's cells
   through the rule-kind registry (:mod:`gxschema._rules`): ``holds``, ``fail``, or
-  ``uncertain`` when only unknown cells stand between the rule and holding.
+  ``uncertain`` when only unknown cells stand between the rule and holding; and
+  :func:`holding_bounds`, which decides the one-cell rows a group at a time, as
+  :func:`status` would decide each.
+
+Why this module is long: it is the one place a rule is evaluated, so every way of
+deciding a row (one at a time, or a group of bounds at once) lives here, beside the
+model they read.
 
 A table's model (:func:`table_model`, cached on the :class:`~gxschema._spec.TableSpec`)
 numbers that table's cells from 0; the template's (:func:`model`) lays the tables end
@@ -26,8 +32,7 @@ to end, so cell ``i`` of table ``t`` is ``offset[t] + i``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
@@ -50,6 +55,7 @@ __all__ = [
     "Row",
     "RowStatus",
     "TableModel",
+    "holding_bounds",
     "model",
     "status",
     "table_model",
@@ -573,26 +579,54 @@ def status(row: Row, iv: Intervals) -> RowStatus:
     return "fail"
 
 
-def sides(
-    constraint: Constraint, values: Iterable[tuple[int, Number | None]]
-) -> tuple[int | Decimal, int | Decimal, int | Decimal]:
-    """The sums a violation reports: each side with unknown cells as 0, and the tolerance.
+_BoundGroup = tuple[int, int, RuleKind, tuple[int, ...], tuple[int, ...]]
 
-    Args:
-        constraint: the constraint.
-        values: per term of its left side then its right side, ``(weight, number)``,
-            ``None`` for a blank or missing cell.
 
-    Returns:
-        ``(lhs, rhs, tolerance)``.
+def _bound_groups(m: Model) -> tuple[_BoundGroup, ...]:
+    """The model's rows over one cell, grouped by weight, constant and kind (kept with it).
+
+    Each group is ``(weight, const, kind, row positions, cell indices)``.
     """
-    totals: list[int | Decimal] = [constraint.lhs.const, constraint.rhs.const]
-    tolerance: int | Decimal = 0
-    n_left = len(constraint.lhs.terms)
-    for k, (w, number) in enumerate(values):
-        if number is None:
+    found = m.derived.get("bound_groups")
+    if found is not None:
+        return found  # type: ignore[return-value]
+    groups: dict[tuple[int, int, str], tuple[list[int], list[int]]] = {}
+    kinds: dict[str, RuleKind] = {}
+    for k, row in enumerate(m.rows):
+        if row.is_bound:
+            ((i, w),) = row.terms
+            kinds[row.op] = row.kind
+            positions, cells = groups.setdefault((w, row.const, row.op), ([], []))
+            positions.append(k)
+            cells.append(i)
+    out = tuple(
+        (w, const, kinds[op], tuple(positions), tuple(cells))
+        for (w, const, op), (positions, cells) in groups.items()
+    )
+    m.derived["bound_groups"] = out
+    return out
+
+
+def holding_bounds(m: Model, iv: Intervals) -> frozenset[int] | set[int]:
+    """The positions of the one-cell rows that hold, decided a group at a time.
+
+    A group of rows ``w·x + const op 0`` over different cells holds as a whole when the
+    rule holds at the group's extreme interval ends (blank and missing cells at 0, as
+    :func:`status` first tries them): then :func:`status` says
+    ``holds`` of each.  A group that does not is left to :func:`status`, row by row.
+    """
+    holding: set[int] = set()
+    lo, hi = iv.lo, iv.hi
+    for w, const, kind, positions, cells in _bound_groups(m):
+        if not cells:
             continue
-        side = 0 if k < n_left else 1
-        totals[side] += w * number.value
-        tolerance += abs(w) * number.tolerance
-    return totals[0], totals[1], tolerance
+        if kind.upper:
+            top = max(map(lo.__getitem__, cells)) if w > 0 else min(map(hi.__getitem__, cells))
+            if const + w * top > 0:
+                continue
+        if kind.lower:
+            end = min(map(hi.__getitem__, cells)) if w > 0 else max(map(lo.__getitem__, cells))
+            if const + w * end < 0:
+                continue
+        holding.update(positions)
+    return holding

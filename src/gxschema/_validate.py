@@ -18,10 +18,10 @@ from typing import Literal
 import attrs
 
 from gxschema._cell import Cell
-from gxschema._model import Intervals, Model, Row, RowStatus, model, status, table_model
+from gxschema._model import Row, RowStatus, holding_bounds, model, status, table_model
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, spec_of
-from gxschema._rules import RuleKind, Severity
+from gxschema._rules import Severity
 from gxschema._spec import Constraint, TableSpec
 from gxschema._values import Number
 
@@ -408,59 +408,6 @@ def _record(
     )
 
 
-_BoundGroup = tuple[int, int, RuleKind, tuple[int, ...], tuple[int, ...]]
-
-
-def _bound_groups(m: Model) -> tuple[_BoundGroup, ...]:
-    """The model's rows over one cell, grouped by weight, constant and kind (kept with it).
-
-    Each group is ``(weight, const, kind, row positions, cell indices)``.
-    """
-    found = m.derived.get("bound_groups")
-    if found is not None:
-        return found  # type: ignore[return-value]
-    groups: dict[tuple[int, int, str], tuple[list[int], list[int]]] = {}
-    kinds: dict[str, RuleKind] = {}
-    for k, row in enumerate(m.rows):
-        if row.is_bound:
-            ((i, w),) = row.terms
-            kinds[row.op] = row.kind
-            positions, cells = groups.setdefault((w, row.const, row.op), ([], []))
-            positions.append(k)
-            cells.append(i)
-    out = tuple(
-        (w, const, kinds[op], tuple(positions), tuple(cells))
-        for (w, const, op), (positions, cells) in groups.items()
-    )
-    m.derived["bound_groups"] = out
-    return out
-
-
-def _holding_bounds(m: Model, iv: Intervals) -> frozenset[int] | set[int]:
-    """The positions of the one-cell rows that hold, decided a group at a time.
-
-    A group of rows ``w·x + const op 0`` over different cells holds as a whole when the
-    rule holds at the group's extreme interval ends (blank and missing cells at 0, as
-    :func:`~gxschema._model.status` first tries them): then :func:`status` says
-    ``holds`` of each.  A group that does not is left to :func:`status`, row by row.
-    """
-    holding: set[int] = set()
-    lo, hi = iv.lo, iv.hi
-    for w, const, kind, positions, cells in _bound_groups(m):
-        if not cells:
-            continue
-        if kind.upper:
-            top = max(map(lo.__getitem__, cells)) if w > 0 else min(map(hi.__getitem__, cells))
-            if const + w * top > 0:
-                continue
-        if kind.lower:
-            end = min(map(hi.__getitem__, cells)) if w > 0 else max(map(lo.__getitem__, cells))
-            if const + w * end < 0:
-                continue
-        holding.update(positions)
-    return holding
-
-
 def validate(
     report: Report,
     *,
@@ -489,7 +436,7 @@ def validate(
     out: list[Violation] = []
     shared: dict[tuple[str, str, str], CellRef] = {}
     every = wanted >= {"error", "warning"}
-    holding = _holding_bounds(m, iv)
+    holding = holding_bounds(m, iv)
     for k, row in enumerate(m.rows):
         if k in holding or (not every and row.severity not in wanted):
             continue
