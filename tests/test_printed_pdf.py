@@ -88,6 +88,7 @@ def test_browser_printed_pdfs_read_right_or_name_their_doubts(
     """No wrong value; every cell either read exactly or named as ambiguous."""
     exact = 0
     drawn_reports = _drawn(template)
+    assert len(drawn_reports) == PER_TEMPLATE + PER_TEMPLATE // 2
     for report in drawn_reports:
         data = printer(_html(report, ruled=ruled))
         assert data.startswith(b"%PDF")
