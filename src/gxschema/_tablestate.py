@@ -10,7 +10,8 @@ the report's :class:`~gxschema.Cell` is built only for the declarations kept, by
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -57,6 +58,46 @@ def to_cell(read: Read) -> Cell:
         return Cell(raw=cell.text, source=cell.location, inferred=inferred, asides=cell.asides)
     how: How = "split" if inferred else "joined" if joined_digits(cell.text) else "cell"
     return Cell(value, cell.text, cell.location, inferred, how, asides=cell.asides)
+
+
+def _slot_setters() -> tuple[Callable[[Cell, Any], None], ...]:
+    """The slots' own setters of :class:`Cell`, in field order.
+
+    Setting a slot through its descriptor is what attrs' generated ``__init__`` does
+    (through ``object.__setattr__``); ``Cell`` declares no validators or converters,
+    so a cell built so is the instance ``to_cell`` builds, at half the cost.
+    """
+    names = tuple(a.name for a in attrs.fields(Cell))
+    assert names == ("value", "raw", "source", "inferred", "how", "asides"), names
+    return tuple(Cell.__dict__[n].__set__ for n in names)
+
+
+_SETTERS = _slot_setters()
+_new = object.__new__
+
+
+def _cells(reads: Mapping[str, Read]) -> dict[str, Cell]:
+    """``{column: to_cell(read)}``, built without a call per cell (the report's bulk)."""
+    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _SETTERS
+    out: dict[str, Cell] = {}
+    for column, read in reads.items():
+        _, grid_cell, value, inferred = read
+        if isinstance(value, ValueParseError):
+            out[column] = to_cell(read)
+            continue
+        text = grid_cell.text
+        cell = _new(Cell)
+        s_value(cell, value)
+        s_raw(cell, text)
+        s_source(cell, grid_cell.location)
+        s_inferred(cell, inferred)
+        s_how(
+            cell,
+            "split" if inferred else "joined" if "\n" in text and joined_digits(text) else "cell",
+        )
+        s_asides(cell, grid_cell.asides)
+        out[column] = cell
+    return out
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
@@ -198,11 +239,8 @@ def build_report(
             detection.append(Detection(table.id, spec.id, "not found in the input"))
             continue
         unreadable += [(n, _unreadable(grid, table, ln, read)) for n, ln, read in state.unreadable]
-        tables[table.id] = {
-            ln.id: {col: to_cell(read) for col, read in state.cells[ln.id].items()}
-            for ln in table.lines
-            if ln.id in state.cells
-        }
+        by_line = state.cells
+        tables[table.id] = {ln.id: _cells(by_line[ln.id]) for ln in table.lines if ln.id in by_line}
         detection.append(Detection(table.id, spec.id, choice.reasons[table.id], state.positional))
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole

@@ -241,6 +241,21 @@ def align(grid: Grid, candidates: Sequence[TemplateSpec]) -> Report | None:
     )
 
 
+def _complete(report: Report, spec: TemplateSpec) -> bool:
+    """Whether the report holds every cell its template declares (a line at a time)."""
+    tables = report.tables
+    for table in spec.tables:
+        columns = [c.id for c in table.columns]
+        if not columns:
+            continue
+        rows = tables.get(table.id, {})
+        for line in table.lines:
+            cols = rows.get(line.id)
+            if cols is None or any(c not in cols for c in columns):
+                return False
+    return True
+
+
 def complete(report: Report, grid: Grid) -> Report:
     """Fill the cells a grid reading lacks from the aligner, when they agree.
 
@@ -258,7 +273,7 @@ def complete(report: Report, grid: Grid) -> Report:
     spec = report.spec
     if spec is None:
         return report
-    if all(report.cell(t.id, ln.id, c.id) is not None for t in spec.tables for ln, c in t.cells()):
+    if _complete(report, spec):
         return report
     aligned = align(grid, [spec])
     if aligned is None:
