@@ -23,6 +23,8 @@ from gxschema._values import Value, ValueParseError
 
 __all__ = [
     "HEADERS_KEPT",
+    "HEADINGS_KEPT",
+    "MATCHES_KEPT",
     "VALUES_PER_COLUMN",
     "LabelIndex",
     "TableLabels",
@@ -35,6 +37,11 @@ VALUES_PER_COLUMN = 1024
 """Cell texts remembered per column of an indexed declaration (then forgotten)."""
 HEADERS_KEPT = 256
 """Header row texts whose column resolution is remembered per declaration."""
+HEADINGS_KEPT = 4096
+"""Heading texts whose section is remembered per index."""
+MATCHES_KEPT = 4096
+"""Label cells (with their heading context) whose matching line is remembered per
+declaration."""
 
 
 def _shape(table: TableSpec) -> Shape:
@@ -65,6 +72,9 @@ class TableLabels:
             same way.
         headers: the texts of the header rows → their column resolution (up to
             :data:`HEADERS_KEPT`): exact, as it depends on the texts alone.
+        matches: (label cell texts, heading context, whether values rule a match
+            out) → the line they name, whether fuzzily, and how many cells the label
+            took (up to :data:`MATCHES_KEPT`): exact, as it depends on these alone.
     """
 
     def __init__(self, table: TableSpec) -> None:
@@ -79,6 +89,9 @@ class TableLabels:
         }
         self.tokens: dict[str, tuple[str, object, bool]] = {}
         self.headers: dict[tuple[tuple[str, ...], ...], Resolved] = {}
+        self.matches: dict[
+            tuple[tuple[str, ...], tuple[str, ...], bool], tuple[LineSpec, bool, int] | None
+        ] = {}
         for line in table.lines:
             for key in line.keys:
                 self.by_key.setdefault(key, []).append(line)
@@ -117,6 +130,7 @@ class LabelIndex:
         self.shapes: dict[str, list[Shape]] = {}
         self.labels: dict[str, list[TableLabels]] = {}
         self.choice: list[dict[str, int]] = []
+        self._section_of: dict[str, str | None] = {}
         for spec in self.specs:
             chosen: dict[str, int] = {}
             for table in spec.tables:
@@ -148,13 +162,22 @@ class LabelIndex:
     def section_of(self, text: str) -> str | None:
         """The normalised section heading a heading row names, if any."""
         key = normalize_label(text)
+        known = self._section_of
+        if key in known:
+            return known[key]
+        found = None
         if key in self.sections:
-            return key
-        for sec in self.sections:
-            # Headings vary in length (五、… 存在的主要问题…); match on the prefix.
-            if key.startswith(sec) or (len(key) >= 6 and sec.startswith(key)):
-                return sec
-        return None
+            found = key
+        else:
+            for sec in self.sections:
+                # Headings vary in length (五、… 存在的主要问题…); match on the prefix.
+                if key.startswith(sec) or (len(key) >= 6 and sec.startswith(key)):
+                    found = sec
+                    break
+        if len(known) >= HEADINGS_KEPT:
+            known.clear()
+        known[key] = found
+        return found
 
     def declaration(self, candidate: int, table_id: str) -> int | None:
         """Which declaration of a table a candidate uses; None when it has no such table."""

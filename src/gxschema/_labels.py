@@ -24,6 +24,7 @@ _LEAD_CN = re.compile(r"^([一二三四五六七八九十]+)[、,.]")
 _LEAD_PAREN = re.compile(r"^\(([一二三四五六七八九十\d]+)\)")
 
 
+_ENUMERATORS = (_LEAD_PAREN, re.compile(r"^\d+\."), re.compile(r"^[一二三四五六七八九十]+,"))
 _ENUMERATOR_GROUP = re.compile(r"\([一二三四五六七八九十\d]{1,3}\)")
 
 
@@ -94,7 +95,7 @@ def enumerator(key: str) -> str | None:
     Returns:
         The enumerator as written in the key, or None.
     """
-    for pattern in (_LEAD_PAREN, re.compile(r"^\d+\."), re.compile(r"^[一二三四五六七八九十]+,")):
+    for pattern in _ENUMERATORS:
         m = pattern.match(key)
         if m:
             return m.group(0)

@@ -29,7 +29,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from gxschema._columns import HEADER_ROWS, STRIP, Placed, resolve_columns, value_like
 from gxschema._detection import choose, grid_year
 from gxschema._grid import Grid, GridCell, GridRow
-from gxschema._labelindex import HEADERS_KEPT, VALUES_PER_COLUMN, LabelIndex, label_index
+from gxschema._labelindex import (
+    HEADERS_KEPT,
+    MATCHES_KEPT,
+    VALUES_PER_COLUMN,
+    LabelIndex,
+    label_index,
+)
 from gxschema._labels import enumerator, normalize_label, similarity_at_least
 from gxschema._model import Intervals, Row, TableModel, status, table_model
 from gxschema._report import Extra, Location, Report
@@ -57,6 +63,13 @@ class NoTableFound(ParseError):
 
 
 _FUZZY_MIN = 0.6
+
+
+class _Unseen:
+    """The mark of a label not matched before."""
+
+
+_UNSEEN = _Unseen()
 
 
 class _Mapper:
@@ -219,14 +232,16 @@ class _Mapper:
 
     # -- rows ----------------------------------------------------------------------
 
-    def match_line(self, st: TableState, label: str) -> tuple[LineSpec | None, bool]:
+    def match_line(
+        self, st: TableState, label: str, context: tuple[str, ...]
+    ) -> tuple[LineSpec | None, bool]:
         key = normalize_label(label)
         if not key:
             return None, False
         paths = st.labels.paths
         exact = st.labels.by_key.get(key, ())
-        if len(exact) > 1 and st.context:
-            exact = [ln for ln in exact if paths[ln.id][-len(st.context) :] == st.context]
+        if len(exact) > 1 and context:
+            exact = [ln for ln in exact if paths[ln.id][-len(context) :] == context]
         if exact:
             return exact[0], False
         number = enumerator(key)
@@ -234,7 +249,7 @@ class _Mapper:
             return None, False
         best: tuple[float, LineSpec | None] = (0.0, None)
         for lkey, ln in st.labels.numbered.get(number, ()):
-            if st.context and paths[ln.id][-len(st.context) :] != st.context:
+            if context and paths[ln.id][-len(context) :] != context:
                 continue
             score = similarity_at_least(key, lkey, _FUZZY_MIN)
             if score > best[0]:
@@ -275,43 +290,66 @@ class _Mapper:
         if len(cells) <= width:
             return None
         labels = [c for c in cells[: len(cells) - width] if c.text.strip()]
-        if not labels or any(value_like(c.text) for c in labels):
-            return None  # a number among the labels: the values start elsewhere
-        matched = self.match_labels(st, labels)
+        if not labels:
+            return None
+        matched = self.match_labels(st, labels, values_ruled_out=True)
         if matched is None:
             return None
         line, label, fuzzy = matched
         return line, label, cells[len(cells) - width :], fuzzy
 
     def match_labels(
-        self, st: TableState, labels: list[GridCell]
+        self, st: TableState, labels: list[GridCell], *, values_ruled_out: bool = False
     ) -> tuple[LineSpec, GridCell, bool] | None:
         """Match a row's label cells to a line; heading cells before it set the context.
 
         The last label cell is tried first, then the last two or three joined (a label
-        broken over cells, as plain text and page breaks leave it).
+        broken over cells, as plain text and page breaks leave it).  The outcome depends
+        on the label texts and the context alone, and labels repeat from report to
+        report: it is remembered per declaration (:data:`MATCHES_KEPT`).
+
+        With ``values_ruled_out``, a label cell that looks like a value means no match
+        (the values start elsewhere).
         """
-        table = st.spec
-        context = list(st.context)
-        for c in labels[:-1]:
-            key = normalize_label(c.text)
-            if key in table.headings:
-                context = self.context_for(st, key)
-        saved = st.context
-        st.context = tuple(context)
+        texts = tuple([c.text for c in labels])
+        key = (texts, st.context, values_ruled_out)
+        known = st.labels.matches
+        found = known.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            if values_ruled_out and any(value_like(t) for t in texts):
+                found = None
+            else:
+                found = self.find_line(st, texts)
+            if len(known) >= MATCHES_KEPT:
+                known.clear()
+            known[key] = found
+        if found is None:
+            return None
+        assert not isinstance(found, _Unseen)
+        line, fuzzy, joined = found
+        st.context = st.labels.paths[line.id]
+        if joined > 1:
+            text = "".join(texts[-joined:])
+            st.notes.append(f"label {text!r} joined from {joined} cells")
+        return line, labels[-1], fuzzy
+
+    def find_line(
+        self, st: TableState, texts: tuple[str, ...]
+    ) -> tuple[LineSpec, bool, int] | None:
+        """The line label texts name, whether fuzzily, and how many cells its label took."""
+        headings = st.spec.headings
+        context = st.context
+        for text in texts[:-1]:
+            key = normalize_label(text)
+            if key in headings:
+                context = tuple(self.context_for(st, key))
         for n in (1, 2, 3):
-            if n > len(labels):
+            if n > len(texts):
                 break
-            text = labels[-1].text if n == 1 else "".join(c.text for c in labels[-n:])
-            line, fuzzy = self.match_line(st, text)
+            text = texts[-1] if n == 1 else "".join(texts[-n:])
+            line, fuzzy = self.match_line(st, text, context)
             if line is not None:
-                path = st.labels.paths[line.id]
-                if len(labels) > n or path != st.context:
-                    st.context = path
-                if n > 1:
-                    st.notes.append(f"label {text!r} joined from {n} cells")
-                return line, labels[-1], fuzzy
-        st.context = saved
+                return line, fuzzy, n
         return None
 
     def accept(
