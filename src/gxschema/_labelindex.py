@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from gxschema._columns import Resolved
+from gxschema._columns import Placed, Resolved
 from gxschema._labels import enumerator, normalize_label
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec, TemplateSpec
 from gxschema._values import Value, ValueParseError
@@ -33,6 +33,11 @@ __all__ = [
 ]
 
 Shape = tuple[frozenset[str], frozenset[str]]
+PlannedColumn = tuple[
+    str | None, ColumnSpec | None, dict[str, "Value | ValueParseError"] | None, Placed
+]
+"""A value column of a layout: its id, declaration and remembered values (None, None,
+None for a column the declaration lacks), and its place."""
 VALUES_PER_COLUMN = 1024
 """Cell texts remembered per column of an indexed declaration (then forgotten)."""
 HEADERS_KEPT = 256
@@ -89,6 +94,8 @@ class TableLabels:
         }
         self.tokens: dict[str, tuple[str, object, bool]] = {}
         self.headers: dict[tuple[tuple[str, ...], ...], Resolved] = {}
+        self.flat = table.layout == "flat"
+        self._plans: dict[int, tuple[Sequence[Placed], list[PlannedColumn]]] = {}
         self.matches: dict[
             tuple[tuple[str, ...], tuple[str, ...], bool], tuple[LineSpec, bool, int] | None
         ] = {}
@@ -100,6 +107,26 @@ class TableLabels:
             number = enumerator(key)
             if number is not None:
                 self.numbered.setdefault(number, []).append((key, line))
+
+    def plan(self, layout: Sequence[Placed]) -> list[PlannedColumn]:
+        """Per value column of a layout: its id, declaration and remembered values.
+
+        A column the declaration lacks has None for all three.  Layouts are kept per
+        declaration (in :attr:`headers`), so the plan is remembered with the layout.
+        """
+        known = self._plans.get(id(layout))
+        if known is not None and known[0] is layout:
+            return known[1]
+        if len(self._plans) >= HEADERS_KEPT:
+            self._plans.clear()
+        planned: list[PlannedColumn] = [
+            (None, None, None, p)
+            if p.column is None
+            else (p.column, self.columns[p.column], self.values[p.column], p)
+            for p in layout
+        ]
+        self._plans[id(layout)] = (layout, planned)
+        return planned
 
 
 class LabelIndex:

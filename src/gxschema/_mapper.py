@@ -140,12 +140,13 @@ class _Mapper:
                 self.pending = []
 
     def table_row(self, row: GridRow) -> None:
-        texts = row.texts
+        texts = tuple([c.text for c in row.cells])
         nonempty = [t for t in texts if t.strip()]
+        blank = not nonempty
         if len(nonempty) == 1 and normalize_label(nonempty[0]) in self.index.captions:
             self.switch(self.index.captions[normalize_label(nonempty[0])], carry=False)
             return
-        if self.current is not None and self.offer(self.current, row):
+        if self.current is not None and self.offer(self.current, row, blank):
             return
         # A row whose label belongs to another table moves us there.
         for table_id in self.candidates_for(texts):
@@ -155,7 +156,7 @@ class _Mapper:
             carried = len(self.pending)
             for st in states:
                 st.header_rows.extend(self.pending)
-            if self.offer(table_id, row):
+            if self.offer(table_id, row, blank):
                 self.current = table_id
                 self.pending = []
                 return
@@ -173,17 +174,17 @@ class _Mapper:
             for st in self.states(self.current):
                 st.header_rows.append(row)
 
-    def offer(self, table_id: str, row: GridRow) -> bool:
+    def offer(self, table_id: str, row: GridRow, blank: bool) -> bool:
         """Try a row as data of each declaration of a table; True when one takes it.
 
         A declaration that does not take a row another one takes keeps it as the mapper
         would keep it without that other declaration: as an extra when it holds values,
         else as a header row.
         """
-        states = self.states(table_id)
+        states = self.slots.get(table_id) or self.states(table_id)
         if len(states) == 1:
-            return self.try_data(states[0], row)
-        taken = [self.try_data(st, row) for st in states]
+            return self.try_data(states[0], row, blank)
+        taken = [self.try_data(st, row, blank) for st in states]
         if not any(taken):
             return False
         for st, took in zip(states, taken, strict=True):
@@ -258,16 +259,13 @@ class _Mapper:
             return best[1], True
         return None, False
 
-    def try_data(self, st: TableState, row: GridRow) -> bool:
-        table = st.spec
-        if table.layout == "flat":
+    def try_data(self, st: TableState, row: GridRow, blank: bool) -> bool:
+        if st.labels.flat:
             return self.try_flat(st, row)
-        for c in row.cells:
-            if c.text.strip():
-                break
-        else:
+        if blank:
             return False
-        self.resolve_layout(st)
+        if not st.layout_fixed:
+            self.resolve_layout(st)
         assert st.layout is not None
         width = len(st.layout)
         cells = list(row.cells)
@@ -497,20 +495,19 @@ class _Mapper:
         inferred: bool,
     ) -> dict[str, Read]:
         out: dict[str, Read] = {}
-        columns, values = st.labels.columns, st.labels.values
-        for placed, cell in zip(layout, cells, strict=True):
-            column_id = placed.column
-            if column_id is None:
+        for (column_id, column, known, placed), cell in zip(
+            st.labels.plan(layout), cells, strict=True
+        ):
+            if column_id is None or column is None or known is None:
                 extra = Extra(st.spec.id, "column", placed.label, (cell.text,), cell.location)
                 self.keep(st, extra)
                 continue
-            value = values[column_id].get(cell.text)
+            value = known.get(cell.text)
             if value is None or isinstance(value, ValueParseError):  # read it, or say why not
-                out[column_id] = self.read_cell(st, line, columns[column_id], cell, inferred)
+                out[column_id] = self.read_cell(st, line, column, cell, inferred)
             else:
-                out[column_id] = (columns[column_id], cell, value, inferred)
+                out[column_id] = (column, cell, value, inferred)
         return out
-
 
 _DIGITS = re.compile(r"[0-9０-９]+")
 _MAX_SPLITS = 20_000  # candidate splits examined per row; beyond it the row is ambiguous
