@@ -268,33 +268,34 @@ class _Mapper:
             self.resolve_layout(st)
         assert st.layout is not None
         width = len(st.layout)
-        cells = list(row.cells)
+        cells = row.cells
         found = self.split_row(st, cells, width)
         if found is None and cells and not cells[-1].text.strip():
             # Empty cells after the values: span leftovers of a form that cannot merge.
-            trimmed = list(cells)
-            while trimmed and not trimmed[-1].text.strip():
-                trimmed.pop()
-            found = self.split_row(st, trimmed, width)
+            end = len(cells)
+            while end and not cells[end - 1].text.strip():
+                end -= 1
+            found = self.split_row(st, cells[:end], width)
         if found is None:
-            return self.try_ran_together(st, cells, width)
+            return self.try_ran_together(st, list(cells), width)
         line, label, value_cells, fuzzy = found
         return self.accept(st, line, label, value_cells, fuzzy)
 
     def split_row(
-        self, st: TableState, cells: list[GridCell], width: int
-    ) -> tuple[LineSpec, GridCell, list[GridCell], bool] | None:
+        self, st: TableState, cells: Sequence[GridCell], width: int
+    ) -> tuple[LineSpec, GridCell, Sequence[GridCell], bool] | None:
         """Match a row whose last ``width`` cells are its values; None when it is not one."""
-        if len(cells) <= width:
+        start = len(cells) - width
+        if start <= 0:
             return None
-        labels = [c for c in cells[: len(cells) - width] if c.text.strip()]
+        labels = [c for c in cells[:start] if c.text.strip()]
         if not labels:
             return None
         matched = self.match_labels(st, labels, values_ruled_out=True)
         if matched is None:
             return None
         line, label, fuzzy = matched
-        return line, label, cells[len(cells) - width :], fuzzy
+        return line, label, cells[start:], fuzzy
 
     def match_labels(
         self, st: TableState, labels: list[GridCell], *, values_ruled_out: bool = False
