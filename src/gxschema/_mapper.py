@@ -23,10 +23,9 @@ declarations kept.
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from gxschema._columns import HEADER_ROWS, STRIP, Placed, resolve_columns, value_like
+from gxschema._columns import HEADER_ROWS, STRIP, resolve_columns, value_like
 from gxschema._detection import choose, grid_year
 from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import (
@@ -37,8 +36,9 @@ from gxschema._labelindex import (
     label_index,
 )
 from gxschema._labels import enumerator, normalize_label, similarity_at_least
-from gxschema._model import Intervals, Row, TableModel, status, table_model
+from gxschema._model import table_model
 from gxschema._report import Extra, Location, Report
+from gxschema._runtogether import DIGITS, fold_digits, splits
 from gxschema._spec import ColumnSpec, LineSpec, TemplateSpec
 from gxschema._tablestate import (
     Read,
@@ -269,6 +269,17 @@ class _Mapper:
         assert st.layout is not None
         width = len(st.layout)
         cells = row.cells
+        start = len(cells) - width
+        if start > 0:
+            # The common case, inline: the label cells' line is remembered.
+            labels = [c for c in cells[:start] if c.text.strip()]
+            if labels:
+                key = (tuple([c.text for c in labels]), st.context, True)
+                hit = st.labels.matches.get(key, _UNSEEN)
+                if hit is not None and not isinstance(hit, _Unseen) and hit[2] == 1:
+                    line, fuzzy, _ = hit
+                    st.context = st.labels.paths[line.id]
+                    return self.accept(st, line, labels[-1], cells[start:], fuzzy)
         found = self.split_row(st, cells, width)
         if found is None and cells and not cells[-1].text.strip():
             # Empty cells after the values: span leftovers of a form that cannot merge.
@@ -370,7 +381,21 @@ class _Mapper:
         if fuzzy:
             st.fuzzy.append(f"{label.text!r} read as {line.label!r}")
         st.rows.append((next(self.seq), label, tuple(value_cells)))
-        st.cells[line.id] = self.parse_cells(st, line, st.layout, value_cells, inferred)
+        out: dict[str, Read] = {}
+        for (column_id, column, known, placed), cell in zip(
+            st.labels.plan(st.layout), value_cells, strict=True
+        ):
+            if column_id is None or column is None or known is None:
+                self.keep(
+                    st, Extra(st.spec.id, "column", placed.label, (cell.text,), cell.location)
+                )
+                continue
+            value = known.get(cell.text)
+            if value is None or isinstance(value, ValueParseError):  # read it, or say why not
+                out[column_id] = self.read_cell(st, line, column, cell, inferred)
+            else:
+                out[column_id] = (column, cell, value, inferred)
+        st.cells[line.id] = out
         return True
 
     def try_ran_together(self, st: TableState, cells: list[GridCell], width: int) -> bool:
@@ -382,7 +407,7 @@ class _Mapper:
         section 二), the row is kept whole as an extra.
         """
         start = len(cells)
-        while start > 0 and _DIGITS.fullmatch(cells[start - 1].text.strip(STRIP) or "x"):
+        while start > 0 and DIGITS.fullmatch(cells[start - 1].text.strip(STRIP) or "x"):
             start -= 1
         values = cells[start:]
         labels = [c for c in cells[:start] if c.text.strip()]
@@ -393,7 +418,7 @@ class _Mapper:
             return False
         line, label, fuzzy = matched
         assert st.layout is not None
-        digits = [_fold_digits(c.text.strip(STRIP)) for c in values]
+        digits = [fold_digits(c.text.strip(STRIP)) for c in values]
         tm = table_model(st.spec)
         columns = [
             tm.index[(line.id, p.column)] if p.column is not None else None for p in st.layout
@@ -401,7 +426,7 @@ class _Mapper:
         rows = tm.line_rows(line.id)
         # Without a rule of its own, a line's digits have no split to check: that the
         # digits can be cut only one way proves nothing (a cell may have been lost).
-        solutions = _splits(digits, width, columns, tm, rows) if rows else []
+        solutions = splits(digits, width, columns, tm, rows) if rows else []
         shown = " ".join(c.text.strip() for c in values)
         if len(solutions) == 1:
             [pieces] = solutions
@@ -486,110 +511,6 @@ class _Mapper:
         if isinstance(value, ValueParseError):
             st.unreadable.append((next(self.seq), line, read))
         return read
-
-    def parse_cells(
-        self,
-        st: TableState,
-        line: LineSpec,
-        layout: Sequence[Placed],
-        cells: Sequence[GridCell],
-        inferred: bool,
-    ) -> dict[str, Read]:
-        out: dict[str, Read] = {}
-        for (column_id, column, known, placed), cell in zip(
-            st.labels.plan(layout), cells, strict=True
-        ):
-            if column_id is None or column is None or known is None:
-                extra = Extra(st.spec.id, "column", placed.label, (cell.text,), cell.location)
-                self.keep(st, extra)
-                continue
-            value = known.get(cell.text)
-            if value is None or isinstance(value, ValueParseError):  # read it, or say why not
-                out[column_id] = self.read_cell(st, line, column, cell, inferred)
-            else:
-                out[column_id] = (column, cell, value, inferred)
-        return out
-
-_DIGITS = re.compile(r"[0-9０-９]+")
-_MAX_SPLITS = 20_000  # candidate splits examined per row; beyond it the row is ambiguous
-_MAX_CUTS = 30_000  # cuts tried per row, of any width: bounds the work on long digit runs
-
-
-def _fold_digits(text: str) -> str:
-    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-
-
-def _splits(
-    digits: Sequence[str],
-    width: int,
-    columns: Sequence[int | None],
-    tm: TableModel,
-    rows: Sequence[Row],
-) -> list[list[str]]:
-    """Return the ways (at most two) to cut digit strings into ``width`` passing numbers.
-
-    ``columns`` gives, per printed value, the cell of the line it fills in the table's
-    model (None: a column the template lacks); ``rows`` are the line's rules.  A split
-    passes when the model says each rule holds with the line's cells as split (cells
-    the printed row lacks read 0).  A number never starts with 0 unless it is 0.
-    """
-    found: list[list[str]] = []
-    budget = [_MAX_SPLITS]
-    work = [_MAX_CUTS]
-    iv = Intervals.blank(tm.kinds)
-    line_cells = {i for r in rows for i, _ in r.terms}
-    for i in line_cells:
-        iv.set(i, 0)
-
-    def passes(pieces: list[str]) -> bool:
-        for i in line_cells:
-            iv.set(i, 0)
-        for cell, p in zip(columns, pieces, strict=True):
-            if cell is not None:
-                iv.set(cell, int(p))
-        return all(status(row, iv) == "holds" for row in rows)
-
-    def cuts(text: str, parts: int) -> Iterator[list[str]]:
-        # Lazily: the ways to cut 40 digits in 8 are millions, and the budget stops
-        # the walk long before.
-        if parts == 1:
-            if text == "0" or not text.startswith("0"):
-                yield [text]
-            return
-        first_max = len(text) - parts + 1
-        for size in range(1, first_max + 1):
-            head = text[:size]
-            if len(head) > 1 and head.startswith("0"):
-                break
-            for rest in cuts(text[size:], parts - 1):
-                yield [head, *rest]
-                if budget[0] <= 0:
-                    return
-
-    def walk(i: int, left: int, acc: list[str]) -> None:
-        if len(found) > 1 or budget[0] <= 0:
-            return
-        if i == len(digits):
-            work[0] -= 1  # every cut tried counts, fitting the width or not
-            if work[0] <= 0:
-                budget[0] = 0
-            if left == 0:
-                budget[0] -= 1
-                if passes(acc):
-                    found.append(list(acc))
-            return
-        remaining = len(digits) - i - 1
-        for parts in range(1, min(len(digits[i]), left - remaining) + 1):
-            for pieces in cuts(digits[i], parts):
-                walk(i + 1, left - parts, acc + pieces)
-                if len(found) > 1 or budget[0] <= 0:
-                    return
-
-    if sum(len(d) for d in digits) <= 40:
-        walk(0, width, [])
-    if budget[0] <= 0 and len(found) < 2:
-        return [[], []]  # too many to tell apart: ambiguous
-    return found
 
 
 def map_grid(
