@@ -27,9 +27,11 @@ __all__ = [
     "MATCHES_KEPT",
     "VALUES_PER_COLUMN",
     "LabelIndex",
+    "PlannedColumn",
     "TableLabels",
     "forget_indexes",
     "label_index",
+    "same_plan",
 ]
 
 Shape = tuple[frozenset[str], frozenset[str]]
@@ -209,6 +211,29 @@ class LabelIndex:
     def declaration(self, candidate: int, table_id: str) -> int | None:
         """Which declaration of a table a candidate uses; None when it has no such table."""
         return self.choice[candidate].get(table_id)
+
+
+_SAME: dict[tuple[int, int], tuple[object, object, bool]] = {}
+
+
+def same_plan(a: list[PlannedColumn], b: list[PlannedColumn]) -> bool:
+    """Whether two declarations' plans read value cells alike (equal columns, in order).
+
+    Plans are kept with their layouts, so the answer is remembered by identity.
+    """
+    if a is b:
+        return True
+    known = _SAME.get((id(a), id(b)))
+    if known is not None and known[0] is a and known[1] is b:
+        return known[2]
+    same = len(a) == len(b) and all(
+        pa[0] == pb[0] and pa[1] == pb[1] for pa, pb in zip(a, b, strict=True)
+    )
+    with _LOCK:
+        if len(_SAME) >= HEADERS_KEPT:
+            _SAME.clear()
+        _SAME[(id(a), id(b))] = (a, b, same)
+    return same
 
 
 _CACHE: dict[tuple[int, ...], LabelIndex] = {}

@@ -33,7 +33,9 @@ from gxschema._labelindex import (
     MATCHES_KEPT,
     VALUES_PER_COLUMN,
     LabelIndex,
+    PlannedColumn,
     label_index,
+    same_plan,
 )
 from gxschema._labels import enumerator, normalize_label, similarity_at_least
 from gxschema._model import table_model
@@ -85,6 +87,11 @@ class _Mapper:
         self.pending: list[GridRow] = []
         self.section: str | None = None
         self.seq = itertools.count()  # orders extras and errors as the document does
+        self.texts: dict[int, tuple[str, ...]] = {}  # id of a table row of the grid → texts
+        # The last value cells read, when all were readable: their key, plan and reading.
+        self.last_read: (
+            tuple[tuple[int, int, bool], list[PlannedColumn], dict[str, Read], object] | None
+        ) = None
 
     # -- table tracking ------------------------------------------------------------
 
@@ -140,7 +147,7 @@ class _Mapper:
                 self.pending = []
 
     def table_row(self, row: GridRow) -> None:
-        texts = tuple([c.text for c in row.cells])
+        texts = self.texts[id(row)] = tuple([c.text for c in row.cells])
         nonempty = [t for t in texts if t.strip()]
         blank = not nonempty
         if len(nonempty) == 1 and normalize_label(nonempty[0]) in self.index.captions:
@@ -220,7 +227,8 @@ class _Mapper:
         rows = st.header_rows[-HEADER_ROWS:]
         # Header rows repeat the template's labels from report to report: remembered.
         known = st.labels.headers
-        key = tuple(row.texts for row in rows)
+        texts = self.texts
+        key = tuple([texts.get(id(row)) or row.texts for row in rows])
         resolved = known.get(key)
         if resolved is None:
             if len(known) >= HEADERS_KEPT:
@@ -381,21 +389,32 @@ class _Mapper:
         if fuzzy:
             st.fuzzy.append(f"{label.text!r} read as {line.label!r}")
         st.rows.append((next(self.seq), label, tuple(value_cells)))
+        plan = st.labels.plan(st.layout)
+        # Another declaration of the table may have just read these very cells with
+        # columns equal to these: its reading is this one's (values parsed once).
+        key = (id(value_cells[0]), len(value_cells), inferred) if value_cells else None
+        last = self.last_read
+        if key is not None and last is not None and last[0] == key and same_plan(last[1], plan):
+            st.cells[line.id] = last[2]
+            return True
         out: dict[str, Read] = {}
-        for (column_id, column, known, placed), cell in zip(
-            st.labels.plan(st.layout), value_cells, strict=True
-        ):
+        clean = True
+        for (column_id, column, known, placed), cell in zip(plan, value_cells, strict=True):
             if column_id is None or column is None or known is None:
+                clean = False  # the other declaration keeps its own extra column
                 self.keep(
                     st, Extra(st.spec.id, "column", placed.label, (cell.text,), cell.location)
                 )
                 continue
             value = known.get(cell.text)
             if value is None or isinstance(value, ValueParseError):  # read it, or say why not
-                out[column_id] = self.read_cell(st, line, column, cell, inferred)
+                read = out[column_id] = self.read_cell(st, line, column, cell, inferred)
+                clean = clean and not isinstance(read[2], ValueParseError)
             else:
                 out[column_id] = (column, cell, value, inferred)
         st.cells[line.id] = out
+        # Kept while its cells live (the grid holds them), so the id cannot be reused.
+        self.last_read = (key, plan, out, value_cells) if clean and key is not None else None
         return True
 
     def try_ran_together(self, st: TableState, cells: list[GridCell], width: int) -> bool:
