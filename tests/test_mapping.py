@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -221,3 +222,36 @@ def test_header_rows_seen_before_are_not_resolved_again(
     calls.clear()
     assert gx.read(EXAMPLE) == first
     assert calls == []
+
+
+_FIXTURES = Path(__file__).parent / "fixtures"
+_DETECTED = [
+    "docx/national-2019.docx",
+    "docx/national-2021.docx",
+    "html/national-2019-gb18030.html",
+    "libreoffice/national-2021.docx",
+    "libreoffice/national-2021.html",
+    "libreoffice/narrow-2021.html",
+    "pdf/report-2021.pdf",
+]
+
+
+def _provenance(report: gx.Report) -> list[object]:
+    return [(t, ln, c, cell.how, cell.source, cell.asides) for t, ln, c, cell in report.cells()]
+
+
+@pytest.mark.parametrize("name", _DETECTED)
+def test_detection_reads_as_the_template_given(name: str) -> None:
+    """Detecting over every registered template reads what the template given reads.
+
+    Remembered label matches and readings shared between declarations must not change
+    a cell: the value, raw text, how and where of each cell and the extras agree, read
+    twice (the second time from what the first remembered).
+    """
+    data = (_FIXTURES / name).read_bytes()
+    for _ in range(2):
+        detected = gx.read(data)
+        given = gx.read(data, template=detected.template)
+        assert detected == given
+        assert _provenance(detected) == _provenance(given)
+        assert [e.source for e in detected.extras] == [e.source for e in given.extras]
