@@ -132,7 +132,7 @@ def _location(data: Any) -> Location:
         line = data.get("line")
         column = data.get("column")
         if line.__class__ is int and column.__class__ is int:
-            return Location(line, column)
+            return text_location(line, column)
     if (
         data.__class__ is not dict
         or not _LOCATION_SET.issuperset(data)
@@ -178,9 +178,8 @@ def structure_cell(data: Any, _: object = None) -> Cell:
                     line = src["line"]
                     column = src["column"]
                     if line.__class__ is int and column.__class__ is int:
-                        try:
-                            place = _PLACES[line, column]
-                        except KeyError:
+                        place = _PLACES.get((line, column))
+                        if place is None:
                             place = _place(line, column)
                         if v is None:
                             return read_cell(BLANK, raw, place, how)
