@@ -112,7 +112,7 @@ def read_cell(value: Value, raw: str, source: Location | None, how: How | None) 
     as ``Cell`` declares no validators), built faster: the JSON reader builds one per
     cell.
     """
-    cell = _new(_CellBuilder)
+    cell: Any = _new(_CellBuilder)
     cell.value = value
     cell.raw = raw
     cell.source = source
@@ -125,7 +125,7 @@ def read_cell(value: Value, raw: str, source: Location | None, how: How | None) 
 
 def text_location(line: int, column: int) -> Location:
     """``Location(line, column)`` for integers a reader has already checked (faster)."""
-    place = _new(_LocationBuilder)
+    place: Any = _new(_LocationBuilder)
     place.line = line
     place.column = column
     place.page = None

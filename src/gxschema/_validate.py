@@ -392,7 +392,7 @@ def _ref(
     raw: str | None,
 ) -> CellRef:
     """``CellRef(...)``, built without a setter call per slot (see :func:`builder`)."""
-    ref = _new(_CellRefBuilder)
+    ref: Any = _new(_CellRefBuilder)
     ref.line_id = line_id
     ref.line_label = line_label
     ref.column_id = column_id
