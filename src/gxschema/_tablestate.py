@@ -10,12 +10,12 @@ the report's :class:`~gxschema.Cell` is built only for the declarations kept, by
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from gxschema._cell import How
+from gxschema._cell import How, builder
 from gxschema._columns import Placed, value_like
 from gxschema._continued import joined_digits
 from gxschema._detection import Choice
@@ -60,25 +60,12 @@ def to_cell(read: Read) -> Cell:
     return Cell(value, cell.text, cell.location, inferred, how, asides=cell.asides)
 
 
-def _slot_setters() -> tuple[Callable[[Cell, Any], None], ...]:
-    """The slots' own setters of :class:`Cell`, in field order.
-
-    Setting a slot through its descriptor is what attrs' generated ``__init__`` does
-    (through ``object.__setattr__``); ``Cell`` declares no validators or converters,
-    so a cell built so is the instance ``to_cell`` builds, at half the cost.
-    """
-    names = tuple(a.name for a in attrs.fields(Cell))
-    assert names == ("value", "raw", "source", "inferred", "how", "asides"), names
-    return tuple(Cell.__dict__[n].__set__ for n in names)
-
-
-_SETTERS = _slot_setters()
+_CellBuilder = builder(Cell, ("value", "raw", "source", "inferred", "how", "asides"))
 _new = object.__new__
 
 
 def _cells(reads: Mapping[str, Read]) -> dict[str, Cell]:
     """``{column: to_cell(read)}``, built without a call per cell (the report's bulk)."""
-    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _SETTERS
     out: dict[str, Cell] = {}
     for column, read in reads.items():
         _, grid_cell, value, inferred = read
@@ -86,16 +73,16 @@ def _cells(reads: Mapping[str, Read]) -> dict[str, Cell]:
             out[column] = to_cell(read)
             continue
         text = grid_cell.text
-        cell = _new(Cell)
-        s_value(cell, value)
-        s_raw(cell, text)
-        s_source(cell, grid_cell.location)
-        s_inferred(cell, inferred)
-        s_how(
-            cell,
-            "split" if inferred else "joined" if "\n" in text and joined_digits(text) else "cell",
+        cell: Any = _new(_CellBuilder)
+        cell.value = value
+        cell.raw = text
+        cell.source = grid_cell.location
+        cell.inferred = inferred
+        cell.how = (
+            "split" if inferred else "joined" if "\n" in text and joined_digits(text) else "cell"
         )
-        s_asides(cell, grid_cell.asides)
+        cell.asides = grid_cell.asides
+        cell.__class__ = Cell
         out[column] = cell
     return out
 
