@@ -668,7 +668,7 @@ def test_wrong_argument_type_is_a_parse_error() -> None:
         "<td>1<s>2</s><s\u3000>3</s><strike x='<'>4</strike><del>5</del><ſ>6</ſ></td>",
         "<span><sup><span>1</span></sup></span><sub/>x</sub><s:x>y</s:x>",
         "<td>12<span style='display:none'>3</span><b hidden>4</b></td>",
-        "<td>12<font style=\"DISPLAY : none\">3</font><o:p hidden>4</o:p></td>",
+        '<td>12<font style="DISPLAY : none">3</font><o:p hidden>4</o:p></td>',
         "<td>1<span style='d\u0130splay:none'>2</span>中文 hidden display</td>",
         "<td>1</td>",
     ],

@@ -118,12 +118,15 @@ def test_a_violation_written_on_first_read_is_the_record_written_at_once() -> No
         if first is not None:
             getattr(v, first)
         eager = gx.Violation(*(getattr(v, f.name) for f in attrs.fields(gx.Violation)))
-        assert v == eager and hash(v) == hash(eager) and repr(v) == repr(eager)
+        assert v == eager
+        assert hash(v) == hash(eager)
+        assert repr(v) == repr(eager)
         assert attrs.asdict(v) == attrs.asdict(eager)
         assert gx.to_json([v]) == gx.to_json([eager])
         assert pickle.loads(pickle.dumps(v)) == v == copy.copy(v) == copy.deepcopy(v)
         assert (v.lhs, v.rhs, v.difference, v.tolerance) == (5, 3, 2, 0)
-        assert "空白" in v.message_zh and "blank" in v.message_en
+        assert "空白" in v.message_zh
+        assert "blank" in v.message_en
     [a, b] = gx.validate(report("-3", "3", "5"), template=SPEC)
     shared = {id(c) for c in a.cells} & {id(c) for c in b.cells}
     assert shared, "the cell both violations name is one object"

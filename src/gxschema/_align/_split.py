@@ -337,9 +337,7 @@ def _inserted(
     if len(values) + len(loose) != width:
         return
     for at in itertools.combinations(range(width), len(loose)):
-        if any(
-            pin is not None and columns[i] != pin for i, pin in zip(at, pins, strict=False)
-        ):
+        if any(pin is not None and columns[i] != pin for i, pin in zip(at, pins, strict=False)):
             continue
         got = iter(loose)
         kept = iter(values)
