@@ -102,6 +102,33 @@ def test_violations_are_frozen_hashable_records_with_both_messages() -> None:
     assert "should equal" in v.message_en
 
 
+def test_a_violation_written_on_first_read_is_the_record_written_at_once() -> None:
+    """Cells, sides and messages written on first read equal the eager record's.
+
+    The same values whichever part is read first, in repr, hash, pickle, copies,
+    ``attrs.asdict`` and the cattrs JSON, and the cells named by several violations of
+    one call are one object.
+    """
+    import copy
+    import pickle
+
+    r = report("", "+5", "3")
+    for first in ("cells", "lhs", "message_en", "tolerance", None):
+        [v] = gx.validate(r, template=SPEC)
+        if first is not None:
+            getattr(v, first)
+        eager = gx.Violation(*(getattr(v, f.name) for f in attrs.fields(gx.Violation)))
+        assert v == eager and hash(v) == hash(eager) and repr(v) == repr(eager)
+        assert attrs.asdict(v) == attrs.asdict(eager)
+        assert gx.to_json([v]) == gx.to_json([eager])
+        assert pickle.loads(pickle.dumps(v)) == v == copy.copy(v) == copy.deepcopy(v)
+        assert (v.lhs, v.rhs, v.difference, v.tolerance) == (5, 3, 2, 0)
+        assert "空白" in v.message_zh and "blank" in v.message_en
+    [a, b] = gx.validate(report("-3", "3", "5"), template=SPEC)
+    shared = {id(c) for c in a.cells} & {id(c) for c in b.cells}
+    assert shared, "the cell both violations name is one object"
+
+
 def test_check_gives_the_verdict_and_raises_on_request() -> None:
     """check() gives the verdict; raise_if_failed() raises one ValidationError.
 

@@ -81,20 +81,28 @@ class Cell:
         return self.value is BLANK
 
 
-def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
-    """The slots' own setters of a frozen attrs class, in field order.
+def builder(cls: type, names: tuple[str, ...]) -> type:
+    """A subclass of a frozen slotted attrs class whose slots plain assignment sets.
 
-    Setting a slot through its descriptor is what attrs' generated ``__init__`` does
-    (through ``object.__setattr__``), minus the attribute lookup on every field.
+    An instance is built as one of these, its slots set as attributes (which CPython
+    does in a few instructions, where a frozen class's own ``__init__`` calls a setter
+    per field), then given its real class by ``obj.__class__ = cls`` (the layouts are
+    the same: the subclass adds no slot).  The result is the instance attrs'
+    ``__init__`` builds: same class, same slots, nothing validated (use it only for a
+    class that declares no validator or converter).
     """
     fields = tuple(a.name for a in attrs.fields(cls))
-    assert fields == names, (cls, fields)  # a new field must be set here too
-    return tuple(cls.__dict__[n].__set__ for n in names)
+    assert fields == names, (cls, fields)  # a new field must be set by the builders too
+    return type(
+        f"_{cls.__name__}Builder",
+        (cls,),
+        {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__},
+    )
 
 
 _new = object.__new__
-_CELL_SETTERS = _slot_setters(Cell, ("value", "raw", "source", "inferred", "how", "asides"))
-_LOCATION_SETTERS = _slot_setters(Location, ("line", "column", "page", "table", "row", "cell"))
+_CellBuilder = builder(Cell, ("value", "raw", "source", "inferred", "how", "asides"))
+_LocationBuilder = builder(Location, ("line", "column", "page", "table", "row", "cell"))
 
 
 def read_cell(value: Value, raw: str, source: Location | None, how: How | None) -> Cell:
@@ -104,25 +112,25 @@ def read_cell(value: Value, raw: str, source: Location | None, how: How | None) 
     as ``Cell`` declares no validators), built faster: the JSON reader builds one per
     cell.
     """
-    s_value, s_raw, s_source, s_inferred, s_how, s_asides = _CELL_SETTERS
-    cell = _new(Cell)
-    s_value(cell, value)
-    s_raw(cell, raw)
-    s_source(cell, source)
-    s_inferred(cell, False)
-    s_how(cell, how)
-    s_asides(cell, ())
-    return cell
+    cell: Any = _new(_CellBuilder)
+    cell.value = value
+    cell.raw = raw
+    cell.source = source
+    cell.inferred = False
+    cell.how = how
+    cell.asides = ()
+    cell.__class__ = Cell
+    return cell  # type: ignore[no-any-return]
 
 
 def text_location(line: int, column: int) -> Location:
     """``Location(line, column)`` for integers a reader has already checked (faster)."""
-    s_line, s_column, s_page, s_table, s_row, s_cell = _LOCATION_SETTERS
-    place = _new(Location)
-    s_line(place, line)
-    s_column(place, column)
-    s_page(place, None)
-    s_table(place, None)
-    s_row(place, None)
-    s_cell(place, None)
-    return place
+    place: Any = _new(_LocationBuilder)
+    place.line = line
+    place.column = column
+    place.page = None
+    place.table = None
+    place.row = None
+    place.cell = None
+    place.__class__ = Location
+    return place  # type: ignore[no-any-return]

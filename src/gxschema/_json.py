@@ -11,9 +11,11 @@ leave this module.  Writing goes through orjson directly, cells by a ``default``
 
 Speed: the common cell (an integer or blank, its raw text, a text form's line and
 column) takes a straight path both ways; small integers' Numbers and text-form
-Locations are shared immutable instances (as CPython shares small ints), which is
-what brings the round trip level with a pydantic v2 model of the same cells
-(``benchmarks/bench_json.py`` measures it with and without the shared locations).
+Locations are shared immutable instances (as CPython shares small ints); a cell or a
+location not yet seen is built by plain slot assignment (:func:`gxschema._cell.builder`),
+not a setter call per slot, and a place not yet shared is found missing without an
+exception.  That brings the round trip under a pydantic v2 model of the same cells,
+with and without the shared locations (``benchmarks/bench_json.py`` measures both).
 
 The same classes give the typed view of a report (:func:`typed_view`).
 """
@@ -119,20 +121,13 @@ immutable, and the same few thousand places recur in every report of a corpus.""
 _PLACES_MAX = 1 << 16
 
 
-def _place(line: int, column: int) -> Location:
-    place = text_location(line, column)
-    if len(_PLACES) < _PLACES_MAX:
-        _PLACES[line, column] = place
-    return place
-
-
 def _location(data: Any) -> Location:
     if data.__class__ is dict and len(data) == 2:
         # The text forms' location, {"line": …, "column": …}, the most common by far.
         line = data.get("line")
         column = data.get("column")
         if line.__class__ is int and column.__class__ is int:
-            return Location(line, column)
+            return text_location(line, column)
     if (
         data.__class__ is not dict
         or not _LOCATION_SET.issuperset(data)
@@ -178,10 +173,12 @@ def structure_cell(data: Any, _: object = None) -> Cell:
                     line = src["line"]
                     column = src["column"]
                     if line.__class__ is int and column.__class__ is int:
-                        try:
-                            place = _PLACES[line, column]
-                        except KeyError:
-                            place = _place(line, column)
+                        key = (line, column)
+                        place = _PLACES.get(key)
+                        if place is None:
+                            place = text_location(line, column)
+                            if len(_PLACES) < _PLACES_MAX:
+                                _PLACES[key] = place
                         if v is None:
                             return read_cell(BLANK, raw, place, how)
                         if v.__class__ is int:

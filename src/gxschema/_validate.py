@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from gxschema._cell import Cell
+from gxschema._cell import Cell, builder
 from gxschema._model import Row, RowStatus, holding_bounds, model, status, table_model
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, spec_of
@@ -62,7 +62,7 @@ class CellRef:
     raw: str | None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Violation:
     """One rule broken at one place.
 
@@ -81,6 +81,11 @@ class Violation:
         tolerance: how far apart the sides may be because of approximate values.
         message_zh: the message in Chinese.
         message_en: the message in English.
+
+    A violation :func:`validate` finds writes its cells, sides and messages when one
+    of them is first read (most callers of :func:`validate` read only a few of them),
+    from the report's cells as they were read; a report is immutable, so the record is
+    the same whenever it is written.
     """
 
     rule: str
@@ -95,6 +100,39 @@ class Violation:
     tolerance: int | Decimal
     message_zh: str
     message_en: str
+
+    def __getstate__(self) -> dict[str, object]:
+        """The record with every part written (for pickle and copy)."""
+        d = self.__dict__
+        if _RECIPE in d:
+            _write_up(d)
+        return d
+
+
+_RECIPE = "_gx_recipe"
+"""The key, in a lazily written violation's ``__dict__``, of what writes the rest."""
+
+
+class _Written:
+    """A part of a violation written on first read (its cells, sides and messages).
+
+    A non-data descriptor: once written, the part is in the instance's ``__dict__``,
+    which Python reads before it.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Violation | None, owner: type | None = None) -> object:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        _write_up(d)
+        return d[self.name]
+
+
+for _name in ("cells", "lhs", "rhs", "difference", "tolerance", "message_zh", "message_en"):
+    setattr(Violation, _name, _Written(_name))
 
 
 def cell_ref(report: Report, table: TableSpec, line_id: str, column_id: str) -> CellRef:
@@ -244,8 +282,18 @@ def row_violation(
     if decided == "holds":
         return None
     lines = report.tables.get(table.id, {})
-    w = _writeup(table, constraint := row.constraint)
-    # The sums with unknown cells as 0 (as _model.sides adds them), and the side texts.
+    return _record(lines, table, _writeup(table, row.constraint), decided, shared)
+
+
+def _sums(
+    lines: Mapping[str, Mapping[str, Cell]], w: _Writeup
+) -> tuple[int | Decimal, int | Decimal, int | Decimal, list[tuple[str, str] | None]]:
+    """A constraint's sides on a table's cells: left, right, tolerance and side texts.
+
+    Unknown cells count as 0 (as :func:`gxschema._model.status` counts them); a side's
+    texts (Chinese, English) are None when every cell of it holds a number.
+    """
+    constraint = w.constraint
     totals: list[int | Decimal] = [constraint.lhs.const, constraint.rhs.const]
     tolerance: int | Decimal = 0
     texts: list[tuple[str, str] | None] = [None, None]
@@ -268,8 +316,7 @@ def row_violation(
         if blank or missing:
             states = ["b"] * blank + ["m"] * missing + ["n"] * (len(terms) - blank - missing)
             texts[side] = _side(total, states, True), _side(total, states, False)
-    lhs, rhs = totals
-    return _record(lines, table, w, lhs, rhs, tolerance, decided, shared, texts)
+    return totals[0], totals[1], tolerance, texts
 
 
 def violation_record(
@@ -313,7 +360,13 @@ def violation_record(
     texts: list[tuple[str, str] | None] = [
         _side_texts(value, states) for value, states in ((lhs, known[0]), (rhs, known[1]))
     ]
-    return _record(cells, table, w, lhs, rhs, tolerance, status, shared, texts)
+    v = _record(cells, table, w, status, shared, texts)
+    d = v.__dict__
+    d["lhs"] = lhs
+    d["rhs"] = rhs
+    d["difference"] = lhs - rhs
+    d["tolerance"] = tolerance
+    return v
 
 
 def _side_texts(value: int | Decimal, states: list[str]) -> tuple[str, str]:
@@ -324,51 +377,98 @@ def _side_texts(value: int | Decimal, states: list[str]) -> tuple[str, str]:
     return _side(value, states, True), _side(value, states, False)
 
 
+_new = object.__new__
+_CellRefBuilder = builder(
+    CellRef, ("line_id", "line_label", "column_id", "column_label", "value", "raw")
+)
+
+
+def _ref(
+    line_id: str,
+    line_label: str,
+    column_id: str,
+    column_label: str,
+    value: int | Decimal | None,
+    raw: str | None,
+) -> CellRef:
+    """``CellRef(...)``, built without a setter call per slot (see :func:`builder`)."""
+    ref: Any = _new(_CellRefBuilder)
+    ref.line_id = line_id
+    ref.line_label = line_label
+    ref.column_id = column_id
+    ref.column_label = column_label
+    ref.value = value
+    ref.raw = raw
+    ref.__class__ = CellRef
+    return ref  # type: ignore[no-any-return]
+
+
 def _record(
     cells: Mapping[str, Mapping[str, Cell]],
     table: TableSpec,
     w: _Writeup,
-    lhs: int | Decimal,
-    rhs: int | Decimal,
-    tolerance: int | Decimal,
     status: Status,
     shared: dict[tuple[str, str, str], CellRef] | None,
-    texts: list[tuple[str, str] | None],
+    texts: list[tuple[str, str] | None] | None = None,
 ) -> Violation:
-    """The record :func:`violation_record` writes.
+    """A violation of ``w``'s constraint, written when one of its parts is first read.
 
-    From the table's cells and each side's value as the messages show it (Chinese,
-    English; None when every cell of the side holds a number).
+    Set now: the rule, severity, status, table and place.  The rest (:func:`_write_up`)
+    from the table's cells and, when given, each side's value as the messages show it
+    (Chinese, English; None when every cell of the side holds a number); without
+    ``texts``, the sides are summed from the cells too.
     """
     constraint = w.constraint
-    diff = lhs - rhs
+    rule = constraint.rule
+    v = _new(Violation)
+    d = v.__dict__
+    d["rule"] = rule.id
+    d["severity"] = rule.severity
+    d["status"] = status
+    d["table"] = table.id
+    d["at"] = constraint.at
+    d[_RECIPE] = (cells, w, texts, {} if shared is None else shared)
+    return v
+
+
+def _write_up(d: dict[str, Any]) -> None:
+    """Write a violation's cells and messages into its ``__dict__`` (once)."""
+    recipe = d.get(_RECIPE)
+    if recipe is None:
+        return
+    cells, w, texts, shared = recipe
+    constraint = w.constraint
+    if texts is None:
+        lhs, rhs, tolerance, texts = _sums(cells, w)
+        d["lhs"] = lhs
+        d["rhs"] = rhs
+        d["difference"] = lhs - rhs
+        d["tolerance"] = tolerance
     refs = []
-    if shared is None:
-        shared = {}
     for key, (line_id, line_label, column_id, column_label) in zip(w.keys, w.cells, strict=True):
         ref = shared.get(key)
-        if ref is not None:
-            refs.append(ref)
-            continue
-        line = cells.get(line_id)
-        cell = line.get(column_id) if line is not None else None
-        if cell is None:
-            ref = CellRef(line_id, line_label, column_id, column_label, None, None)
-        else:
-            value = cell.value
-            ref = CellRef(
-                line_id,
-                line_label,
-                column_id,
-                column_label,
-                value.value if isinstance(value, Number) else None,
-                cell.raw,
-            )
+        if ref is None:
+            line = cells.get(line_id)
+            cell = line.get(column_id) if line is not None else None
+            if cell is None:
+                ref = _ref(line_id, line_label, column_id, column_label, None, None)
+            else:
+                value = cell.value
+                ref = _ref(
+                    line_id,
+                    line_label,
+                    column_id,
+                    column_label,
+                    value.value if isinstance(value, Number) else None,
+                    cell.raw,
+                )
+            shared[key] = ref
         refs.append(ref)
-        shared[key] = ref
     rule = constraint.rule
-    difference = _fmt(diff)
-    allowed = _fmt(tolerance)
+    lhs = d["lhs"]
+    rhs = d["rhs"]
+    difference = _fmt(d["difference"])
+    allowed = _fmt(d["tolerance"])
     lhs_zh, lhs_en = texts[0] or (_fmt(lhs),) * 2
     rhs_zh, rhs_en = texts[1] or (_fmt(rhs),) * 2
     zh = rule.zh.format(
@@ -389,23 +489,13 @@ def _record(
         lhs_expr=constraint.lhs.expr,
         rhs_expr=constraint.rhs.expr,
     )
-    if status == "uncertain":
+    if d["status"] == "uncertain":
         zh += _UNCERTAIN_ZH
         en += _UNCERTAIN_EN
-    return Violation(  # by position: much quicker than by keyword
-        rule.id,
-        rule.severity,
-        status,
-        table.id,
-        constraint.at,
-        tuple(refs),
-        lhs,
-        rhs,
-        diff,
-        tolerance,
-        zh,
-        en,
-    )
+    d["cells"] = tuple(refs)
+    d["message_zh"] = zh
+    d["message_en"] = en
+    d.pop(_RECIPE, None)
 
 
 def validate(
