@@ -314,12 +314,7 @@ _NEW = object.__new__
 def _cell(
     text: str, where: Location, colspan: int, rowspan: int, continued: bool, asides: tuple[str, ...]
 ) -> GridCell:
-    """``GridCell(text, where, colspan, rowspan, continued, asides)``, built a fifth faster.
-
-    The fields are set through their slots, as the generated ``__init__`` sets them
-    (it has no validators or converters), without its bound ``__setattr__`` per field:
-    a page has a few hundred cells.
-    """
+    """``GridCell(...)`` built a fifth faster: the slots set as ``__init__`` sets them."""
     cell: GridCell = _NEW(GridCell)
     set_text, set_location, set_colspan, set_rowspan, set_continued, set_asides = _SET_CELL
     set_text(cell, text)
