@@ -72,7 +72,8 @@ count them (valgrind installed), run each side alone under callgrind and compare
 "Collected" totals of N and 0 calls:
   valgrind --tool=callgrind --callgrind-out-file=/dev/null python benchmarks/bench_forms.py \\
       --alone ours N        (and: --alone lexbor N, --alone ours 0, --alone lexbor 0)
-(ours_N - ours_0) / (lexbor_N - lexbor_0) is the read + validate / Lexbor ratio."""
+(ours_N - ours_0) / (lexbor_N - lexbor_0) is the read + validate / Lexbor ratio.
+--alone grid N times the HTML reader alone (bytes to grid, no mapping or checks)."""
 
 
 def interleaved(sides: list[tuple[str, Callable[[], object]]], rounds: int) -> dict[str, float]:
@@ -98,10 +99,18 @@ def interleaved(sides: list[tuple[str, Callable[[], object]]], rounds: int) -> d
 
 
 def alone(which: str, n: int) -> None:
-    """Run one side ``n`` times after two warm-up calls (for callgrind, see CALLGRIND)."""
+    """Run one side ``n`` times after two warm-up calls (for callgrind, see CALLGRIND).
+
+    ``which`` is ``ours`` (read + validate), ``grid`` (the HTML reader alone: bytes to
+    grid) or ``lexbor`` (the bare parse).
+    """
     data = HTML.read_bytes()
     if which == "ours":
         fn: Callable[[], object] = lambda: gx.validate(gx.read(data))  # noqa: E731
+    elif which == "grid":
+        from gxschema._readers._html import read_html
+
+        fn = lambda: read_html(data)  # noqa: E731
     else:
         from selectolax.lexbor import LexborHTMLParser
 

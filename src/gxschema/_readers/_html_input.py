@@ -25,6 +25,7 @@ __all__ = [
     "MAX_NESTING",
     "MAX_TAGS",
     "MAX_TEXT_RUN",
+    "ascii_view",
     "decode_html",
     "looks_like_html",
     "prepare",
@@ -235,7 +236,8 @@ _DISPLAY_NONE = re.compile(r"(?:^|[;\s\"'])display\s*:\s*none", re.I)
 # The start of an aside element's tag, in the page's ASCII bytes lower-cased (each
 # character past ASCII a "?"): a byte after the name that is not a name character may
 # be white space (Unicode's, in str patterns, is a "?" here), "/" or ">".
-_ASIDE_START_BYTES = re.compile(rb"<(?:su[bp]|strike|del|s)[^a-z0-9]")
+# (<sup, <sub, <strike and <del are looked for as they are, a longer name let by.)
+_S_START_BYTES = re.compile(rb"<s[^a-z0-9]")
 # display:none, white space between (Unicode's being "?" here).
 _DISPLAY_NONE_BYTES = re.compile(rb"display[\s?]*:[\s?]*none")
 # The names of the aside elements' tags, as :data:`_TAG` reads them.
@@ -256,7 +258,7 @@ def _hidden(attributes: str) -> bool:
     return False
 
 
-def _aside_names(text: str) -> frozenset[str] | None:
+def _aside_names(text: str, low: bytes | None = None) -> frozenset[str] | None:
     """The tag names (lower-cased) whose elements may be asides; None for any inline one.
 
     Quick tests over the page's ASCII bytes, lower-cased, every other character one
@@ -265,16 +267,44 @@ def _aside_names(text: str) -> frozenset[str] | None:
     page has no aside (a printed ``?`` taken for white space), never the other way
     round.  Only a tag of one of the names returned can be an aside, so only those need
     the nesting count of :func:`_mark_asides`.
+
+    ``low`` may be the page's own bytes lower-cased (see :func:`ascii_view`), saving
+    the encoding: every ASCII character of the text is there as itself, in order, and
+    no other byte is an ASCII letter, ``<`` or white space where the text has none
+    that the tests look for, so they pass wherever they pass on the text.  (The test
+    for ``display:none`` is made on the text's own bytes, when the word is there: a
+    character's bytes may hold digits, which the test would not take for white space.)
     """
     if any(ch in text for ch in _FOLDED):
         return None
-    low = text.encode("ascii", "replace").lower()  # one byte a character, as "?" if not ASCII
-    if b"hidden" in low or (b"display" in low and _DISPLAY_NONE_BYTES.search(low)):
+    if low is None:
+        low = text.encode("ascii", "replace").lower()  # one byte a character, "?" if not ASCII
+    if b"hidden" in low:
         return None
-    if _ASIDE_START_BYTES.search(low) is None:
+    if b"display" in low:
+        own = text.encode("ascii", "replace").lower()
+        if _DISPLAY_NONE_BYTES.search(own):
+            return None
+    if (
+        b"<su" not in low
+        and b"<strike" not in low
+        and b"<del" not in low
+        and _S_START_BYTES.search(low) is None
+    ):
         return frozenset()
     found = {m.group(0)[1:].lower() for m in _ASIDE_TAG_NAME.finditer(text)}
     return frozenset(found & _ASIDE_NAMES)
+
+
+def ascii_view(data: bytes) -> bytes | None:
+    """A page's bytes lower-cased, for the quick tests of :func:`_aside_names`.
+
+    None for UTF-16, the one encoding :func:`decode_html` may use that does not write
+    ASCII characters as themselves.
+    """
+    if data.startswith((b"\xfe\xff", b"\xff\xfe")) or _utf16_without_bom(data) is not None:
+        return None
+    return data.lower()
 
 
 @functools.cache
@@ -284,7 +314,7 @@ def _tags_named(names: frozenset[str]) -> re.Pattern[str]:
     return re.compile(rf"<(/?)((?i:{alternatives})){_TAG_REST}")
 
 
-def _mark_asides(text: str) -> str:
+def _mark_asides(text: str, low: bytes | None = None) -> str:
     """Wrap the text of inline asides in :data:`~gxschema._readers._asides.OPEN` … ``CLOSE``.
 
     An aside is a ``<sup>``, ``<sub>``, ``<s>``, ``<strike>`` or ``<del>`` element, or an
@@ -296,7 +326,7 @@ def _mark_asides(text: str) -> str:
     names are looked at (see :func:`_aside_names`).
     """
     text = clean(text)  # a page's own marks are text, not asides
-    names = _aside_names(text)
+    names = _aside_names(text) if low is None else _aside_names(text, low)
     if names is not None and not names:
         return text
     open_: dict[str, list[bool]] = {}
@@ -460,12 +490,14 @@ def _check_nesting(text: str) -> int | None:
 # -- all of it -------------------------------------------------------------------------
 
 
-def prepare(text: str, *, source: str) -> str:
+def prepare(text: str, *, source: str, low: bytes | None = None) -> str:
     """The markup to parse: comments and inline tags gone, the page's size checked.
 
     Args:
         text: the decoded page.
         source: the input's name, for errors.
+        low: the page's bytes lower-cased, when it was decoded from bytes (see
+            :func:`ascii_view`).
 
     Returns:
         The markup without comments, Word's markers and inline tags; the text of
@@ -481,7 +513,7 @@ def prepare(text: str, *, source: str) -> str:
             f"the input has over {MAX_TAGS} tags; a report page has a few thousand",
             source=source,
         )
-    markup = _strip_inline(_mark_asides(_COMMENT.sub("", text)))
+    markup = _strip_inline(_mark_asides(_COMMENT.sub("", text), low))
     _check_text_runs(markup, text, source)
     if markup.count("<") > _SCAN_FROM_TAGS:
         too_deep = _check_nesting(markup)
