@@ -157,16 +157,29 @@ def test_one_unreadable_cell_is_an_error_of_its_own_message() -> None:
 
 
 def test_a_long_header_cell_takes_linear_time() -> None:
-    """A 300,000-character header cell among the labels is classified quickly."""
+    """A 300,000-character header cell among the labels is classified in linear time.
+
+    Timed against the same header with a cell ten times shorter, in the same run (the
+    best of three fresh cells each, so the machine's load weighs on both alike): linear
+    work takes about ten times as long, quadratic work a hundred.
+    """
     table = gx.templates.get("national-2019").table("s3")
     where = Location(line=1)
-    texts = ["", "申请人情况" * 60_000, *(c.label for c in table.columns)]
-    row = GridRow(tuple(GridCell(t, where) for t in texts), where)
-    start = time.perf_counter()
-    resolved = resolve_columns(table, [row])
-    assert time.perf_counter() - start < 0.25
-    assert [p.column for p in resolved.layout] == [c.id for c in table.columns]
-    assert resolved.misses == 1
+
+    def best_time(repeats: int) -> float:
+        best = float("inf")
+        for i in range(3):  # a new text each time: no cache of labels has seen it
+            texts = ["", "申请人情况" * repeats + "条" * i, *(c.label for c in table.columns)]
+            row = GridRow(tuple(GridCell(t, where) for t in texts), where)
+            start = time.perf_counter()
+            resolved = resolve_columns(table, [row])
+            best = min(best, time.perf_counter() - start)
+        assert [p.column for p in resolved.layout] == [c.id for c in table.columns]
+        assert resolved.misses == 1
+        return best
+
+    short, long = best_time(6_000), best_time(60_000)
+    assert long < 30 * short
 
 
 _LABEL_CHARS = "自然人法组织其他商业abc"
