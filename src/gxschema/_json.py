@@ -12,10 +12,11 @@ leave this module.  Writing goes through orjson directly, cells by a ``default``
 Speed: the common cell (an integer or blank, its raw text, a text form's line and
 column) takes a straight path both ways; small integers' Numbers and text-form
 Locations are shared immutable instances (as CPython shares small ints); a cell or a
-location not yet seen is built by plain slot assignment (:func:`gxschema._cell.builder`),
-not a setter call per slot, and a place not yet shared is found missing without an
-exception.  That brings the round trip under a pydantic v2 model of the same cells,
-with and without the shared locations (``benchmarks/bench_json.py`` measures both).
+location not yet seen is built by plain slot assignment
+(:func:`gxschema._construct.constructor`), not a setter call per slot, and a place
+not yet shared is found missing without an exception.  That brings the round trip
+under a pydantic v2 model of the same cells, with and without the shared locations
+(``benchmarks/bench_json.py`` measures both).
 
 The same classes give the typed view of a report (:func:`typed_view`).
 """

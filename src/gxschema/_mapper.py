@@ -277,17 +277,6 @@ class _Mapper:
         assert st.layout is not None
         width = len(st.layout)
         cells = row.cells
-        start = len(cells) - width
-        if start > 0:
-            # The common case, inline: the label cells' line is remembered.
-            labels = [c for c in cells[:start] if c.text.strip()]
-            if labels:
-                key = (tuple([c.text for c in labels]), st.context, True)
-                hit = st.labels.matches.get(key, _UNSEEN)
-                if hit is not None and not isinstance(hit, _Unseen) and hit[2] == 1:
-                    line, fuzzy, _ = hit
-                    st.context = st.labels.paths[line.id]
-                    return self.accept(st, line, labels[-1], cells[start:], fuzzy)
         found = self.split_row(st, cells, width)
         if found is None and cells and not cells[-1].text.strip():
             # Empty cells after the values: span leftovers of a form that cannot merge.

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import attrs
 
-from gxschema._cell import How, builder
+from gxschema._cell import How, make_cell
 from gxschema._columns import Placed, value_like
 from gxschema._continued import joined_digits
 from gxschema._detection import Choice
@@ -57,34 +56,7 @@ def to_cell(read: Read) -> Cell:
     if isinstance(value, ValueParseError):
         return Cell(raw=cell.text, source=cell.location, inferred=inferred, asides=cell.asides)
     how: How = "split" if inferred else "joined" if joined_digits(cell.text) else "cell"
-    return Cell(value, cell.text, cell.location, inferred, how, asides=cell.asides)
-
-
-_CellBuilder = builder(Cell, ("value", "raw", "source", "inferred", "how", "asides"))
-_new = object.__new__
-
-
-def _cells(reads: Mapping[str, Read]) -> dict[str, Cell]:
-    """``{column: to_cell(read)}``, built without a call per cell (the report's bulk)."""
-    out: dict[str, Cell] = {}
-    for column, read in reads.items():
-        _, grid_cell, value, inferred = read
-        if isinstance(value, ValueParseError):
-            out[column] = to_cell(read)
-            continue
-        text = grid_cell.text
-        cell: Any = _new(_CellBuilder)
-        cell.value = value
-        cell.raw = text
-        cell.source = grid_cell.location
-        cell.inferred = inferred
-        cell.how = (
-            "split" if inferred else "joined" if "\n" in text and joined_digits(text) else "cell"
-        )
-        cell.asides = grid_cell.asides
-        cell.__class__ = Cell
-        out[column] = cell
-    return out
+    return make_cell(value, cell.text, cell.location, inferred, how, cell.asides)
 
 
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
@@ -226,8 +198,11 @@ def build_report(
             detection.append(Detection(table.id, spec.id, "not found in the input"))
             continue
         unreadable += [(n, _unreadable(grid, table, ln, read)) for n, ln, read in state.unreadable]
-        by_line = state.cells
-        tables[table.id] = {ln.id: _cells(by_line[ln.id]) for ln in table.lines if ln.id in by_line}
+        tables[table.id] = {
+            ln.id: {col: to_cell(read) for col, read in state.cells[ln.id].items()}
+            for ln in table.lines
+            if ln.id in state.cells
+        }
         detection.append(Detection(table.id, spec.id, choice.reasons[table.id], state.positional))
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole

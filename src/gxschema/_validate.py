@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 import attrs
 
-from gxschema._cell import Cell, builder
+from gxschema._cell import Cell
+from gxschema._construct import constructor
 from gxschema._model import Row, RowStatus, holding_bounds, model, status, table_model
 from gxschema._report import Report
 from gxschema._resolve import TemplateLike, spec_of
@@ -378,29 +379,7 @@ def _side_texts(value: int | Decimal, states: list[str]) -> tuple[str, str]:
 
 
 _new = object.__new__
-_CellRefBuilder = builder(
-    CellRef, ("line_id", "line_label", "column_id", "column_label", "value", "raw")
-)
-
-
-def _ref(
-    line_id: str,
-    line_label: str,
-    column_id: str,
-    column_label: str,
-    value: int | Decimal | None,
-    raw: str | None,
-) -> CellRef:
-    """``CellRef(...)``, built without a setter call per slot (see :func:`builder`)."""
-    ref: Any = _new(_CellRefBuilder)
-    ref.line_id = line_id
-    ref.line_label = line_label
-    ref.column_id = column_id
-    ref.column_label = column_label
-    ref.value = value
-    ref.raw = raw
-    ref.__class__ = CellRef
-    return ref  # type: ignore[no-any-return]
+_ref = constructor(CellRef)
 
 
 def _record(

@@ -50,6 +50,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from gxschema._construct import constructor
 from gxschema._grid import MAX_INPUT_BYTES, MAX_ROW_CELLS, Grid, GridBuilder, GridCell, GridRow
 from gxschema._readers._asides import CLOSE, OPEN, split, split_lines
 from gxschema._readers._html_input import (
@@ -304,36 +305,8 @@ def _line_place(line: int) -> Location:
     return place
 
 
-_CELL_FIELDS = ("text", "location", "colspan", "rowspan", "continued", "asides")
-_ROW_FIELDS = ("cells", "location", "heading")
-_SET_CELL = tuple(GridCell.__dict__[name].__set__ for name in _CELL_FIELDS)
-_SET_ROW = tuple(GridRow.__dict__[name].__set__ for name in _ROW_FIELDS)
-_NEW = object.__new__
-
-
-def _cell(
-    text: str, where: Location, colspan: int, rowspan: int, continued: bool, asides: tuple[str, ...]
-) -> GridCell:
-    """``GridCell(...)`` built a fifth faster: the slots set as ``__init__`` sets them."""
-    cell: GridCell = _NEW(GridCell)
-    set_text, set_location, set_colspan, set_rowspan, set_continued, set_asides = _SET_CELL
-    set_text(cell, text)
-    set_location(cell, where)
-    set_colspan(cell, colspan)
-    set_rowspan(cell, rowspan)
-    set_continued(cell, continued)
-    set_asides(cell, asides)
-    return cell
-
-
-def _row(cells: tuple[GridCell, ...], where: Location, heading: bool) -> GridRow:
-    """``GridRow(cells, where, heading)``, built as :func:`_cell` builds a cell."""
-    row: GridRow = _NEW(GridRow)
-    set_cells, set_location, set_heading = _SET_ROW
-    set_cells(row, cells)
-    set_location(row, where)
-    set_heading(row, heading)
-    return row
+_cell = constructor(GridCell)
+_row = constructor(GridRow)
 
 
 def _cover_order(c: _Cover) -> tuple[int, int]:

@@ -326,7 +326,7 @@ def _mark_asides(text: str, low: bytes | None = None) -> str:
     names are looked at (see :func:`_aside_names`).
     """
     text = clean(text)  # a page's own marks are text, not asides
-    names = _aside_names(text) if low is None else _aside_names(text, low)
+    names = _aside_names(text, low)
     if names is not None and not names:
         return text
     open_: dict[str, list[bool]] = {}
