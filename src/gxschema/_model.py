@@ -235,20 +235,36 @@ class TableModel:
         self.fill(iv, report, 0)
         return iv
 
+    @cached_property
+    def places(self) -> dict[str, dict[str, int]]:
+        """Line id → column id → cell number (:attr:`index` grouped by line)."""
+        out: dict[str, dict[str, int]] = {}
+        for k, (line, column) in enumerate(self.keys):
+            out.setdefault(line, {})[column] = k
+        return out
+
     def fill(self, iv: Intervals, report: Report, offset: int) -> None:
         """Write the report's cells of this table into ``iv``, from cell ``offset`` on."""
         lines = report.tables.get(self.table.id)
         if not lines:
             return
-        for k, (line, column) in enumerate(self.keys):
-            cell = lines.get(line, {}).get(column)
-            if cell is None:
+        places = self.places
+        lo, hi, unknown, present = iv.lo, iv.hi, iv.unknown, iv.present
+        for line, cells in lines.items():
+            columns = places.get(line)
+            if columns is None:
                 continue
-            value = cell.value
-            if isinstance(value, Number):
-                iv.set(offset + k, value.value, value.tolerance)
-            else:
-                iv.present[offset + k] = True
+            for column, cell in cells.items():
+                k = columns.get(column)
+                if k is None:
+                    continue
+                k += offset
+                value = cell.value
+                if isinstance(value, Number):  # as Intervals.set, inlined
+                    lo[k] = value.value - value.tolerance
+                    hi[k] = value.value + value.tolerance
+                    unknown[k] = False
+                present[k] = True
 
     def line_rows(self, line: str, severity: str = "error") -> tuple[Row, ...]:
         """The rows of the rules applied to one line (row rules), of one severity."""
