@@ -59,6 +59,38 @@ def to_cell(read: Read) -> Cell:
     return make_cell(value, cell.text, cell.location, inferred, how, cell.asides)
 
 
+def _cells(table: TableSpec, reads: Mapping[str, Mapping[str, Read]]) -> dict[str, dict[str, Cell]]:
+    """A table's report cells, lines in declared order: :func:`to_cell` of each read.
+
+    Inlined, as it runs once per cell of every report: a cell's ``how`` depends on its
+    text only when the text holds a line break (:func:`joined_digits` needs one).
+    """
+    out: dict[str, dict[str, Cell]] = {}
+    make = make_cell
+    for ln in table.lines:
+        line = reads.get(ln.id)
+        if line is None:
+            continue
+        cells: dict[str, Cell] = {}
+        for col, (_, cell, value, inferred) in line.items():
+            text = cell.text
+            if isinstance(value, ValueParseError):
+                cells[col] = Cell(
+                    raw=text, source=cell.location, inferred=inferred, asides=cell.asides
+                )
+                continue
+            how: How = (
+                "split"
+                if inferred
+                else "joined"
+                if "\n" in text and joined_digits(text)
+                else "cell"
+            )
+            cells[col] = make(value, text, cell.location, inferred, how, cell.asides)
+        out[ln.id] = cells
+    return out
+
+
 def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) -> Extra:
     """A row as printed, kept whole as an extra: its label and its values' texts."""
     return Extra(
@@ -198,11 +230,7 @@ def build_report(
             detection.append(Detection(table.id, spec.id, "not found in the input"))
             continue
         unreadable += [(n, _unreadable(grid, table, ln, read)) for n, ln, read in state.unreadable]
-        tables[table.id] = {
-            ln.id: {col: to_cell(read) for col, read in state.cells[ln.id].items()}
-            for ln in table.lines
-            if ln.id in state.cells
-        }
+        tables[table.id] = _cells(table, state.cells)
         detection.append(Detection(table.id, spec.id, choice.reasons[table.id], state.positional))
     for table_id, states in slots.items():
         if table_id not in choice.states:  # a table the chosen template lacks: kept whole
