@@ -28,6 +28,7 @@ __all__ = [
     "VALUES_PER_COLUMN",
     "LabelIndex",
     "PlannedColumn",
+    "RowSplit",
     "TableLabels",
     "forget_indexes",
     "label_index",
@@ -40,6 +41,10 @@ PlannedColumn = tuple[
 ]
 """A value column of a layout: its id, declaration and remembered values (None, None,
 None for a column the declaration lacks), and its place."""
+RowSplit = tuple[int, int, int, LineSpec, bool, str]
+"""A data row as the mapper splits it: its values from ``start`` to ``end``, the index
+of its label cell, the line, whether matched fuzzily, and the note of a label joined
+from cells (or "")."""
 VALUES_PER_COLUMN = 1024
 """Cell texts remembered per column of an indexed declaration (then forgotten)."""
 HEADERS_KEPT = 256
@@ -82,6 +87,9 @@ class TableLabels:
         matches: (label cell texts, heading context, whether values rule a match
             out) → the line they name, whether fuzzily, and how many cells the label
             took (up to :data:`MATCHES_KEPT`): exact, as it depends on these alone.
+        rows: (a row's cell texts, the number of value columns, heading context) →
+            how the mapper splits the row into label and values, and the line
+            (up to :data:`MATCHES_KEPT`): exact, as it depends on these alone.
     """
 
     def __init__(self, table: TableSpec) -> None:
@@ -101,6 +109,7 @@ class TableLabels:
         self.matches: dict[
             tuple[tuple[str, ...], tuple[str, ...], bool], tuple[LineSpec, bool, int] | None
         ] = {}
+        self.rows: dict[tuple[tuple[str, ...], int, tuple[str, ...]], RowSplit | None] = {}
         for line in table.lines:
             for key in line.keys:
                 self.by_key.setdefault(key, []).append(line)

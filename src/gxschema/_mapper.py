@@ -34,6 +34,7 @@ from gxschema._labelindex import (
     VALUES_PER_COLUMN,
     LabelIndex,
     PlannedColumn,
+    RowSplit,
     label_index,
     same_plan,
 )
@@ -65,6 +66,13 @@ class NoTableFound(ParseError):
 
 
 _FUZZY_MIN = 0.6
+
+
+def _joined_note(texts: tuple[str, ...], joined: int) -> str:
+    """The note of a label joined from its last ``joined`` cells; "" for one cell."""
+    if joined <= 1:
+        return ""
+    return f"label {''.join(texts[-joined:])!r} joined from {joined} cells"
 
 
 class _Unseen:
@@ -276,34 +284,52 @@ class _Mapper:
             self.resolve_layout(st)
         assert st.layout is not None
         width = len(st.layout)
+        texts = self.texts.get(id(row)) or row.texts
+        # Where the values start and which line the labels name depend on the texts,
+        # the width and the heading context alone: remembered per declaration.
+        key = (texts, width, st.context)
+        known = st.labels.rows
+        found = known.get(key, _UNSEEN)
+        if isinstance(found, _Unseen):
+            found = self.split_row(st, texts, width)
+            if found is None and texts and not texts[-1].strip():
+                # Empty cells after the values: span leftovers of a form that cannot merge.
+                end = len(texts)
+                while end and not texts[end - 1].strip():
+                    end -= 1
+                found = self.split_row(st, texts[:end], width)
+            if len(known) >= MATCHES_KEPT:
+                known.clear()
+            known[key] = found
         cells = row.cells
-        found = self.split_row(st, cells, width)
-        if found is None and cells and not cells[-1].text.strip():
-            # Empty cells after the values: span leftovers of a form that cannot merge.
-            end = len(cells)
-            while end and not cells[end - 1].text.strip():
-                end -= 1
-            found = self.split_row(st, cells[:end], width)
         if found is None:
             return self.try_ran_together(st, list(cells), width)
-        line, label, value_cells, fuzzy = found
-        return self.accept(st, line, label, value_cells, fuzzy)
+        start, end, at, line, fuzzy, note = found
+        st.context = st.labels.paths[line.id]
+        if note:
+            st.notes.append(note)
+        return self.accept(st, line, cells[at], cells[start:end], fuzzy)
 
-    def split_row(
-        self, st: TableState, cells: Sequence[GridCell], width: int
-    ) -> tuple[LineSpec, GridCell, Sequence[GridCell], bool] | None:
-        """Match a row whose last ``width`` cells are its values; None when it is not one."""
-        start = len(cells) - width
+    def split_row(self, st: TableState, texts: tuple[str, ...], width: int) -> RowSplit | None:
+        """Match a row whose last ``width`` cells are its values; None when it is not one.
+
+        Returns where its values start and end, which cell is its label, the line,
+        whether fuzzily, and the note of a label joined from cells.  Nothing of ``st``
+        changes: the outcome depends on the texts, the width and the context alone.
+        """
+        start = len(texts) - width
         if start <= 0:
             return None
-        labels = [c for c in cells[:start] if c.text.strip()]
-        if not labels:
+        at = [i for i in range(start) if texts[i].strip()]
+        if not at:
             return None
-        matched = self.match_labels(st, labels, values_ruled_out=True)
-        if matched is None:
+        labels = tuple([texts[i] for i in at])
+        found = self.find_labels(st, labels, True)
+        if found is None:
             return None
-        line, label, fuzzy = matched
-        return line, label, cells[start:], fuzzy
+        line, fuzzy, joined = found
+        note = _joined_note(labels, joined)
+        return start, len(texts), at[-1], line, fuzzy, note
 
     def match_labels(
         self, st: TableState, labels: list[GridCell], *, values_ruled_out: bool = False
@@ -311,14 +337,31 @@ class _Mapper:
         """Match a row's label cells to a line; heading cells before it set the context.
 
         The last label cell is tried first, then the last two or three joined (a label
-        broken over cells, as plain text and page breaks leave it).  The outcome depends
-        on the label texts and the context alone, and labels repeat from report to
-        report: it is remembered per declaration (:data:`MATCHES_KEPT`).
+        broken over cells, as plain text and page breaks leave it).  The matched line's
+        headings become the context.
 
         With ``values_ruled_out``, a label cell that looks like a value means no match
         (the values start elsewhere).
         """
         texts = tuple([c.text for c in labels])
+        found = self.find_labels(st, texts, values_ruled_out)
+        if found is None:
+            return None
+        line, fuzzy, joined = found
+        st.context = st.labels.paths[line.id]
+        note = _joined_note(texts, joined)
+        if note:
+            st.notes.append(note)
+        return line, labels[-1], fuzzy
+
+    def find_labels(
+        self, st: TableState, texts: tuple[str, ...], values_ruled_out: bool
+    ) -> tuple[LineSpec, bool, int] | None:
+        """The line label texts name in the current context, remembered per declaration.
+
+        The outcome depends on the label texts and the context alone, and labels repeat
+        from report to report: it is kept per declaration (:data:`MATCHES_KEPT`).
+        """
         key = (texts, st.context, values_ruled_out)
         known = st.labels.matches
         found = known.get(key, _UNSEEN)
@@ -330,15 +373,8 @@ class _Mapper:
             if len(known) >= MATCHES_KEPT:
                 known.clear()
             known[key] = found
-        if found is None:
-            return None
         assert not isinstance(found, _Unseen)
-        line, fuzzy, joined = found
-        st.context = st.labels.paths[line.id]
-        if joined > 1:
-            text = "".join(texts[-joined:])
-            st.notes.append(f"label {text!r} joined from {joined} cells")
-        return line, labels[-1], fuzzy
+        return found
 
     def find_line(
         self, st: TableState, texts: tuple[str, ...]
