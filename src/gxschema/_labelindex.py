@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Literal
 
 from gxschema._columns import Placed, Resolved
 from gxschema._labels import enumerator, normalize_label
@@ -28,6 +29,7 @@ __all__ = [
     "VALUES_PER_COLUMN",
     "LabelIndex",
     "PlannedColumn",
+    "RowFacts",
     "RowSplit",
     "TableLabels",
     "forget_indexes",
@@ -45,12 +47,15 @@ RowSplit = tuple[int, int, int, LineSpec, bool, str]
 """A data row as the mapper splits it: its values from ``start`` to ``end``, the index
 of its label cell, the line, whether matched fuzzily, and the note of a label joined
 from cells (or "")."""
+RowFacts = tuple[bool, str | None, tuple[str, ...], str | None]
+"""What a table row's texts say of the tables (see :meth:`LabelIndex.row_facts`)."""
 VALUES_PER_COLUMN = 1024
 """Cell texts remembered per column of an indexed declaration (then forgotten)."""
 HEADERS_KEPT = 256
 """Header row texts whose column resolution is remembered per declaration."""
 HEADINGS_KEPT = 4096
-"""Heading texts whose section is remembered per index."""
+"""Heading texts whose section, and table rows' texts whose tables, are remembered per
+index."""
 MATCHES_KEPT = 4096
 """Label cells (with their heading context) whose matching line is remembered per
 declaration."""
@@ -88,8 +93,9 @@ class TableLabels:
             out) → the line they name, whether fuzzily, and how many cells the label
             took (up to :data:`MATCHES_KEPT`): exact, as it depends on these alone.
         rows: (a row's cell texts, the number of value columns, heading context) →
-            how the mapper splits the row into label and values, and the line
-            (up to :data:`MATCHES_KEPT`): exact, as it depends on these alone.
+            how the mapper splits the row into label and values, and the line; None
+            when its values may have run together, False when it is not a data row at
+            all (up to :data:`MATCHES_KEPT`): exact, as it depends on these alone.
     """
 
     def __init__(self, table: TableSpec) -> None:
@@ -109,7 +115,9 @@ class TableLabels:
         self.matches: dict[
             tuple[tuple[str, ...], tuple[str, ...], bool], tuple[LineSpec, bool, int] | None
         ] = {}
-        self.rows: dict[tuple[tuple[str, ...], int, tuple[str, ...]], RowSplit | None] = {}
+        self.rows: dict[
+            tuple[tuple[str, ...], int, tuple[str, ...]], RowSplit | Literal[False] | None
+        ] = {}
         for line in table.lines:
             for key in line.keys:
                 self.by_key.setdefault(key, []).append(line)
@@ -169,6 +177,7 @@ class LabelIndex:
         self.labels: dict[str, list[TableLabels]] = {}
         self.choice: list[dict[str, int]] = []
         self._section_of: dict[str, str | None] = {}
+        self._row_facts: dict[tuple[str, ...], RowFacts] = {}
         for spec in self.specs:
             chosen: dict[str, int] = {}
             for table in spec.tables:
@@ -215,6 +224,36 @@ class LabelIndex:
         if len(known) >= HEADINGS_KEPT:
             known.clear()
         known[key] = found
+        return found
+
+    def row_facts(self, texts: tuple[str, ...]) -> RowFacts:
+        """What a table row's texts say of the tables, remembered per index.
+
+        Returns:
+            Whether the row is blank; the table whose caption is its one non-blank
+            text, if any; the ``grid`` tables declaring one of its texts as a line
+            label, in order; the first ``flat`` table declaring one (or None).
+        """
+        known = self._row_facts
+        found = known.get(texts)
+        if found is not None:
+            return found
+        nonempty = [t for t in texts if t.strip()]
+        caption = None
+        if len(nonempty) == 1:
+            caption = self.captions.get(normalize_label(nonempty[0]))
+        tables: list[str] = []
+        for text in texts:
+            for table_id in self.line_keys.get(normalize_label(text), ()):
+                if table_id not in tables:
+                    tables.append(table_id)
+        flat: list[str] = []
+        for text in nonempty:
+            flat += self.flat_keys.get(normalize_label(text), ())
+        found = (not nonempty, caption, tuple(tables), flat[0] if flat else None)
+        if len(known) >= HEADINGS_KEPT:
+            known.clear()
+        known[texts] = found
         return found
 
     def declaration(self, candidate: int, table_id: str) -> int | None:

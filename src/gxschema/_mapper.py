@@ -156,15 +156,14 @@ class _Mapper:
 
     def table_row(self, row: GridRow) -> None:
         texts = self.texts[id(row)] = tuple([c.text for c in row.cells])
-        nonempty = [t for t in texts if t.strip()]
-        blank = not nonempty
-        if len(nonempty) == 1 and normalize_label(nonempty[0]) in self.index.captions:
-            self.switch(self.index.captions[normalize_label(nonempty[0])], carry=False)
+        blank, caption, candidates, flat = self.index.row_facts(texts)
+        if caption is not None:
+            self.switch(caption, carry=False)
             return
         if self.current is not None and self.offer(self.current, row, blank):
             return
         # A row whose label belongs to another table moves us there.
-        for table_id in self.candidates_for(texts):
+        for table_id in candidates:
             if table_id == self.current:
                 continue
             states = self.states(table_id)
@@ -177,7 +176,6 @@ class _Mapper:
                 return
             for st in states:
                 del st.header_rows[len(st.header_rows) - carried :]
-        flat = self.flat_table_named_in(texts)
         if flat is not None and self.current != flat:
             self.switch(flat, carry=True)
         extra = row_extra(self.current or "", row)
@@ -210,21 +208,6 @@ class _Mapper:
                 else:
                     st.header_rows.append(row)
         return True
-
-    def flat_table_named_in(self, texts: Sequence[str]) -> str | None:
-        found: list[str] = []
-        for text in texts:
-            if text.strip():
-                found += self.index.flat_keys.get(normalize_label(text), ())
-        return found[0] if found else None
-
-    def candidates_for(self, texts: Sequence[str]) -> list[str]:
-        found: list[str] = []
-        for text in texts:
-            for table_id in self.index.line_keys.get(normalize_label(text), ()):
-                if table_id not in found:
-                    found.append(table_id)
-        return found
 
     # -- columns -------------------------------------------------------------------
 
@@ -303,7 +286,14 @@ class _Mapper:
             known[key] = found
         cells = row.cells
         if found is None:
-            return self.try_ran_together(st, list(cells), width)
+            if self.try_ran_together(st, list(cells), width):
+                return True
+            # Not data, values run together included: that refusal changed nothing and
+            # depends on the texts, width and context alone.
+            known[key] = False
+            return False
+        if found is False:
+            return False
         start, end, at, line, fuzzy, note = found
         st.context = st.labels.paths[line.id]
         if note:
