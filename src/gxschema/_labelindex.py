@@ -178,6 +178,7 @@ class LabelIndex:
         self.choice: list[dict[str, int]] = []
         self._section_of: dict[str, str | None] = {}
         self._row_facts: dict[tuple[str, ...], RowFacts] = {}
+        self._heading_facts: dict[str, tuple[str | None, str | None]] = {}
         for spec in self.specs:
             chosen: dict[str, int] = {}
             for table in spec.tables:
@@ -224,6 +225,22 @@ class LabelIndex:
         if len(known) >= HEADINGS_KEPT:
             known.clear()
         known[key] = found
+        return found
+
+    def heading_facts(self, text: str) -> tuple[str | None, str | None]:
+        """The table a heading row's text is the caption of, else the section it names.
+
+        Remembered per index, as :meth:`section_of` is.
+        """
+        known = self._heading_facts
+        found = known.get(text)
+        if found is not None:
+            return found
+        caption = self.captions.get(normalize_label(text))
+        found = (caption, None if caption is not None else self.section_of(text))
+        if len(known) >= HEADINGS_KEPT:
+            known.clear()
+        known[text] = found
         return found
 
     def row_facts(self, texts: tuple[str, ...]) -> RowFacts:

@@ -139,12 +139,10 @@ class _Mapper:
                 self.table_row(row)
 
     def heading(self, row: GridRow) -> None:
-        text = row.cells[0].text
-        key = normalize_label(text)
-        if key in self.index.captions:
-            self.switch(self.index.captions[key], carry=False)
+        caption, sec = self.index.heading_facts(row.cells[0].text)
+        if caption is not None:
+            self.switch(caption, carry=False)
             return
-        sec = self.index.section_of(text)
         if sec is not None:
             self.section = sec
             tables = self.index.sections[sec]
@@ -178,7 +176,7 @@ class _Mapper:
                 del st.header_rows[len(st.header_rows) - carried :]
         if flat is not None and self.current != flat:
             self.switch(flat, carry=True)
-        extra = row_extra(self.current or "", row)
+        extra = row_extra(self.current or "", row, texts)
         if extra is not None:
             self.keep(None, extra)
             return
@@ -202,7 +200,7 @@ class _Mapper:
             return False
         for st, took in zip(states, taken, strict=True):
             if not took:
-                extra = row_extra(table_id, row)
+                extra = row_extra(table_id, row, self.texts.get(id(row)))
                 if extra is not None:
                     self.keep(st, extra)
                 else:
