@@ -16,6 +16,7 @@ import attrs
 
 from gxschema._cell import How, make_cell
 from gxschema._columns import Placed, value_like
+from gxschema._construct import constructor
 from gxschema._continued import joined_digits
 from gxschema._detection import Choice
 from gxschema._grid import Grid, GridCell, GridRow
@@ -102,29 +103,53 @@ def printed_row(table: str, label: GridCell | None, values: Sequence[GridCell]) 
     )
 
 
-def row_extra(table: str, row: GridRow) -> Extra | None:
+def row_extra(table: str, row: GridRow, texts: tuple[str, ...] | None = None) -> Extra | None:
     """A row that holds values but matched no line, whole, as an extra; else None.
 
     Every cell is kept: the label is the text before the row's first value (its
     non-blank cells joined by a space, a heading path and the line's label), and the
     cells are all the cells after it as printed, a note or an unreadable run of digits
     among the values included.
+
+    Args:
+        table: the table id it is kept under.
+        row: the row.
+        texts: its cells' texts, when the caller has them.
     """
-    cells = row.cells
-    first = next((i for i, c in enumerate(cells) if c.text.strip() and value_like(c.text)), None)
+    if texts is None:
+        texts = row.texts
+    found = _ROW_EXTRAS.get(texts, _NO_EXTRA)
+    if found is _NO_EXTRA:
+        found = _row_extra(texts)
+        if len(_ROW_EXTRAS) >= _ROW_EXTRAS_KEPT:
+            _ROW_EXTRAS.clear()
+        _ROW_EXTRAS[texts] = found
+    if found is None:
+        return None
+    label, cells, at = found
+    return _make_extra(table, "row", label, cells, row.cells[at].location)
+
+
+_make_extra = constructor(Extra)
+_make_paragraph = constructor(Paragraph)
+_ROW_EXTRAS: dict[tuple[str, ...], tuple[str, tuple[str, ...], int] | None] = {}
+"""A row's texts → its extra's label, cell texts and where it starts (the index of the
+cell), or None when it holds no value: it depends on the texts alone, and rows repeat
+from report to report."""
+_ROW_EXTRAS_KEPT = 4096
+_NO_EXTRA = ("", (), -1)
+
+
+def _row_extra(texts: tuple[str, ...]) -> tuple[str, tuple[str, ...], int] | None:
+    """:func:`row_extra`'s label, cell texts and starting cell, from the row's texts."""
+    first = next((i for i, t in enumerate(texts) if t.strip() and value_like(t)), None)
     if first is None:
         return None
-    before = [i for i in range(first) if cells[i].text.strip()]
+    before = [i for i in range(first) if texts[i].strip()]
     if not before:
-        return Extra(table, "row", "", tuple(c.text for c in cells), cells[0].location)
+        return "", texts, 0
     last = before[-1]
-    return Extra(
-        table,
-        "row",
-        " ".join(cells[i].text.strip() for i in before),
-        tuple(c.text for c in cells[last + 1 :]),
-        cells[last].location,
-    )
+    return " ".join(texts[i].strip() for i in before), texts[last + 1 :], last
 
 
 @attrs.define
@@ -246,9 +271,11 @@ def build_report(
         raise CellErrors(f"{len(errors)} cells cannot be read", errors, source=grid.source)
     kept.sort(key=lambda e: e[0])
     prose = tuple(
-        Paragraph(row.cells[0].text, row.location)
-        for row in grid.rows
-        if row.heading and row.cells and row.cells[0].text.strip()
+        [
+            _make_paragraph(row.cells[0].text, row.location)
+            for row in grid.rows
+            if row.heading and row.cells and row.cells[0].text.strip()
+        ]
     )
     return Report(
         template=spec.id,
