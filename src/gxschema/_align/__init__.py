@@ -245,13 +245,13 @@ def _complete(report: Report, spec: TemplateSpec) -> bool:
     """Whether the report holds every cell its template declares (a line at a time)."""
     tables = report.tables
     for table in spec.tables:
-        columns = [c.id for c in table.columns]
+        columns = {c.id for c in table.columns}
         if not columns:
             continue
         rows = tables.get(table.id, {})
         for line in table.lines:
             cols = rows.get(line.id)
-            if cols is None or any(c not in cols for c in columns):
+            if cols is None or not cols.keys() >= columns:
                 return False
     return True
 
