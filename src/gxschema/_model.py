@@ -567,12 +567,13 @@ def status(row: Row, iv: Intervals) -> RowStatus:
     hi: Any = row.const
     raise_ = lower = False
     present = False
-    kinds = iv.kinds
+    kinds, lows, highs, unknown, printed = iv.kinds, iv.lo, iv.hi, iv.unknown, iv.present
+    delta = Kind.DELTA
     for i, w in row.terms:
-        if iv.present[i]:
+        if printed[i]:
             present = True
-        if iv.unknown[i]:
-            if kinds[i] is Kind.DELTA:
+        if unknown[i]:
+            if kinds[i] is delta:
                 raise_ = lower = True
             elif w > 0:
                 raise_ = True
@@ -580,11 +581,11 @@ def status(row: Row, iv: Intervals) -> RowStatus:
                 lower = True
             continue
         if w > 0:
-            lo += w * iv.lo[i]
-            hi += w * iv.hi[i]
+            lo += w * lows[i]
+            hi += w * highs[i]
         else:
-            lo += w * iv.hi[i]
-            hi += w * iv.lo[i]
+            lo += w * highs[i]
+            hi += w * lows[i]
     if not present:
         return "holds"
     kind = row.kind

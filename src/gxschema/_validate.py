@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -223,7 +224,9 @@ class _Writeup:
 
 def _writeup(table: TableSpec, constraint: Constraint) -> _Writeup:
     """The constant part of a constraint's violation record (kept with the table)."""
-    kept: dict[int, _Writeup] = table.derived.setdefault("writeups", {})
+    kept: dict[int, _Writeup] | None = table.derived.get("writeups")
+    if kept is None:
+        kept = table.derived.setdefault("writeups", {})
     found = kept.get(id(constraint))
     if found is not None and found.constraint is constraint:
         return found
@@ -282,8 +285,11 @@ def row_violation(
     """
     if decided == "holds":
         return None
-    lines = report.tables.get(table.id, {})
+    lines = report.tables.get(table.id, _EMPTY)
     return _record(lines, table, _writeup(table, row.constraint), decided, shared)
+
+
+_EMPTY: Mapping[str, Mapping[str, Cell]] = MappingProxyType({})
 
 
 def _sums(
