@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -269,3 +270,43 @@ def test_detection_reads_as_the_template_given(name: str) -> None:
         assert len(_provenance(detected)) >= 198  # every cell of a national template
         assert _provenance(detected) == _provenance(given)
         assert [e.source for e in detected.extras] == [e.source for e in given.extras]
+
+
+def _places(report: gx.Report) -> list[object]:
+    return [
+        *[(t, ln, c, cell, cell.how, cell.source) for t, ln, c, cell in report.cells()],
+        *[(e, e.source) for e in report.extras],
+        *[(d.table, d.template, d.reason, d.by_position) for d in report.detection],
+    ]
+
+
+def test_remembered_rows_keep_each_documents_own_places(fresh: None) -> None:
+    """Rows read from what an earlier document left remembered keep their own places.
+
+    The split of a data row, the extra of an unknown row and the tables a row's
+    labels name are remembered by their texts; a second document holding the same
+    rows one row further down must read as it reads with nothing remembered.
+    """
+    report = gx.read(_FIXTURES / "html" / "national-2019-gb18030.html")
+    page = gx.render(report, "html")
+    known = "<tr><th>规范性文件</th><td>4</td><td>5</td><td>6</td></tr>"
+    unknown = "<tr><th>其他文件</th><td>7</td><td>8</td><td>9</td></tr>"
+    assert page.count(known) == 1
+    first = page.replace(known, known + unknown)
+    second = page.replace(known, unknown + known + unknown)
+    read_first = gx.read(first)
+    assert [e.label for e in read_first.extras] == ["其他文件"]
+    from_memory = gx.read(second)
+    forget_indexes()
+    tablestate._ROW_EXTRAS.clear()
+    fresh_read = gx.read(second)
+    assert _places(from_memory) == _places(fresh_read)
+    assert [e.label for e in from_memory.extras] == ["其他文件", "其他文件"]
+    assert from_memory.extras[1].source != read_first.extras[0].source
+    moved = from_memory.cell("s2.art20_1", "normative", "published")
+    before = read_first.cell("s2.art20_1", "normative", "published")
+    assert moved is not None
+    assert before is not None
+    assert moved.source is not None
+    assert moved.source == attrs.evolve(before.source, row=moved.source.row)
+    assert moved.source != before.source
