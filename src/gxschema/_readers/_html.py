@@ -89,6 +89,22 @@ _SKIP = [
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "select", "textarea", "xml",
 ]  # fmt: skip
+# Any start tag of those elements, in a page's lower-cased ASCII bytes (see ascii_view).
+_SKIP_START = re.compile(("<(" + "|".join(_SKIP) + r")[^a-z0-9:_.-]").encode())
+
+
+def _skipped(low: bytes) -> list[str]:
+    """The elements of :data:`_SKIP` a page may hold, from its lower-cased bytes.
+
+    Every ASCII character of the page is in them as itself, so a name whose start
+    tag is not there is nowhere in the page (the parser makes none of these elements
+    without a start tag).  A byte after the name that is not a name character stands
+    for white space, ``/``, ``>`` or a character past ASCII, which may end a tag name.
+    """
+    found = {m.decode("ascii") for m in _SKIP_START.findall(low)}
+    return [name for name in _SKIP if name in found]
+
+
 _BLOCK = frozenset(
     {
         "address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
@@ -99,6 +115,24 @@ _BLOCK = frozenset(
         "thead", "title", "tr", "ul", "xmp",
     }
 )  # fmt: skip
+
+
+def _tag_ids() -> dict[str, int]:
+    """Lexbor's ids of the tags the walk tells apart (static ids: the same in every page)."""
+    probe = LexborHTMLParser("<p>a<!--b--></p>")
+    ids = {name: probe.create_node(name).tag_id for name in (*_BLOCK, "br", "td", "th")}
+    for node in probe.root.traverse(include_text=True) if probe.root is not None else ():
+        if node.tag in ("-text", "-comment"):
+            ids[node.tag] = node.tag_id
+    return ids
+
+
+_IDS = _tag_ids()
+_TEXT_ID, _COMMENT_ID, _BR_ID = _IDS["-text"], _IDS["-comment"], _IDS["br"]
+_TABLE_ID, _TR_ID, _CAPTION_ID = _IDS["table"], _IDS["tr"], _IDS["caption"]
+_GROUP_IDS = frozenset(_IDS[name] for name in ("thead", "tbody", "tfoot"))
+_CELL_IDS = frozenset((_IDS["td"], _IDS["th"]))
+_BLOCK_IDS = frozenset(_IDS[name] for name in _BLOCK)
 
 
 def _lines(raw: str) -> str:
@@ -370,22 +404,22 @@ class _Reader:
         stack: list[Iterator[LexborNode]] = [root.iter(include_text=True)]
         while stack:
             for child in stack[-1]:
-                tag = child.tag
-                if tag == "-text":
+                tag = child.tag_id
+                if tag == _TEXT_ID:
                     self.text.append(child.text_content or "")
-                elif tag == "-comment":
+                elif tag == _COMMENT_ID:
                     continue
-                elif tag == "table" and (child.mem_id not in layout or child.mem_id in self.data):
+                elif tag == _TABLE_ID and (child.mem_id not in layout or child.mem_id in self.data):
                     self.flush()
                     self.table(child)
                     self.inner(child, layout)
-                elif tag == "br":
+                elif tag == _BR_ID:
                     self.text.append(_BREAK)
                 elif child.mem_id in layout:  # a layout table, or anything holding one
                     self.flush()
                     stack.append(child.iter(include_text=True))
                     break
-                elif tag in _BLOCK:
+                elif tag in _BLOCK_IDS:
                     self.flush()
                     self.text.append(_text(child))
                     self.flush()
@@ -421,14 +455,14 @@ class _Reader:
         groups: list[list[LexborNode]] = []
         loose: list[LexborNode] | None = None  # <tr> children of the table itself
         for child in table.iter():
-            tag = child.tag
-            if tag == "caption":
+            tag = child.tag_id
+            if tag == _CAPTION_ID:
                 self.text.append(_text(child))
                 self.flush()
-            elif tag in ("thead", "tbody", "tfoot"):
+            elif tag in _GROUP_IDS:
                 loose = None
-                groups.append([tr for tr in child.iter() if tr.tag == "tr"])
-            elif tag == "tr":
+                groups.append([tr for tr in child.iter() if tr.tag_id == _TR_ID])
+            elif tag == _TR_ID:
                 if loose is None:
                     loose = []
                     groups.append(loose)
@@ -445,7 +479,7 @@ class _Reader:
         add = self.rows.add
         places = _PLACES
         for r, tr in enumerate(trs, start=first):
-            tds = [td for td in tr.iter() if td.tag in _CELL_TAGS]
+            tds = [td for td in tr.iter() if td.tag_id in _CELL_IDS]
             if not tds and not covers:
                 continue  # an empty row adds nothing
             if len(tds) > MAX_ROW_CELLS:
@@ -545,6 +579,7 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
         if text.startswith("\ufeff"):
             text = text[1:]
         markup = prepare(text, source=source, low=low)
+        skip = _SKIP if low is None else _skipped(low)
         del low
         del text  # the parser keeps its own copy: peak memory counts every one
         try:
@@ -552,7 +587,8 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
         except UnicodeEncodeError:  # lone surrogates in a str
             parser = LexborHTMLParser(markup.encode("utf-8", "replace").decode("utf-8"))
         del markup
-        parser.strip_tags(_SKIP)
+        if skip:
+            parser.strip_tags(skip)
         parser.merge_text_nodes()  # text on either side of a removed element is one run
         root = parser.root
         builder = GridBuilder(source, "html")
