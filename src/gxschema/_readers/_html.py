@@ -135,18 +135,30 @@ _CELL_IDS = frozenset((_IDS["td"], _IDS["th"]))
 _BLOCK_IDS = frozenset(_IDS[name] for name in _BLOCK)
 
 
+def _spaced(piece: str) -> bool:
+    """Whether a piece may hold white space to collapse: a run, or a tab or line end.
+
+    (``isprintable`` is the quick test: it is true of text without any of them, and
+    false also of text with a no-break space, which is not collapsed.)
+    """
+    return "  " in piece or (
+        not piece.isprintable()
+        and ("\n" in piece or "\t" in piece or "\r" in piece or "\f" in piece)
+    )
+
+
 def _lines(raw: str) -> str:
     """Gathered text as lines: white-space runs collapsed, lines trimmed, empty ones gone."""
     # The common case, one line: its ends trimmed of white space and breaks, no break
     # left inside and nothing to collapse, it is the one piece the loop would keep.
     one = raw.strip(_TRIM)
-    if _BREAK not in one and "  " not in one and one.isprintable():
+    if _BREAK not in one and not _spaced(one):
         return one
     out = []
     for piece in raw.split(_BREAK):
         piece = piece.strip(_HTML_SPACE)
         if piece:
-            if "  " in piece or not piece.isprintable():  # maybe a run to collapse
+            if _spaced(piece):
                 piece = _WS.sub(" ", piece)
             out.append(piece)
     return "\n".join(out)
@@ -500,6 +512,7 @@ class _Reader:
                 above = []
                 placed = []
             fresh: list[_Cover] = []
+            cells: list[GridCell] = []  # this row's own, when no cell from above is in it
             x = j = 0
             for td in tds:
                 while j < len(above) and above[j].start <= x:
@@ -529,13 +542,18 @@ class _Reader:
                 where = places.get((table, r, x))
                 if where is None:
                     where = _place(table, r, x)
-                placed.append((x, r, _cell(text, where, colspan, rowspan, False, asides)))
+                cell = _cell(text, where, colspan, rowspan, False, asides)
+                if above:
+                    placed.append((x, r, cell))
+                else:
+                    cells.append(cell)
                 x += colspan
             covers = [c for c in above if c.last > r] + fresh if above else fresh
-            if placed:
-                if above:  # else the cells are in column order already
-                    placed.sort(key=_placed_order)
+            if placed:  # continued cells and this row's own, put in column order
+                placed.sort(key=_placed_order)
                 add(_row(tuple([p[2] for p in placed]), _place(table, r, None), False))
+            elif cells:  # in column order already
+                add(_row(tuple(cells), _place(table, r, None), False))
 
 
 # -- entry point -----------------------------------------------------------------------
