@@ -20,6 +20,7 @@ import gxschema as gx
 from gxschema._grid import MAX_INPUT_BYTES, Grid, GridRow
 from gxschema._labels import normalize_label
 from gxschema._mapper import map_grid
+from gxschema._readers import _html
 from gxschema._readers._html import MAX_TAGS, looks_like_html, read_html
 from gxschema._values import BLANK, parse_value
 from gxschema.exceptions import ParseError
@@ -701,3 +702,23 @@ def test_asides_read_from_bytes_as_from_text(markup: str, codec: str) -> None:
     from_text = read_html(page)
     assert from_text.rows  # the markup's text was read
     assert read_html(data) == from_text
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<SCRIPT>hidden()</SCRIPT>",
+        "<Style type='text/css'>p{}</Style>",
+        "<svg\nviewBox='0 0 1 1'><text>hidden</text></svg>",
+        "<textarea/>hidden</textarea>",
+        "<select><option>hidden</select>",
+    ],
+)
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "big5hkscs"])
+def test_unread_elements_are_found_in_the_page_bytes(markup: str, codec: str) -> None:
+    """The quick look for unread elements in the bytes never misses one (any case, any end)."""
+    page = f"<meta charset={codec}><p>前文</p>{markup}<p>正文</p>"
+    data = page.encode(codec)
+    assert _html._skipped(data.lower())
+    texts = [c.text for row in read_html(data).rows for c in row.cells]
+    assert texts == ["前文", "正文"]

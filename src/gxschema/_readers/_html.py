@@ -89,6 +89,22 @@ _SKIP = [
     "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
     "select", "textarea", "xml",
 ]  # fmt: skip
+# Any start tag of those elements, in a page's lower-cased ASCII bytes (see ascii_view).
+_SKIP_START = re.compile(("<(" + "|".join(_SKIP) + r")[^a-z0-9:_.-]").encode())
+
+
+def _skipped(low: bytes) -> list[str]:
+    """The elements of :data:`_SKIP` a page may hold, from its lower-cased bytes.
+
+    Every ASCII character of the page is in them as itself, so a name whose start
+    tag is not there is nowhere in the page (the parser makes none of these elements
+    without a start tag).  A byte after the name that is not a name character stands
+    for white space, ``/``, ``>`` or a character past ASCII, which may end a tag name.
+    """
+    found = {m.decode("ascii") for m in _SKIP_START.findall(low)}
+    return [name for name in _SKIP if name in found]
+
+
 _BLOCK = frozenset(
     {
         "address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
@@ -101,18 +117,48 @@ _BLOCK = frozenset(
 )  # fmt: skip
 
 
+def _tag_ids() -> dict[str, int]:
+    """Lexbor's ids of the tags the walk tells apart (static ids: the same in every page)."""
+    probe = LexborHTMLParser("<p>a<!--b--></p>")
+    ids = {name: probe.create_node(name).tag_id for name in (*_BLOCK, "br", "td", "th")}
+    for node in probe.root.traverse(include_text=True) if probe.root is not None else ():
+        if node.tag in ("-text", "-comment"):
+            ids[node.tag] = node.tag_id
+    return ids
+
+
+_IDS = _tag_ids()
+_TEXT_ID, _COMMENT_ID, _BR_ID = _IDS["-text"], _IDS["-comment"], _IDS["br"]
+_TABLE_ID, _TR_ID, _CAPTION_ID = _IDS["table"], _IDS["tr"], _IDS["caption"]
+_GROUP_IDS = frozenset(_IDS[name] for name in ("thead", "tbody", "tfoot"))
+_CELL_IDS = frozenset((_IDS["td"], _IDS["th"]))
+_BLOCK_IDS = frozenset(_IDS[name] for name in _BLOCK)
+
+
+def _spaced(piece: str) -> bool:
+    """Whether a piece may hold white space to collapse: a run, or a tab or line end.
+
+    (``isprintable`` is the quick test: it is true of text without any of them, and
+    false also of text with a no-break space, which is not collapsed.)
+    """
+    return "  " in piece or (
+        not piece.isprintable()
+        and ("\n" in piece or "\t" in piece or "\r" in piece or "\f" in piece)
+    )
+
+
 def _lines(raw: str) -> str:
     """Gathered text as lines: white-space runs collapsed, lines trimmed, empty ones gone."""
     # The common case, one line: its ends trimmed of white space and breaks, no break
     # left inside and nothing to collapse, it is the one piece the loop would keep.
     one = raw.strip(_TRIM)
-    if _BREAK not in one and "  " not in one and one.isprintable():
+    if _BREAK not in one and not _spaced(one):
         return one
     out = []
     for piece in raw.split(_BREAK):
         piece = piece.strip(_HTML_SPACE)
         if piece:
-            if "  " in piece or not piece.isprintable():  # maybe a run to collapse
+            if _spaced(piece):
                 piece = _WS.sub(" ", piece)
             out.append(piece)
     return "\n".join(out)
@@ -370,22 +416,22 @@ class _Reader:
         stack: list[Iterator[LexborNode]] = [root.iter(include_text=True)]
         while stack:
             for child in stack[-1]:
-                tag = child.tag
-                if tag == "-text":
+                tag = child.tag_id
+                if tag == _TEXT_ID:
                     self.text.append(child.text_content or "")
-                elif tag == "-comment":
+                elif tag == _COMMENT_ID:
                     continue
-                elif tag == "table" and (child.mem_id not in layout or child.mem_id in self.data):
+                elif tag == _TABLE_ID and (child.mem_id not in layout or child.mem_id in self.data):
                     self.flush()
                     self.table(child)
                     self.inner(child, layout)
-                elif tag == "br":
+                elif tag == _BR_ID:
                     self.text.append(_BREAK)
                 elif child.mem_id in layout:  # a layout table, or anything holding one
                     self.flush()
                     stack.append(child.iter(include_text=True))
                     break
-                elif tag in _BLOCK:
+                elif tag in _BLOCK_IDS:
                     self.flush()
                     self.text.append(_text(child))
                     self.flush()
@@ -421,14 +467,14 @@ class _Reader:
         groups: list[list[LexborNode]] = []
         loose: list[LexborNode] | None = None  # <tr> children of the table itself
         for child in table.iter():
-            tag = child.tag
-            if tag == "caption":
+            tag = child.tag_id
+            if tag == _CAPTION_ID:
                 self.text.append(_text(child))
                 self.flush()
-            elif tag in ("thead", "tbody", "tfoot"):
+            elif tag in _GROUP_IDS:
                 loose = None
-                groups.append([tr for tr in child.iter() if tr.tag == "tr"])
-            elif tag == "tr":
+                groups.append([tr for tr in child.iter() if tr.tag_id == _TR_ID])
+            elif tag == _TR_ID:
                 if loose is None:
                     loose = []
                     groups.append(loose)
@@ -445,7 +491,7 @@ class _Reader:
         add = self.rows.add
         places = _PLACES
         for r, tr in enumerate(trs, start=first):
-            tds = [td for td in tr.iter() if td.tag in _CELL_TAGS]
+            tds = [td for td in tr.iter() if td.tag_id in _CELL_IDS]
             if not tds and not covers:
                 continue  # an empty row adds nothing
             if len(tds) > MAX_ROW_CELLS:
@@ -466,6 +512,7 @@ class _Reader:
                 above = []
                 placed = []
             fresh: list[_Cover] = []
+            cells: list[GridCell] = []  # this row's own, when no cell from above is in it
             x = j = 0
             for td in tds:
                 while j < len(above) and above[j].start <= x:
@@ -495,13 +542,18 @@ class _Reader:
                 where = places.get((table, r, x))
                 if where is None:
                     where = _place(table, r, x)
-                placed.append((x, r, _cell(text, where, colspan, rowspan, False, asides)))
+                cell = _cell(text, where, colspan, rowspan, False, asides)
+                if above:
+                    placed.append((x, r, cell))
+                else:
+                    cells.append(cell)
                 x += colspan
             covers = [c for c in above if c.last > r] + fresh if above else fresh
-            if placed:
-                if above:  # else the cells are in column order already
-                    placed.sort(key=_placed_order)
+            if placed:  # continued cells and this row's own, put in column order
+                placed.sort(key=_placed_order)
                 add(_row(tuple([p[2] for p in placed]), _place(table, r, None), False))
+            elif cells:  # in column order already
+                add(_row(tuple(cells), _place(table, r, None), False))
 
 
 # -- entry point -----------------------------------------------------------------------
@@ -545,6 +597,7 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
         if text.startswith("\ufeff"):
             text = text[1:]
         markup = prepare(text, source=source, low=low)
+        skip = _SKIP if low is None else _skipped(low)
         del low
         del text  # the parser keeps its own copy: peak memory counts every one
         try:
@@ -552,7 +605,8 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
         except UnicodeEncodeError:  # lone surrogates in a str
             parser = LexborHTMLParser(markup.encode("utf-8", "replace").decode("utf-8"))
         del markup
-        parser.strip_tags(_SKIP)
+        if skip:
+            parser.strip_tags(skip)
         parser.merge_text_nodes()  # text on either side of a removed element is one run
         root = parser.root
         builder = GridBuilder(source, "html")

@@ -508,7 +508,7 @@ def prepare(text: str, *, source: str, low: bytes | None = None) -> str:
         ParseError: the page has over :data:`MAX_TAGS` tags, text over
             :data:`MAX_TEXT_RUN` characters between two tags, or nests too deep.
     """
-    if text.count("<") > MAX_TAGS:
+    if len(text) > MAX_TAGS and text.count("<") > MAX_TAGS:
         raise ParseError(
             f"the input has over {MAX_TAGS} tags; a report page has a few thousand",
             source=source,
