@@ -26,6 +26,7 @@ __all__ = [
     "HEADERS_KEPT",
     "HEADINGS_KEPT",
     "MATCHES_KEPT",
+    "ROW_CHARS_KEPT",
     "VALUES_PER_COLUMN",
     "LabelIndex",
     "PlannedColumn",
@@ -47,6 +48,9 @@ RowSplit = tuple[int, int, int, LineSpec, bool, str]
 """A data row as the mapper splits it: its values from ``start`` to ``end``, the index
 of its label cell, the line, whether matched fuzzily, and the note of a label joined
 from cells (or "")."""
+ROW_CHARS_KEPT = 2048
+"""Rows whose texts are longer in all are not remembered (texts are the keys: a few
+thousand long rows of hostile input must not fill the memory)."""
 RowFacts = tuple[bool, str | None, tuple[str, ...], str | None]
 """What a table row's texts say of the tables (see :meth:`LabelIndex.row_facts`)."""
 VALUES_PER_COLUMN = 1024
@@ -95,7 +99,8 @@ class TableLabels:
         rows: (a row's cell texts, the number of value columns, heading context) →
             how the mapper splits the row into label and values, and the line; None
             when its values may have run together, False when it is not a data row at
-            all (up to :data:`MATCHES_KEPT`): exact, as it depends on these alone.
+            all (up to :data:`MATCHES_KEPT`, rows up to :data:`ROW_CHARS_KEPT`
+            characters): exact, as it depends on these alone.
     """
 
     def __init__(self, table: TableSpec) -> None:
@@ -268,9 +273,10 @@ class LabelIndex:
         for text in nonempty:
             flat += self.flat_keys.get(normalize_label(text), ())
         found = (not nonempty, caption, tuple(tables), flat[0] if flat else None)
-        if len(known) >= HEADINGS_KEPT:
-            known.clear()
-        known[texts] = found
+        if sum(map(len, texts)) <= ROW_CHARS_KEPT:
+            if len(known) >= HEADINGS_KEPT:
+                known.clear()
+            known[texts] = found
         return found
 
     def declaration(self, candidate: int, table_id: str) -> int | None:

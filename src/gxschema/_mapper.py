@@ -31,6 +31,7 @@ from gxschema._grid import Grid, GridCell, GridRow
 from gxschema._labelindex import (
     HEADERS_KEPT,
     MATCHES_KEPT,
+    ROW_CHARS_KEPT,
     VALUES_PER_COLUMN,
     LabelIndex,
     PlannedColumn,
@@ -279,16 +280,18 @@ class _Mapper:
                 while end and not texts[end - 1].strip():
                     end -= 1
                 found = self.split_row(st, texts[:end], width)
-            if len(known) >= MATCHES_KEPT:
-                known.clear()
-            known[key] = found
+            if sum(map(len, texts)) <= ROW_CHARS_KEPT:
+                if len(known) >= MATCHES_KEPT:
+                    known.clear()
+                known[key] = found
         cells = row.cells
         if found is None:
             if self.try_ran_together(st, list(cells), width):
                 return True
             # Not data, values run together included: that refusal changed nothing and
             # depends on the texts, width and context alone.
-            known[key] = False
+            if key in known:
+                known[key] = False
             return False
         if found is False:
             return False

@@ -20,7 +20,7 @@ from gxschema._construct import constructor
 from gxschema._continued import joined_digits
 from gxschema._detection import Choice
 from gxschema._grid import Grid, GridCell, GridRow
-from gxschema._labelindex import TableLabels
+from gxschema._labelindex import ROW_CHARS_KEPT, TableLabels
 from gxschema._metadata import read_metadata
 from gxschema._report import Cell, Detection, Extra, Paragraph, Report
 from gxschema._spec import ColumnSpec, LineSpec, TableSpec
@@ -121,9 +121,10 @@ def row_extra(table: str, row: GridRow, texts: tuple[str, ...] | None = None) ->
     found = _ROW_EXTRAS.get(texts, _NO_EXTRA)
     if found is _NO_EXTRA:
         found = _row_extra(texts)
-        if len(_ROW_EXTRAS) >= _ROW_EXTRAS_KEPT:
-            _ROW_EXTRAS.clear()
-        _ROW_EXTRAS[texts] = found
+        if sum(map(len, texts)) <= ROW_CHARS_KEPT:
+            if len(_ROW_EXTRAS) >= _ROW_EXTRAS_KEPT:
+                _ROW_EXTRAS.clear()
+            _ROW_EXTRAS[texts] = found
     if found is None:
         return None
     label, cells, at = found
