@@ -39,7 +39,8 @@ trimmed of it, while ``&nbsp;`` stays U+00A0 and U+3000 stays as printed (the va
 parser and the label matcher handle both).
 
 Decoding, sniffing and the checks and removals before parsing (the input is untrusted)
-are in :mod:`gxschema._readers._html_input`.
+are in :mod:`gxschema._readers._html_input`; which tables are data and which layout, in
+:mod:`gxschema._readers._html_tables`.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ from gxschema._readers._html_input import (
     decode_html,
     looks_like_html,
     prepare,
+)
+from gxschema._readers._html_tables import (
+    data_tables,
+    grid_like,
+    nested_tables,
+    own_rows,
+    table_ancestors,
 )
 from gxschema._report import Location
 from gxschema.exceptions import ParseError
@@ -214,75 +222,6 @@ def _text_apart(node: LexborNode, apart: set[int]) -> str:
     return _BREAK.join(out)
 
 
-def _table_ancestors(tables: list[LexborNode]) -> set[int]:
-    """The nodes holding a table (by ``mem_id``): a table among them is layout.
-
-    Each node is added once and each walk up stops at a node already added, so this
-    is linear in the size of the page however deep the nesting.
-    """
-    seen: set[int] = set()
-    for table in tables:
-        node = table.parent
-        while node is not None and node.mem_id not in seen:
-            seen.add(node.mem_id)
-            node = node.parent
-    return seen
-
-
-_UP_TO_TABLE = 64  # how far up a nested table's enclosing table is looked for
-
-
-def _own_rows(table: LexborNode) -> list[int]:
-    """How many cells each of a table's own rows has (nested tables' rows not counted)."""
-    widths = []
-    for child in table.iter():
-        trs = (
-            [tr for tr in child.iter() if tr.tag == "tr"]
-            if child.tag in ("thead", "tbody", "tfoot")
-            else [child]
-            if child.tag == "tr"
-            else []
-        )
-        widths += [sum(1 for td in tr.iter() if td.tag in _CELL_TAGS) for tr in trs]
-    return widths
-
-
-def _grid_like(widths: Sequence[int], rows: int, cells: int) -> bool:
-    return sum(1 for w in widths if w >= cells) >= rows
-
-
-def _nested(tables: list[LexborNode]) -> dict[int, list[LexborNode]]:
-    """The tables directly nested in each table holding some (by the outer's ``mem_id``)."""
-    out: dict[int, list[LexborNode]] = {}
-    for table in tables:
-        node = table.parent
-        for _ in range(_UP_TO_TABLE):
-            if node is None or node.tag == "table":
-                break
-            node = node.parent
-        if node is not None and node.tag == "table":
-            out.setdefault(node.mem_id, []).append(table)
-    return out
-
-
-def _data_tables(tables: list[LexborNode], nested: dict[int, list[LexborNode]]) -> set[int]:
-    """The tables holding tables that are data, not layout (by ``mem_id``).
-
-    A table with a table inside one of its cells is data when it is a grid (three rows of
-    three cells or more) with more cells of its own than any table nested in it has: a
-    report table with a small table in a cell, not a page laid out in a table.
-    """
-    data = set()
-    for table in tables:
-        inner = nested.get(table.mem_id)
-        if not inner:
-            continue
-        widths = _own_rows(table)
-        if _grid_like(widths, 3, 3) and sum(widths) > max(len(n.css("td, th")) for n in inner):
-            data.add(table.mem_id)
-    return data
-
-
 @attrs.define
 class _Cover:
     """A cell spanning down: the grid columns it covers and the last row it reaches."""
@@ -309,9 +248,6 @@ def _span(value: str | None, *, zero: int) -> int:
     if len(digits) > 4:
         return MAX_SPAN
     return max(1, min(int(digits), MAX_SPAN))
-
-
-_CELL_TAGS = ("td", "th")
 
 
 def _spans(attributes: dict[str, str | None], rows_left: int) -> tuple[int, int]:
@@ -380,7 +316,7 @@ class _Reader:
             n.mem_id
             for t in self.data
             for n in self.nested.get(t, ())
-            if n.mem_id not in self.data and _grid_like(_own_rows(n), 2, 2)
+            if n.mem_id not in self.data and grid_like(own_rows(n), 2, 2)
         }
         self.tables = 0
         self.headings = 0
@@ -411,7 +347,8 @@ class _Reader:
 
         Args:
             root: the ``<html>`` element.
-            layout: the nodes holding a table (see :func:`_table_ancestors`).
+            layout: the nodes holding a table
+                (see :func:`~gxschema._readers._html_tables.table_ancestors`).
         """
         stack: list[Iterator[LexborNode]] = [root.iter(include_text=True)]
         while stack:
@@ -612,9 +549,9 @@ def read_html(data: bytes | str, *, source: str = "<html>") -> Grid:
         builder = GridBuilder(source, "html")
         if root is not None:
             tables = parser.css("table")
-            nested = _nested(tables)
-            reader = _Reader(builder, _data_tables(tables, nested), nested)
-            reader.walk(root, _table_ancestors(tables))
+            nested = nested_tables(tables)
+            reader = _Reader(builder, data_tables(tables, nested), nested)
+            reader.walk(root, table_ancestors(tables))
         return builder.build()
     except ParseError:
         raise
