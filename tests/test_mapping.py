@@ -82,6 +82,23 @@ def test_the_index_is_built_once_and_forgotten_when_the_registry_changes(fresh: 
     assert "index-probe-2019" not in [s.id for s in label_index(registered()).specs]
 
 
+def test_long_headings_and_rows_are_looked_up_but_not_remembered() -> None:
+    """Texts are the memo keys: hostile paragraphs of any length must not fill memory."""
+    from gxschema._labelindex import ROW_CHARS_KEPT
+
+    index = label_index(registered())
+    long_heading = "三、收到和处理政府信息公开申请情况" + "说" * ROW_CHARS_KEPT
+    short_heading = "三、收到和处理政府信息公开申请情况"
+    assert index.heading_facts(long_heading) == index.heading_facts(short_heading)
+    assert index.heading_facts(short_heading)[1] is not None  # it names section 三
+    assert long_heading not in index._heading_facts
+    assert short_heading in index._heading_facts
+    assert all(len(key) <= ROW_CHARS_KEPT for key in index._section_of)
+    row = ("（一）" + "话" * ROW_CHARS_KEPT, "1")
+    index.row_facts(row)
+    assert row not in index._row_facts
+
+
 def test_only_tables_declared_differently_have_several_declarations() -> None:
     """s4 is declared alike by every template; s3 two ways; each candidate says which."""
     specs = registered()

@@ -49,8 +49,9 @@ RowSplit = tuple[int, int, int, LineSpec, bool, str]
 of its label cell, the line, whether matched fuzzily, and the note of a label joined
 from cells (or "")."""
 ROW_CHARS_KEPT = 2048
-"""Rows whose texts are longer in all are not remembered (texts are the keys: a few
-thousand long rows of hostile input must not fill the memory)."""
+"""Rows whose texts are longer in all, and headings longer than this, are not
+remembered (texts are the keys: a few thousand long rows or paragraphs of hostile
+input must not fill the memory)."""
 RowFacts = tuple[bool, str | None, tuple[str, ...], str | None]
 """What a table row's texts say of the tables (see :meth:`LabelIndex.row_facts`)."""
 VALUES_PER_COLUMN = 1024
@@ -227,9 +228,10 @@ class LabelIndex:
                 if key.startswith(sec) or (len(key) >= 6 and sec.startswith(key)):
                     found = sec
                     break
-        if len(known) >= HEADINGS_KEPT:
-            known.clear()
-        known[key] = found
+        if len(key) <= ROW_CHARS_KEPT:
+            if len(known) >= HEADINGS_KEPT:
+                known.clear()
+            known[key] = found
         return found
 
     def heading_facts(self, text: str) -> tuple[str | None, str | None]:
@@ -243,9 +245,10 @@ class LabelIndex:
             return found
         caption = self.captions.get(normalize_label(text))
         found = (caption, None if caption is not None else self.section_of(text))
-        if len(known) >= HEADINGS_KEPT:
-            known.clear()
-        known[text] = found
+        if len(text) <= ROW_CHARS_KEPT:
+            if len(known) >= HEADINGS_KEPT:
+                known.clear()
+            known[text] = found
         return found
 
     def row_facts(self, texts: tuple[str, ...]) -> RowFacts:
