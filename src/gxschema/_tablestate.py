@@ -34,7 +34,6 @@ __all__ = [
     "parsed",
     "printed_row",
     "row_extra",
-    "to_cell",
 ]
 
 
@@ -51,20 +50,14 @@ def parsed(text: str, kind: Kind, unit: str | None) -> Value | ValueParseError:
         return exc.with_traceback(None)
 
 
-def to_cell(read: Read) -> Cell:
-    """The report's cell for a value cell read."""
-    _, cell, value, inferred = read
-    if isinstance(value, ValueParseError):
-        return Cell(raw=cell.text, source=cell.location, inferred=inferred, asides=cell.asides)
-    how: How = "split" if inferred else "joined" if joined_digits(cell.text) else "cell"
-    return make_cell(value, cell.text, cell.location, inferred, how, cell.asides)
-
-
 def _cells(table: TableSpec, reads: Mapping[str, Mapping[str, Read]]) -> dict[str, dict[str, Cell]]:
-    """A table's report cells, lines in declared order: :func:`to_cell` of each read.
+    """A table's report cells, lines in declared order, from the reads kept.
 
-    Inlined, as it runs once per cell of every report: a cell's ``how`` depends on its
-    text only when the text holds a line break (:func:`joined_digits` needs one).
+    A value that did not parse is a cell with its raw text and no value.  A cell's
+    ``how`` is ``split`` when its value was inferred (cut from run-together digits),
+    ``joined`` when its text holds digits wrapped over lines (:func:`joined_digits`,
+    which needs a line break), else ``cell``.  One loop, no call per cell: it runs once
+    per cell of every report.
     """
     out: dict[str, dict[str, Cell]] = {}
     make = make_cell
