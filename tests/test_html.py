@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gxschema as gx
@@ -722,3 +722,39 @@ def test_unread_elements_are_found_in_the_page_bytes(markup: str, codec: str) ->
     assert _html._skipped(data.lower())
     texts = [c.text for row in read_html(data).rows for c in row.cells]
     assert texts == ["前文", "正文"]
+
+
+def _open_at(text: str, end: int) -> int:
+    """How many asides are open at ``end``: opens less the closes that find one open."""
+    depth = 0
+    for ch in text[:end]:
+        if ch == "\ue000":
+            depth += 1
+        elif ch == "\ue001" and depth:
+            depth -= 1
+    return depth
+
+
+@settings(max_examples=1000)
+@given(st.text(alphabet=st.sampled_from(["a", "中", " ", "\n", "\ue000", "\ue001"]), max_size=40))
+def test_lines_split_into_asides_as_one_line_at_a_time(text: str) -> None:
+    """Each line is split opened as deep as the text before it left it, no deeper."""
+    from gxschema._readers._asides import OPEN, split, split_lines
+
+    expected = []
+    start = 0
+    for line in text.split("\n"):
+        expected.append(split(OPEN * _open_at(text, start) + line))
+        start += len(line) + 1
+    assert split_lines(text) == expected
+
+
+def test_an_aside_closed_on_a_later_line_leaves_the_lines_after_it_alone() -> None:
+    """A footnote broken over lines ends where it closes: the next line is the cell's own."""
+    from gxschema._readers._asides import split_lines
+
+    assert split_lines("5\ue000注\n1\ue001\n备注") == [
+        ("5", ("注",)),
+        ("", ("1",)),
+        ("备注", ()),
+    ]

@@ -62,13 +62,13 @@ def split(text: str) -> tuple[str, tuple[str, ...]]:
 
 def split_lines(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """:func:`split` line by line, an aside broken over lines staying one aside's pieces."""
+    if OPEN not in text and CLOSE not in text:
+        return [(line, ()) for line in text.split("\n")]  # no aside: each line its own text
     out = []
-    depth = 0
+    depth = 0  # asides left open by the lines before
     for line in text.split("\n"):
-        if depth:
-            line = OPEN * depth + line
-        out.append(split(line))
-        for ch in line:
+        out.append(split(OPEN * depth + line) if depth else split(line))
+        for ch in line:  # the line's own marks, not the ones it was opened with
             if ch == OPEN:
                 depth += 1
             elif ch == CLOSE and depth:
