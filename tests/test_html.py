@@ -750,11 +750,20 @@ def test_lines_split_into_asides_as_one_line_at_a_time(text: str) -> None:
 
 
 def test_an_aside_closed_on_a_later_line_leaves_the_lines_after_it_alone() -> None:
-    """A footnote broken over lines ends where it closes: the next line is the cell's own."""
+    """A footnote broken over lines ends where it closes: the next line is the text's own."""
     from gxschema._readers._asides import split_lines
 
     assert split_lines("5\ue000注\n1\ue001\n备注") == [
         ("5", ("注",)),
         ("", ("1",)),
+        ("备注", ()),
+    ]
+
+
+def test_a_paragraph_after_a_footnote_over_lines_is_read_as_its_own_line() -> None:
+    """The paragraph's footnote stays an aside; the line after its close is a heading row."""
+    grid = read_html("<p>正文<sup>注<br>1</sup><br>备注</p>")
+    assert [(c.text, c.asides) for row in grid.rows for c in row.cells] == [
+        ("正文", ("注",)),
         ("备注", ()),
     ]
