@@ -764,6 +764,6 @@ def test_a_paragraph_after_a_footnote_over_lines_is_read_as_its_own_line() -> No
     """The paragraph's footnote stays an aside; the line after its close is a heading row."""
     grid = read_html("<p>正文<sup>注<br>1</sup><br>备注</p>")
     assert [(c.text, c.asides) for row in grid.rows for c in row.cells] == [
-        ("正文", ("注",)),
+        ("正文", ("注", "1")),  # the footnote's second line is kept with its first
         ("备注", ()),
     ]

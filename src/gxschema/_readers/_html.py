@@ -328,13 +328,19 @@ class _Reader:
         """Add the text gathered so far as heading rows, one per non-blank line."""
         if not self.text:
             return
+        last: GridCell | None = None  # this text's last heading row's cell
         for line, asides in split_lines(_lines("".join(self.text))):
             line = line.strip()
             if line:
                 self.headings += 1
                 where = _line_place(self.headings)
-                cell = _cell(line, where, 1, 1, False, asides)
-                self.rows.add(_row((cell,), where, True))
+                last = _cell(line, where, 1, 1, False, asides)
+                self.rows.add(_row((last,), where, True))
+            elif asides and last is not None:
+                # A line of nothing but an aside (a footnote's second line): it goes
+                # with the line before, whose aside it continues.
+                last = attrs.evolve(last, asides=last.asides + asides)
+                self.rows.rows[-1] = _row((last,), last.location, True)
         self.text = []
 
     # -- the walk ------------------------------------------------------------------
